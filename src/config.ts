@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** A setting that stops start-up; its message is one line naming the variable and what is wrong. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const integer = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const QUIET_HOURS = /^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/;
+
+/** Every setting of the service, from the environment. Names are the environment variables'. */
+export const ZEnvironment = z.object({
+  PORT: integer(3978, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where residents and staff reach this service; one-time links are built on it. */
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .default('file:data/meethuis.db')
+    .refine((url) => url.startsWith('file:') || /^postgres(ql)?:\/\//.test(url), {
+      message: 'must start with file: (SQLite) or postgresql:// (PostgreSQL)',
+    }),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppTenantId: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  MIN_GROUP_SIZE: integer(10, 1),
+  RETENTION_DAYS: integer(730, 1),
+  ABANDON_AFTER_HOURS: integer(24, 1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  FOLLOW_UP_FATIGUE_DAYS: integer(30, 0),
+  QUIET_HOURS: z.string().regex(QUIET_HOURS, 'must be like 21-8 (local hours) or off').default('21-8'),
+  LINK_TTL_HOURS: integer(168, 1),
+  DIRECTLINE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Hosts bot replies may be sent to; empty means the Bot Framework channels (plus loopback when embedded). */
+  SERVICE_URL_ALLOWLIST: commaList,
+  /** Origins allowed to frame the web chat page. */
+  EMBED_ORIGINS: commaList,
+  MAX_BODY_BYTES: integer(64 * 1024, 1024),
+  RATE_LIMIT_PER_MINUTE: integer(120, 1),
+  RATE_LIMIT_TOKEN_PER_MINUTE: integer(600, 1),
+});
+export type TEnvironment = z.infer<typeof ZEnvironment>;
+
+export type TDatabaseProvider = 'sqlite' | 'postgresql';
+
+export interface TConfig extends Omit<TEnvironment, 'HASH_SECRET' | 'ENCRYPTION_KEY' | 'PUBLIC_URL'> {
+  PUBLIC_URL: string;
+  HASH_SECRET: string;
+  ENCRYPTION_KEY: string;
+  databaseProvider: TDatabaseProvider;
+  /** Where the embedded mode keeps its SQLite file and generated secrets. */
+  dataDir: string;
+  /** Secrets generated into dataDir this start (the caller warns about them once a logger exists). */
+  generatedSecrets: string[];
+}
+
+export function databaseProviderOf(url: string): TDatabaseProvider {
+  return url.startsWith('file:') ? 'sqlite' : 'postgresql';
+}
+
+/**
+ * Parses the environment into the service's configuration.
+ * Only in the embedded SQLite mode may missing secrets be generated once into the data folder: several
+ * PostgreSQL replicas with different keys would not recognise the same resident.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TConfig {
+  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = ZEnvironment.safeParse(blankless);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`${variable}: ${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
+  }
+  const settings = parsed.data;
+  const databaseProvider = databaseProviderOf(settings.DATABASE_URL);
+  const dataDir =
+    databaseProvider === 'sqlite' ? dirname(resolve(cwd, settings.DATABASE_URL.slice('file:'.length))) : resolve(cwd, 'data');
+
+  const generatedSecrets: string[] = [];
+  const secret = (name: 'HASH_SECRET' | 'ENCRYPTION_KEY'): string => {
+    const given = settings[name];
+    if (given) return given;
+    if (databaseProvider === 'postgresql') {
+      throw new ConfigError(`${name}: is required with PostgreSQL, so that every replica uses the same key`);
+    }
+    const file = join(dataDir, 'secrets.json');
+    const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+    if (!stored[name]) {
+      stored[name] = randomBytes(32).toString('base64url');
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+      generatedSecrets.push(name);
+    }
+    return stored[name]!;
+  };
+
+  return {
+    ...settings,
+    PUBLIC_URL: (settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`).replace(/\/$/, ''),
+    HASH_SECRET: secret('HASH_SECRET'),
+    ENCRYPTION_KEY: secret('ENCRYPTION_KEY'),
+    databaseProvider,
+    dataDir,
+    generatedSecrets,
+  };
+}

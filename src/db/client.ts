@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient } from '../generated/sqlite/client';
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client';
+import { databaseProviderOf, type TDatabaseProvider } from '../config';
+
+export { Prisma } from '../generated/sqlite/client';
+export type * from '../generated/sqlite/client';
+
+/**
+ * Both generated clients have the same shape (the schema has no provider-specific types), so the
+ * SQLite client's type stands for either.
+ */
+export type TPrisma = SqliteClient;
+/** A client or the client of an interactive transaction: what repository functions take. */
+export type TDb = Omit<TPrisma, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface TDatabase {
+  prisma: TPrisma;
+  provider: TDatabaseProvider;
+  /** The PostgreSQL schema the tables live in (null on SQLite). */
+  postgresSchema: string | null;
+  close(): Promise<void>;
+}
+
+/** The PostgreSQL schema named by `?schema=` (tests isolate themselves that way), else public. */
+export function postgresSchemaOf(url: string): string {
+  return new URL(url).searchParams.get('schema') ?? 'public';
+}
+
+/** Opens the database DATABASE_URL names: `file:` → embedded SQLite, `postgresql://` → PostgreSQL. */
+export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
+  const provider = databaseProviderOf(url);
+  let prisma: TPrisma;
+  let postgresSchema: string | null = null;
+  if (provider === 'sqlite') {
+    const file = resolve(cwd, url.slice('file:'.length));
+    mkdirSync(dirname(file), { recursive: true });
+    // A writer waits up to 5 s for a lock (another process, a long transaction) before the turn fails kindly.
+    prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }) });
+  } else {
+    const schema = postgresSchemaOf(url);
+    postgresSchema = schema;
+    const connection = new URL(url);
+    connection.searchParams.delete('schema');
+    const adapter = new PrismaPg(
+      {
+        connectionString: connection.toString(),
+        options: `-c search_path="${schema}"`,
+        max: 10,
+        connectionTimeoutMillis: 5000,
+        // A dead connection must fail the turn quickly, not hang it.
+        query_timeout: 15000,
+      },
+      { schema },
+    );
+    prisma = new PostgresClient({ adapter }) as unknown as TPrisma;
+  }
+  return { prisma, provider, postgresSchema, close: () => prisma.$disconnect() };
+}
+
+/** True when the database answers a trivial query within the time limit. */
+export async function isDatabaseReachable(prisma: TPrisma, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout(false), timeoutMs);
+  });
+  const probe = prisma.$queryRawUnsafe('SELECT 1').then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([probe, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

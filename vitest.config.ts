@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+
+// The whole suite runs once per database: SQLite (embedded default) and PostgreSQL (replicas).
+// MEETHUIS_TEST_DATABASES=sqlite limits a local run to SQLite where no PostgreSQL is at hand.
+const databases = (process.env.MEETHUIS_TEST_DATABASES ?? 'sqlite,postgresql').split(',').map((name) => name.trim());
+
+export default defineConfig({
+  test: {
+    projects: databases.map((database) => ({
+      test: {
+        name: database,
+        include: ['tests/**/*.test.ts'],
+        env: { MEETHUIS_TEST_DATABASE: database },
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+        // Two cores: more workers only contend for the same databases.
+        maxWorkers: 2,
+      },
+    })),
+  },
+});
