@@ -3,7 +3,8 @@
 //   node scripts/prisma.mjs generate         → clients in src/generated/{sqlite,postgresql}
 //   node scripts/prisma.mjs migration NAME   → prisma/migrations/{sqlite,postgresql}/NNNN_NAME.sql from the
 //                                              change since prisma/migrations/schema.snapshot.prisma
-//   node scripts/prisma.mjs schema PROVIDER  → prints the schema for that provider (used by the drift test)
+//   node scripts/prisma.mjs sql PROVIDER     → prints the DDL of the current schema from scratch (the drift test
+//                                              compares it with what the migrations build)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -86,9 +87,9 @@ if (isMain) {
   const [command, argument] = process.argv.slice(2);
   if (command === 'generate') generate();
   else if (command === 'migration') migration(argument);
-  else if (command === 'schema') process.stdout.write(schemaFor(argument));
+  else if (command === 'sql' && PROVIDERS.includes(argument)) process.stdout.write(diffSql(argument, undefined, readFileSync(schemaPath, 'utf8')));
   else {
-    console.error('usage: node scripts/prisma.mjs generate | migration NAME | schema PROVIDER');
+    console.error('usage: node scripts/prisma.mjs generate | migration NAME | sql PROVIDER');
     process.exit(2);
   }
 }

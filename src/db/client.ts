@@ -61,13 +61,29 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
   return { prisma, provider, postgresSchema, close: () => prisma.$disconnect() };
 }
 
-/** True when the database answers a trivial query within the time limit. */
-export async function isDatabaseReachable(prisma: TPrisma, timeoutMs = 2000): Promise<boolean> {
+/**
+ * Settings a connection needs before use. SQLite runs in WAL mode so that readers (the KPI API, polls)
+ * never wait for a writing turn.
+ */
+export async function prepareDatabase({ prisma, provider }: TDatabase): Promise<void> {
+  if (provider === 'sqlite') await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+}
+
+/**
+ * True when the database answers within the time limit. `write` (health checks) needs the migrated schema
+ * and proves a write would go through: a SQLite file locked by another writer still answers reads, yet no
+ * answer could be stored. `connect` (before migrating) only proves the server is there.
+ */
+export async function isDatabaseReachable(prisma: TPrisma, probeKind: 'connect' | 'write', timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolveTimeout) => {
     timer = setTimeout(() => resolveTimeout(false), timeoutMs);
   });
-  const probe = prisma.$queryRawUnsafe('SELECT 1').then(
+  const query =
+    probeKind === 'write'
+      ? prisma.jobLease.updateMany({ where: { name: '__health__' }, data: { owner: '' } })
+      : prisma.$queryRawUnsafe('SELECT 1');
+  const probe = query.then(
     () => true,
     () => false,
   );

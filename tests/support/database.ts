@@ -23,7 +23,10 @@ export interface TTestDatabase extends TDatabase {
  * A fresh, migrated database of this project's kind: a SQLite file in a temporary folder, or a PostgreSQL
  * schema of its own, so test files (and developers' parallel runs) never see each other's rows.
  */
-export async function createTestDatabase(provider: TDatabaseProvider = testProvider()): Promise<TTestDatabase> {
+export async function createTestDatabase(
+  provider: TDatabaseProvider = testProvider(),
+  { migrated = true }: { migrated?: boolean } = {},
+): Promise<TTestDatabase> {
   let url: string;
   let cleanup: () => Promise<void>;
   if (provider === 'sqlite') {
@@ -45,7 +48,8 @@ export async function createTestDatabase(provider: TDatabaseProvider = testProvi
     };
   }
   const database = openDatabase(url);
-  await migrate(database);
+  if (migrated) await migrate(database);
+  else if (database.postgresSchema) await database.prisma.$executeRawUnsafe(`CREATE SCHEMA "${database.postgresSchema}"`);
   return {
     ...database,
     url,

@@ -2,7 +2,7 @@
 CREATE TABLE "Organisation" (
     "id" TEXT NOT NULL,
     "slug" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
+    "names" TEXT NOT NULL,
     "timeZone" TEXT NOT NULL,
     "contact" TEXT NOT NULL DEFAULT '',
     "complaints" TEXT NOT NULL DEFAULT '',
@@ -16,7 +16,7 @@ CREATE TABLE "Service" (
     "id" TEXT NOT NULL,
     "organisationId" TEXT NOT NULL,
     "slug" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
+    "names" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Service_pkey" PRIMARY KEY ("id")

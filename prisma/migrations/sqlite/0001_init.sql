@@ -2,7 +2,7 @@
 CREATE TABLE "Organisation" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "slug" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
+    "names" TEXT NOT NULL,
     "timeZone" TEXT NOT NULL,
     "contact" TEXT NOT NULL DEFAULT '',
     "complaints" TEXT NOT NULL DEFAULT '',
@@ -14,7 +14,7 @@ CREATE TABLE "Service" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "organisationId" TEXT NOT NULL,
     "slug" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
+    "names" TEXT NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "Service_organisationId_fkey" FOREIGN KEY ("organisationId") REFERENCES "Organisation" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );

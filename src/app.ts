@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { TConfig } from './config';
+import { openDatabase, prepareDatabase, type TDatabase } from './db/client';
+import { migrate } from './db/migrate';
+import { seedOrganisations } from './db/seed';
+import { registerHealthRoutes } from './http/health';
+import { createHttpServer } from './http/server';
+import { startJobs, type TJob } from './jobs';
+import type { TLogger } from './log';
+
+export interface TApp {
+  /** The base URL the server listens on (known after listen). */
+  url: string;
+  database: TDatabase;
+  listen(port?: number, host?: string): Promise<string>;
+  /** Stops taking requests, lets in-flight ones finish, stops the jobs and closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place where configuration, database, repositories, bot, channels,
+ * routes and background jobs are built and wired. `src/main.ts` and the tests both start the service through it.
+ */
+export async function createApp(config: TConfig, logger: TLogger): Promise<TApp> {
+  const database = openDatabase(config.DATABASE_URL);
+  await prepareDatabase(database);
+  const applied = await migrate(database);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  await seedOrganisations(database.prisma);
+
+  const replicaId = randomUUID();
+  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  registerHealthRoutes(http, database.prisma);
+
+  const jobs: TJob[] = [];
+  void replicaId;
+  let runner: ReturnType<typeof startJobs> | undefined;
+
+  const app: TApp = {
+    url: '',
+    database,
+    async listen(port = config.PORT, host = config.HOST) {
+      await new Promise<void>((resolve, reject) => {
+        http.server.once('error', reject);
+        http.server.listen(port, host, () => resolve());
+      });
+      const address = http.server.address() as AddressInfo;
+      app.url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${address.port}`;
+      runner = startJobs(jobs, logger);
+      return app.url;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        http.server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open; requests in flight still finish.
+        http.server.server.closeIdleConnections();
+      });
+      await runner?.stop();
+      await database.close();
+    },
+  };
+  return app;
+}

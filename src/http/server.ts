@@ -1,0 +1,67 @@
+import restify, { type Request, type Response, type Server } from 'restify';
+import type { TLogger } from '../log';
+import { ApiError } from './errors';
+
+export type { Request, Response, Server };
+
+/** A route handler that returns (or throws) instead of juggling `next`; thrown errors become JSON errors. */
+export type THandler = (req: Request, res: Response) => Promise<void>;
+
+export interface THttpServer {
+  server: Server;
+  /** Registers a route whose errors are answered as `{ error: { code, message } }`, never as a stack trace. */
+  route(method: 'get' | 'post' | 'put' | 'del', path: string, handler: THandler): void;
+}
+
+export interface THttpServerOptions {
+  logger: TLogger;
+  maxBodyBytes: number;
+}
+
+/** The restify server with the JSON error contract, body limits and request logging every route shares. */
+export function createHttpServer({ logger, maxBodyBytes }: THttpServerOptions): THttpServer {
+  const server = restify.createServer({ name: 'meethuis-chat', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(
+    restify.plugins.bodyParser({ mapParams: false, maxBodySize: maxBodyBytes, rejectUnknown: false, requestBodyOnGet: false }),
+  );
+
+  // restify's own errors (404, 405, 413, bad JSON, unsupported media type) get the same JSON shape as ours.
+  server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number; body?: { code?: string } }, callback: () => void) => {
+    const status = error.statusCode ?? 500;
+    const code = status >= 500 ? 'internal_error' : snakeCase(error.body?.code ?? error.name ?? 'bad_request');
+    const message = status >= 500 ? 'Something went wrong on our side.' : error.message || code;
+    if (status >= 500) logger.error({ err: error, path: req.path() }, 'request failed');
+    Object.assign(error, { toJSON: () => ({ error: { code, message } }) });
+    callback();
+  });
+
+  const route: THttpServer['route'] = (method, path, handler) => {
+    server[method](path, async (req: Request, res: Response) => {
+      try {
+        await handler(req, res);
+      } catch (error) {
+        sendError(res, error, logger, req);
+      }
+    });
+  };
+  return { server, route };
+}
+
+export function sendError(res: Response, error: unknown, logger: TLogger, req?: Request): void {
+  if (res.headersSent) return;
+  if (error instanceof ApiError) {
+    for (const [name, value] of Object.entries(error.headers)) res.header(name, value);
+    res.send(error.status, error.toBody());
+    return;
+  }
+  logger.error({ err: error, path: req?.path() }, 'request failed');
+  res.send(500, new ApiError(500, 'internal_error', 'Something went wrong on our side.').toBody());
+}
+
+function snakeCase(name: string): string {
+  return name
+    .replace(/Error$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}

@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig } from './config';
+import { openDatabase, isDatabaseReachable } from './db/client';
+import { createApp } from './app';
+import { createLogger } from './log';
+
+/** `npm start`: configuration, database check, then the service until SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(`configuration error: ${error.message}`);
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  for (const name of config.generatedSecrets) {
+    logger.warn({ setting: name, file: `${config.dataDir}/secrets.json` }, `${name} was not set: generated one for this embedded installation`);
+  }
+
+  const probe = openDatabase(config.DATABASE_URL);
+  const reachable = await isDatabaseReachable(probe.prisma, 'connect', 5000);
+  await probe.close();
+  if (!reachable) return fail(`database unreachable: ${redact(config.DATABASE_URL)} did not answer within 5 s`);
+
+  const app = await createApp(config, logger);
+  const url = await app.listen();
+  logger.info({ url, database: config.databaseProvider }, `meethuis-chat listening: web chat ${url}/ , dashboard ${url}/dashboard`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function fail(line: string): void {
+  process.stderr.write(`meethuis-chat: ${line}\n`);
+  process.exit(1);
+}
+
+/** A database URL without its password, fit for a log line. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof Error ? error.message.split('\n').filter(Boolean).slice(-1)[0] ?? String(error) : String(error));
+});

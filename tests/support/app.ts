@@ -1,0 +1,45 @@
+import { createApp, type TApp } from '../../src/app';
+import { loadConfig, type TConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { createTestDatabase, type TTestDatabase } from './database';
+
+export const TEST_SECRETS = {
+  HASH_SECRET: 'test-hash-secret-0123456789abcdef0123456789',
+  ENCRYPTION_KEY: 'test-encryption-key-0123456789abcdef012345',
+};
+
+export interface TTestApp {
+  app: TApp;
+  url: string;
+  config: TConfig;
+  /** The test's own connection to the same database, for asserting what was stored. */
+  database: TTestDatabase;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real service (createApp, real HTTP on a loopback port) on a fresh database of this test project's kind.
+ * `env` overrides settings as the environment would; `databaseUrl` points the service elsewhere (a proxy).
+ */
+export async function startTestApp(env: Record<string, string> = {}, databaseUrl?: (url: string) => string): Promise<TTestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    ...TEST_SECRETS,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+    DATABASE_URL: databaseUrl ? databaseUrl(database.url) : database.url,
+    PORT: '0',
+  });
+  const app = await createApp(config, createLogger(config.LOG_LEVEL));
+  const url = await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    url,
+    config,
+    database,
+    stop: async () => {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
