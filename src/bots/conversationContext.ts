@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { LANGUAGES } from '../i18n/languages';
+
+/**
+ * What a channel knows about a conversation before the resident says anything: the embed snippet's
+ * organisation, service and location, the page's language, or a follow-up link. The channel attaches it
+ * server-side to every incoming activity as `channelData.meethuisContext`; a client cannot set it.
+ */
+export const ZConversationContext = z.object({
+  organisation: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  service: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  location: z.string().min(1).max(80).optional(),
+  language: z.enum(LANGUAGES).optional(),
+  /** The one-time token of a follow-up link (`/?link=…`). */
+  followUpLink: z.string().min(16).max(200).optional(),
+});
+export type TConversationContext = z.infer<typeof ZConversationContext>;
+
+export const CONTEXT_CHANNEL_DATA_KEY = 'meethuisContext';
+
+/** The context a channel attached to an activity, or an empty one when it is absent or malformed. */
+export function conversationContextOf(channelData: unknown): TConversationContext {
+  const candidate = (channelData as Record<string, unknown> | undefined)?.[CONTEXT_CHANNEL_DATA_KEY];
+  const parsed = ZConversationContext.safeParse(candidate ?? {});
+  return parsed.success ? parsed.data : {};
+}
