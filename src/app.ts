@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TConfig } from './config';
-import { openDatabase, prepareDatabase, type TDatabase } from './db/client';
-import { migrate } from './db/migrate';
-import { seedOrganisations } from './db/seed';
+import type { TDatabase } from './db/client';
+import { bootstrapDatabase } from './db/bootstrap';
 import { registerHealthRoutes } from './http/health';
 import { createHttpServer } from './http/server';
 import { startJobs, type TJob } from './jobs';
@@ -23,11 +22,7 @@ export interface TApp {
  * routes and background jobs are built and wired. `src/main.ts` and the tests both start the service through it.
  */
 export async function createApp(config: TConfig, logger: TLogger): Promise<TApp> {
-  const database = openDatabase(config.DATABASE_URL);
-  await prepareDatabase(database);
-  const applied = await migrate(database);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  await seedOrganisations(database.prisma);
+  const database = await bootstrapDatabase(config, logger);
 
   const replicaId = randomUUID();
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });

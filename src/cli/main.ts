@@ -1,0 +1,79 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ZodError } from 'zod';
+import { ConfigError, loadConfig, type TConfig } from '../config';
+import { bootstrapDatabase } from '../db/bootstrap';
+import type { TDatabase } from '../db/client';
+import { createLogger, type TLogger } from '../log';
+import { tokenCommands } from './tokens';
+
+export interface TCliContext {
+  config: TConfig;
+  database: TDatabase;
+  logger: TLogger;
+  /** Writes one line to standard output (results); diagnostics go to the logger on standard error. */
+  print(line: string): void;
+}
+
+export interface TCliCommand {
+  /** The words that select it, e.g. `tokens create`. */
+  words: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(context: TCliContext, values: Record<string, string | boolean | (string | boolean)[] | undefined>, positionals: string[]): Promise<void>;
+}
+
+/** Every command of `npm run cli -- …`; an area adds its list here. */
+const COMMANDS: TCliCommand[] = [...tokenCommands];
+
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+function usage(): string {
+  return ['usage: npm run --silent cli -- <command>', ...COMMANDS.map((command) => `  ${command.words} ${command.usage}`)].join('\n');
+}
+
+/** One line for the operator: which option is wrong and why, never a stack trace. */
+function describeError(error: unknown): string {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0]!;
+    return `--${issue.path.map(String).join('.') || 'input'}: ${issue.message}`;
+  }
+  if (error instanceof ConfigError || error instanceof Error) return error.message.split('\n').filter(Boolean)[0] ?? error.name;
+  return String(error);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = COMMANDS.filter((candidate) => candidate.words.split(' ').every((word, index) => argv[index] === word)).sort(
+    (a, b) => b.words.length - a.words.length,
+  )[0];
+  if (!command) {
+    process.stderr.write(`${usage()}\n`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv.slice(command.words.split(' ').length), options: command.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: ${command.words} ${command.usage}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  // Logs go to standard error so that standard output holds only the command's result.
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL).child({}, {});
+  const database = await bootstrapDatabase(config, logger);
+  try {
+    await command.run({ config, database, logger, print: (line) => process.stdout.write(`${line}\n`) }, parsed.values, parsed.positionals);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`meethuis-chat: ${describeError(error)}\n`);
+    process.exit(error instanceof CliUsageError ? 2 : 1);
+  },
+);
