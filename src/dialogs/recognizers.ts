@@ -1,0 +1,465 @@
+import { z } from 'zod';
+import { DEFAULT_LOCALES_DIR, readLocaleFile } from '../i18n/i18n';
+import { LANGUAGES, type TLanguage } from '../i18n/languages';
+import {
+  NUMERIC_RANGES,
+  SCALE_LABEL_SETS,
+  type TAnswer,
+  type TNumericType,
+  type TQuestion,
+  type TScaleLabelSet,
+} from '../surveys/schema';
+
+/** Longest free-text answer we store; longer ones get `text.tooLong` and are asked again. */
+export const MAX_TEXT_LENGTH = 1000;
+
+/**
+ * Values the dialogs put on buttons (suggested actions / Adaptive Card submits). A scale point's value
+ * is its number as a string and a choice's value is the option key, so a clicked button and a typed
+ * answer take the same path through the recogniser.
+ */
+export const BUTTON_VALUES = { dontKnow: 'dontKnow', skip: 'skip', yes: 'yes', no: 'no' } as const;
+
+const LANGUAGE_BUTTON_PREFIX = 'language:';
+
+/** The value of a scale point's button. */
+export function scaleButtonValue(point: number): string {
+  return String(point);
+}
+
+/** The value of a language button; `recogniseCommand` turns it into a language switch. */
+export function languageButtonValue(language: TLanguage): string {
+  return `${LANGUAGE_BUTTON_PREFIX}${language}`;
+}
+
+export type TRecognition = TAnswer | { kind: 'notUnderstood'; reason?: 'empty' | 'tooLong' };
+
+const SIMPLE_COMMANDS = ['help', 'stop', 'erase', 'optOut'] as const;
+
+export type TCommand =
+  | { command: (typeof SIMPLE_COMMANDS)[number] }
+  | { command: 'switchLanguage'; language: TLanguage };
+
+/** A button for a question: its value, and the i18n key of its label (undefined: show the value). */
+export type TAnswerButton = { value: string; labelKey: string | undefined };
+
+const ZPhrases = z.array(z.string().min(1));
+const ZPointPhrases = z.record(z.string().regex(/^\d+$/), ZPhrases);
+
+/** The shape of `locales/{lang}/recognizer.json`. */
+export const ZRecognizerData = z.strictObject({
+  numbers: ZPointPhrases,
+  numberFillers: ZPhrases,
+  politeness: ZPhrases,
+  yes: ZPhrases,
+  no: ZPhrases,
+  dontKnow: ZPhrases,
+  skip: ZPhrases,
+  scales: z.strictObject({
+    agreement: ZPointPhrases,
+    satisfaction: ZPointPhrases,
+    effort: ZPointPhrases,
+    likelihood: ZPointPhrases,
+  }) satisfies z.ZodType<Record<TScaleLabelSet, unknown>>,
+  options: z.record(z.string(), ZPhrases),
+  commands: z.strictObject({
+    help: ZPhrases,
+    stop: ZPhrases,
+    erase: ZPhrases,
+    optOut: ZPhrases,
+    switchLanguage: z.strictObject({ nl: ZPhrases, pap: ZPhrases, en: ZPhrases }) satisfies z.ZodType<
+      Record<TLanguage, unknown>
+    >,
+  }),
+});
+export type TRecognizerData = z.infer<typeof ZRecognizerData>;
+
+// Button labels a resident sees are also what they are likely to type, so they are read from the
+// same files the dialogs render them from and can never drift from what is recognised.
+const ZShownLabels = z.object({
+  survey: z.object({
+    scales: z.record(z.string(), z.record(z.string(), z.string())),
+    options: z.record(z.string(), z.string()),
+  }),
+  chat: z.object({
+    buttons: z.object({ yes: z.string(), no: z.string(), dontKnow: z.string(), skip: z.string() }),
+    language: z.object({ names: z.record(z.string(), z.string()) }),
+  }),
+});
+
+type TPhraseMap<T> = Map<string, T>;
+
+type TLanguageLexicon = {
+  numeric: Record<TScaleLabelSet, TPhraseMap<TAnswer>>;
+  yesno: TPhraseMap<TAnswer>;
+  choice: TPhraseMap<TAnswer>;
+  text: TPhraseMap<TAnswer>;
+  fillers: ReadonlySet<string>;
+};
+
+/** Everything the recognisers know, built from the locale files; see `buildLexicon`. */
+export type TLexicon = {
+  languages: Record<TLanguage, TLanguageLexicon>;
+  commands: TPhraseMap<TCommand>;
+  politeness: readonly string[];
+  /** Scale points that have a label of their own in `survey.json`, per label set. */
+  labelledPoints: Record<TScaleLabelSet, ReadonlySet<number>>;
+};
+
+/**
+ * Lower case, accents and punctuation removed, whitespace collapsed: "Wéét ik níét!" and
+ * "weet ik niet" are the same phrase. Apostrophes and dots join ("don't" → "dont", "n.v.t." → "nvt").
+ */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´.]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+class LexiconError extends Error {
+  override readonly name = 'LexiconError';
+}
+
+function addPhrase<T>(map: TPhraseMap<T>, phrase: string, meaning: T, where: string): void {
+  const key = normalise(phrase);
+  if (key === '') throw new LexiconError(`${where}: "${phrase}" has no letters or digits`);
+  const existing = map.get(key);
+  if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(meaning)) {
+    throw new LexiconError(
+      `${where}: "${phrase}" means both ${JSON.stringify(existing)} and ${JSON.stringify(meaning)}`,
+    );
+  }
+  map.set(key, meaning);
+}
+
+const DONT_KNOW: TAnswer = { kind: 'dontKnow' };
+const SKIP: TAnswer = { kind: 'skip' };
+
+/**
+ * Reads and validates the recogniser data of every language. A phrase that means two things in one
+ * context (say "nee" both yes and no) is a data error and throws here, not in a resident's turn.
+ */
+export function buildLexicon(localesDir: string = DEFAULT_LOCALES_DIR): TLexicon {
+  const commands: TPhraseMap<TCommand> = new Map();
+  const politeness = new Set<string>();
+  const labelledPoints = Object.fromEntries(
+    Object.keys(SCALE_LABEL_SETS).map((set) => [set, new Set<number>()]),
+  ) as Record<TScaleLabelSet, Set<number>>;
+
+  const build = (language: TLanguage): TLanguageLexicon => {
+    const where = `locales/${language}`;
+    const data = parseOrThrow(ZRecognizerData, readLocaleFile(localesDir, language, 'recognizer'), `${where}/recognizer.json`);
+    const shown = parseOrThrow(
+      ZShownLabels,
+      { survey: readLocaleFile(localesDir, language, 'survey'), chat: readLocaleFile(localesDir, language, 'chat') },
+      `${where}/{survey,chat}.json`,
+    );
+    const common: TPhraseMap<TAnswer> = new Map();
+    for (const p of [...data.dontKnow, shown.chat.buttons.dontKnow]) addPhrase(common, p, DONT_KNOW, `${where} dontKnow`);
+    for (const p of [...data.skip, shown.chat.buttons.skip]) addPhrase(common, p, SKIP, `${where} skip`);
+
+    const withCommon = (name: string, fill: (map: TPhraseMap<TAnswer>) => void): TPhraseMap<TAnswer> => {
+      const map: TPhraseMap<TAnswer> = new Map();
+      fill(map);
+      for (const [phrase, meaning] of common) addPhrase(map, phrase, meaning, `${where} ${name}`);
+      return map;
+    };
+
+    const numeric = Object.fromEntries(
+      (Object.keys(SCALE_LABEL_SETS) as TScaleLabelSet[]).map((set) => {
+        const { min, max } = NUMERIC_RANGES[SCALE_LABEL_SETS[set]];
+        const map = withCommon(`scales.${set}`, (m) => {
+          for (const [point, phrases] of Object.entries(data.numbers)) {
+            const value = Number(point);
+            if (value < min || value > max) continue;
+            for (const p of phrases) addPhrase(m, p, { kind: 'value', value }, `${where} numbers`);
+          }
+          const labels = shown.survey.scales[set] ?? {};
+          for (const [point, label] of Object.entries(labels)) {
+            labelledPoints[set].add(Number(point));
+            addPhrase(m, label, { kind: 'value', value: Number(point) }, `${where} survey scales.${set}`);
+          }
+          for (const [point, phrases] of Object.entries(data.scales[set])) {
+            for (const p of phrases) addPhrase(m, p, { kind: 'value', value: Number(point) }, `${where} scales.${set}`);
+          }
+        });
+        return [set, map];
+      }),
+    ) as Record<TScaleLabelSet, TPhraseMap<TAnswer>>;
+
+    const yesno = withCommon('yesno', (m) => {
+      for (const p of [...data.yes, shown.chat.buttons.yes]) addPhrase(m, p, { kind: 'value', value: 'yes' }, `${where} yes`);
+      for (const p of [...data.no, shown.chat.buttons.no]) addPhrase(m, p, { kind: 'value', value: 'no' }, `${where} no`);
+    });
+
+    const choice = withCommon('options', (m) => {
+      for (const [option, label] of Object.entries(shown.survey.options)) {
+        addPhrase(m, label, { kind: 'value', value: option }, `${where} survey options`);
+      }
+      for (const [option, phrases] of Object.entries(data.options)) {
+        for (const p of phrases) addPhrase(m, p, { kind: 'value', value: option }, `${where} options`);
+      }
+    });
+
+    const text: TPhraseMap<TAnswer> = new Map();
+    for (const p of [...data.skip, shown.chat.buttons.skip]) addPhrase(text, p, SKIP, `${where} skip`);
+
+    for (const command of SIMPLE_COMMANDS) {
+      for (const p of data.commands[command]) addPhrase(commands, p, { command }, `${where} commands.${command}`);
+    }
+    for (const target of LANGUAGES) {
+      for (const p of data.commands.switchLanguage[target]) {
+        addPhrase(commands, p, { command: 'switchLanguage', language: target }, `${where} commands.switchLanguage`);
+      }
+      const name = shown.chat.language.names[target];
+      if (name !== undefined) addPhrase(commands, name, { command: 'switchLanguage', language: target }, `${where} language.names`);
+    }
+    for (const p of data.politeness) politeness.add(normalise(p));
+
+    return { numeric, yesno, choice, text, fillers: new Set(data.numberFillers.map(normalise)) };
+  };
+
+  const languages = Object.fromEntries(LANGUAGES.map((language) => [language, build(language)])) as Record<
+    TLanguage,
+    TLanguageLexicon
+  >;
+  // Longest first, so "dank u wel" is stripped whole rather than leaving "wel" behind.
+  const politenessByLength = [...politeness].sort((a, b) => b.length - a.length);
+  return { languages, commands, politeness: politenessByLength, labelledPoints };
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new LexiconError(`${where}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+}
+
+let defaultLexicon: TLexicon | undefined;
+
+/** The lexicon from the project's own `locales/`, read once on first use. */
+export function defaultRecognizerLexicon(): TLexicon {
+  defaultLexicon ??= buildLexicon();
+  return defaultLexicon;
+}
+
+/** Removes courtesy words at either end ("ja graag", "English please"); undefined if nothing changed. */
+function stripPoliteness(phrase: string, politeness: readonly string[]): string | undefined {
+  let current = phrase;
+  let changed = true;
+  while (changed && current !== '') {
+    changed = false;
+    for (const word of politeness) {
+      if (current.startsWith(`${word} `)) {
+        current = current.slice(word.length + 1);
+        changed = true;
+      } else if (current.endsWith(` ${word}`)) {
+        current = current.slice(0, -(word.length + 1));
+        changed = true;
+      }
+    }
+  }
+  return current === phrase || current === '' ? undefined : current;
+}
+
+/** Candidate forms of the input, most literal first. */
+function forms(input: string, lexicon: TLexicon): string[] {
+  const plain = normalise(input);
+  const stripped = stripPoliteness(plain, lexicon.politeness);
+  return stripped === undefined ? [plain] : [plain, stripped];
+}
+
+/** The resident's own language first: where two languages disagree on a phrase, theirs wins. */
+function languageOrder(language: TLanguage): TLanguage[] {
+  return [language, ...LANGUAGES.filter((l) => l !== language)];
+}
+
+const DIGITS = /^(\d{1,3})\s*(?:\/\s*(\d{1,3}))?\s*[.!]*$/;
+
+function phraseMapFor(question: TQuestion, lex: TLanguageLexicon): TPhraseMap<TAnswer> {
+  switch (question.type) {
+    case 'scale5':
+    case 'effort7':
+    case 'scale0to10':
+      return lex.numeric[question.scale];
+    case 'yesno':
+      return lex.yesno;
+    case 'choice':
+      return lex.choice;
+    case 'text':
+      return lex.text;
+  }
+}
+
+/** Whether an answer is one this question can take (a choice option of this question, a point on its scale). */
+function fits(question: TQuestion, answer: TAnswer): boolean {
+  if (answer.kind !== 'value') return answer.kind === 'skip' || question.type !== 'text';
+  if (question.type === 'choice') return typeof answer.value === 'string' && question.options.includes(answer.value);
+  return true;
+}
+
+/**
+ * Recognises a resident's answer to a question, typed or from a button, in their language and —
+ * tolerantly — in the other two (a resident in Dutch who types "four" is understood).
+ * Accepts digits ("4", "4.", "4/5" with the scale's own maximum, "ik geef een 8"), number words, the
+ * scale's labels, yes/no words, "don't know" and "skip" phrases, ignoring case, accents, punctuation
+ * and courtesy words, with one typo allowed in words of five letters or more.
+ * "Don't know" on a question that does not offer it counts as skipped: asking again would not help.
+ * Numbers outside the question's range are not understood.
+ */
+export function recogniseAnswer(
+  question: TQuestion,
+  input: string,
+  language: TLanguage,
+  lexicon: TLexicon = defaultRecognizerLexicon(),
+): TRecognition {
+  const trimmed = input.trim();
+  if (trimmed === '') return { kind: 'notUnderstood', reason: 'empty' };
+  const result = recogniseRaw(question, trimmed, language, lexicon);
+  if (result.kind === 'dontKnow' && !question.allowDontKnow) return SKIP;
+  return result;
+}
+
+function recogniseRaw(question: TQuestion, trimmed: string, language: TLanguage, lexicon: TLexicon): TRecognition {
+  if (trimmed === BUTTON_VALUES.skip) return SKIP;
+  if (trimmed === BUTTON_VALUES.dontKnow) return DONT_KNOW;
+  if (question.type === 'yesno' && (trimmed === BUTTON_VALUES.yes || trimmed === BUTTON_VALUES.no)) {
+    return { kind: 'value', value: trimmed };
+  }
+  if (question.type === 'choice' && question.options.includes(trimmed)) return { kind: 'value', value: trimmed };
+
+  const numericType: TNumericType | undefined = question.type in NUMERIC_RANGES ? (question.type as TNumericType) : undefined;
+  if (numericType !== undefined) {
+    const digits = DIGITS.exec(trimmed);
+    if (digits !== null) return numberInRange(numericType, Number(digits[1]), digits[2]);
+  }
+
+  const order = languageOrder(language);
+  const candidates = forms(trimmed, lexicon);
+  for (const form of candidates) {
+    for (const l of order) {
+      const meaning = phraseMapFor(question, lexicon.languages[l]).get(form);
+      if (meaning !== undefined && fits(question, meaning)) return meaning;
+    }
+  }
+
+  if (question.type === 'text') {
+    return trimmed.length > MAX_TEXT_LENGTH ? { kind: 'notUnderstood', reason: 'tooLong' } : { kind: 'value', value: trimmed };
+  }
+
+  if (numericType !== undefined) {
+    const fromSentence = numberAmongFillers(candidates.at(-1) ?? '', order.map((l) => lexicon.languages[l].fillers));
+    if (fromSentence !== undefined) return numberInRange(numericType, fromSentence, undefined);
+  }
+
+  return fuzzyMatch(question, candidates, order, lexicon) ?? { kind: 'notUnderstood' };
+}
+
+function numberInRange(type: TNumericType, value: number, outOf: string | undefined): TRecognition {
+  const { min, max } = NUMERIC_RANGES[type];
+  if (outOf !== undefined && Number(outOf) !== max) return { kind: 'notUnderstood' };
+  return value >= min && value <= max ? { kind: 'value', value } : { kind: 'notUnderstood' };
+}
+
+/** "ik geef een 8", "I'd say 4": one number among filler words of any language. */
+function numberAmongFillers(phrase: string, fillerSets: readonly ReadonlySet<string>[]): number | undefined {
+  const tokens = phrase.split(' ');
+  const numbers = tokens.filter((t) => /^\d{1,3}$/.test(t));
+  if (numbers.length !== 1) return undefined;
+  const allFillers = tokens.every((t) => /^\d{1,3}$/.test(t) || fillerSets.some((set) => set.has(t)));
+  return allFillers ? Number(numbers[0]) : undefined;
+}
+
+const FUZZY_MIN_LENGTH = 5;
+
+function fuzzyMatch(
+  question: TQuestion,
+  candidates: readonly string[],
+  order: readonly TLanguage[],
+  lexicon: TLexicon,
+): TAnswer | undefined {
+  for (const form of candidates) {
+    if (form.length < FUZZY_MIN_LENGTH) continue;
+    const found = new Map<string, TAnswer>();
+    for (const l of order) {
+      for (const [phrase, meaning] of phraseMapFor(question, lexicon.languages[l])) {
+        if (phrase.length < FUZZY_MIN_LENGTH || !fits(question, meaning)) continue;
+        if (withinOneEdit(form, phrase)) found.set(JSON.stringify(meaning), meaning);
+      }
+    }
+    // Two different meanings one typo away: guessing could store the opposite of what was meant.
+    if (found.size === 1) return [...found.values()][0];
+  }
+  return undefined;
+}
+
+/** Damerau–Levenshtein distance ≤ 1: one insertion, deletion, substitution or swap of neighbours. */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * Recognises a command in any of the three languages, whatever the resident's current language
+ * (someone answering in Dutch may type "English please"). Only a whole message is a command, so
+ * "stop" inside a longer free-text answer stays part of the answer.
+ */
+export function recogniseCommand(text: string, lexicon: TLexicon = defaultRecognizerLexicon()): TCommand | undefined {
+  const trimmed = text.trim();
+  if (trimmed.startsWith(LANGUAGE_BUTTON_PREFIX)) {
+    const language = LANGUAGES.find((l) => trimmed === languageButtonValue(l));
+    return language === undefined ? undefined : { command: 'switchLanguage', language };
+  }
+  for (const form of forms(trimmed, lexicon)) {
+    const command = lexicon.commands.get(form);
+    if (command !== undefined) return command;
+  }
+  return undefined;
+}
+
+/**
+ * The buttons for a question, in order: its answers (scale points, yes/no, options), then
+ * "don't know" when the question offers it, then "skip". Label keys are namespaced (`survey:`,
+ * `chat:`) for a translator of either namespace.
+ */
+export function answerButtons(question: TQuestion, lexicon: TLexicon = defaultRecognizerLexicon()): TAnswerButton[] {
+  const buttons: TAnswerButton[] = [];
+  switch (question.type) {
+    case 'scale5':
+    case 'effort7':
+    case 'scale0to10': {
+      const { min, max } = NUMERIC_RANGES[question.type];
+      for (let point = min; point <= max; point += 1) {
+        const labelled = lexicon.labelledPoints[question.scale].has(point);
+        buttons.push({
+          value: scaleButtonValue(point),
+          labelKey: labelled ? `survey:scales.${question.scale}.${point}` : undefined,
+        });
+      }
+      break;
+    }
+    case 'yesno':
+      buttons.push({ value: BUTTON_VALUES.yes, labelKey: 'chat:buttons.yes' });
+      buttons.push({ value: BUTTON_VALUES.no, labelKey: 'chat:buttons.no' });
+      break;
+    case 'choice':
+      for (const option of question.options) buttons.push({ value: option, labelKey: `survey:options.${option}` });
+      break;
+    case 'text':
+      break;
+  }
+  if (question.allowDontKnow) buttons.push({ value: BUTTON_VALUES.dontKnow, labelKey: 'chat:buttons.dontKnow' });
+  buttons.push({ value: BUTTON_VALUES.skip, labelKey: 'chat:buttons.skip' });
+  return buttons;
+}
