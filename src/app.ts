@@ -4,6 +4,9 @@ import type { TConfig } from './config';
 import type { TDatabase } from './db/client';
 import { bootstrapDatabase } from './db/bootstrap';
 import { registerHealthRoutes } from './http/health';
+import { createI18n } from './i18n/i18n';
+import { loadSurveys } from './surveys/loader';
+import { registerSurveys } from './surveys/registry';
 import { createHttpServer } from './http/server';
 import { startJobs, type TJob } from './jobs';
 import type { TLogger } from './log';
@@ -22,7 +25,11 @@ export interface TApp {
  * routes and background jobs are built and wired. `src/main.ts` and the tests both start the service through it.
  */
 export async function createApp(config: TConfig, logger: TLogger): Promise<TApp> {
+  const i18n = createI18n();
+  // A broken survey file stops start-up before anything listens, with one line naming file, path and reason.
+  const loadedSurveys = loadSurveys(undefined, { i18n });
   const database = await bootstrapDatabase(config, logger);
+  const surveys = await registerSurveys(database.prisma, loadedSurveys);
 
   const replicaId = randomUUID();
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
@@ -30,6 +37,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
 
   const jobs: TJob[] = [];
   void replicaId;
+  void surveys;
   let runner: ReturnType<typeof startJobs> | undefined;
 
   const app: TApp = {
