@@ -1,0 +1,50 @@
+import type { TLanguage } from '../i18n/languages';
+
+/**
+ * What the survey bot needs to know to open a survey a staff member sent: the follow-up and its process
+ * data, which the response then carries so KPIs can be broken down by them.
+ */
+export interface TFollowUpStart {
+  followUpId: string;
+  surveyId: string;
+  organisationId: string;
+  serviceId: string;
+  serviceSlug: string;
+  contactChannel: string;
+  leadTimeDays: number | null;
+  contactCount: number | null;
+  language: TLanguage | null;
+}
+
+export type TLinkClaim = { ok: true; followUp: TFollowUpStart } | { ok: false; reason: 'unknown' | 'expired' | 'used' };
+
+/**
+ * The follow-up side as the survey bot sees it (implemented in src/followups/). The bot never imports
+ * the queue, the API or the worker; they never import botbuilder dialogs.
+ */
+export interface TFollowUpGateway {
+  /** A one-time link's token, presented by the web chat page: claims it for this resident, once. */
+  claimLink(token: string, residentKey: string): Promise<TLinkClaim>;
+  /** The follow-up a proactive message opened in this resident's conversation, if one is waiting. */
+  pendingFor(channel: string, residentKey: string): Promise<TFollowUpStart | null>;
+  markStarted(followUpId: string, responseId: string): Promise<void>;
+  markCompleted(followUpId: string): Promise<void>;
+  /** The resident asked never to be invited again. */
+  optOut(residentKey: string): Promise<void>;
+}
+
+/** Sends the opening message of a follow-up into an existing conversation (Teams), implemented by the channels. */
+export interface TProactiveSender {
+  /** Resolves when the channel accepted the message; rejects when it failed (the queue retries with back-off). */
+  sendFollowUp(channel: string, residentKey: string, followUp: TFollowUpStart): Promise<void>;
+}
+
+/** Stores a resident's request to be contacted, apart from the answers and encrypted (src/followups/callbacks). */
+export interface TCallbackRequests {
+  request(input: { organisationId: string; responseId: string; method: 'phone' | 'email'; contact: string; language: TLanguage }): Promise<void>;
+}
+
+/** Events for the organisation's own systems (webhooks), queued in the database. */
+export interface TEventPublisher {
+  publish(event: 'response.completed' | 'callback.requested' | 'follow-up.failed', organisationId: string, payload: Record<string, unknown>): Promise<void>;
+}
