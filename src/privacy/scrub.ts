@@ -70,6 +70,9 @@ function replaceSpans(text: string, spans: readonly TSpan[]): string {
 }
 
 /**
+ * Every detector only matches text bounded by something other than a letter or digit on both sides: replacing a
+ * match must never leave a neighbour that was glued to it (and so ignored) standing free for the next pass.
+ *
  * Runs a global regex and lets `accept` confirm (and possibly shrink) each candidate. A rejected candidate resumes
  * the search one character later rather than after the whole candidate, so a failed long match cannot hide a valid
  * shorter one that starts inside it; each start position is still tried only once.
@@ -139,11 +142,11 @@ function precededByCurrency(text: string, start: number): boolean {
 // E-mail
 
 /**
- * Local part and labels are bounded (RFC 5321 limits) so a long run of letters without an `@` costs at most 64
- * steps per position. "(at)" and "[at]" are the usual ways people dodge spam harvesters and still an address.
+ * Local part and labels are bounded by RFC 5321's limits, and a match starts only where a local part can start,
+ * so each run of letters is read once. "(at)" and "[at]" are the usual ways people dodge spam harvesters.
  */
 const EMAIL =
-  /[\p{L}\p{N}._%+-]{1,64}(?:@|\s?[[(]at[\])]\s?)[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,6}\.\p{L}{2,24}(?![\p{L}\p{N}])/giu;
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}(?:@|\s?[[(]at[\])]\s?)[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){0,6}\.\p{L}{2,24}(?![\p{L}\p{N}])/giu;
 
 function detectEmails(text: string): TSpan[] {
   return scanRegex(text, EMAIL, 'email', whole);
@@ -202,8 +205,10 @@ function detectIbans(text: string): TSpan[] {
  * (an 8-digit BSN is a 9-digit one that lost a leading 0 in a spreadsheet), so here 8 or 9 digits are scrubbed
  * without the elfproef. "persoonsnummer" and "CRIB" are the BES-islands' own identification numbers.
  */
+// Brackets are neither around the keyword nor between it and the number: the placeholder [BSN] is no keyword
+// and cannot be bridged, so scrubbing already-scrubbed text changes nothing.
 const BSN_AFTER_KEYWORD =
-  /(?<![\p{L}])(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofi-?\s?nummer|sofi|persoonsnummer|crib(?:-?\s?nummer|\snumber)?|social\s?security\s?number)(?![\p{L}])[^\d\n]{0,30}?(?<!\d)(\d(?:[ .-]?\d){7,8})(?!\d)/giu;
+  /(?<![\p{L}[])(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofi-?\s?nummer|sofi|persoonsnummer|crib(?:-?\s?nummer|\snumber)?|social\s?security\s?number)(?![\p{L}\]])[^\d\n[\]]{0,30}?(?<!\d)(\d(?:[ .-]?\d){7,8})(?![\p{L}\p{N}])/giu;
 
 function detectBsnAfterKeyword(text: string): TSpan[] {
   return scanRegex(text, BSN_AFTER_KEYWORD, 'bsn', (match) => {
@@ -498,7 +503,11 @@ const UNIT_LIKE_LETTERS = new Set([
   'th', 'am', 'pm', 'pk', 'ha',
 ]);
 
-const HOUSE_NUMBER_AFTER_POSTCODE = new RegExp(String.raw`,?\s{0,2}(?:(?:[Nn]r|[Nn]o|[Hh]uisnummer)\.?\s?)?${HOUSE_NUMBER}`, 'uy');
+// The number after a postcode may be the next postcode in a list ("1234 AB 5678 CD"), not a house number.
+const HOUSE_NUMBER_AFTER_POSTCODE = new RegExp(
+  String.raw`,?\s{0,2}(?:(?:[Nn]r|[Nn]o|[Hh]uisnummer)\.?\s?)?(?![1-9]\d{3} ?[a-zA-Z]{2}(?![\p{L}\p{N}-]))${HOUSE_NUMBER}`,
+  'uy',
+);
 
 /** "March 12, 2026 at" is a date, not a street called March. */
 const MONTHS = new Set([
@@ -608,7 +617,7 @@ const DUTCH_STREET = new RegExp(
  * buraku" ("the street has 3 holes") is feedback, not an address. "Kaya Grandi" without a number survives.
  */
 const PAPIAMENTU_STREET =
-  /(?<![\p{L}])(?:kaya|kaminda|plasa|avenida)((?:\s{1,2}[\p{L}][\p{L}'.-]{0,30}){1,4})\s{0,2}(?:(?:#|nr\.?|no\.?|num\.?|number|numero|nùmer)\s?)?(\d{1,4}(?:[a-z](?![\p{L}]))?)(?![\p{N}]|[.,:]\d)/giu;
+  /(?<![\p{L}\p{N}])(?:kaya|kaminda|plasa|avenida)((?:\s{1,2}[\p{L}][\p{L}'.-]{0,30}){1,4})\s{0,2}(?:(?:#|nr\.?|no\.?|num\.?|number|numero|nùmer)\s?)?(\d{1,4}(?:[a-z](?![\p{L}]))?)(?![\p{N}]|[.,:]\d)/giu;
 
 const NOT_A_STREET_NAME = new Set([
   // pap
@@ -641,7 +650,7 @@ const ENGLISH_STREET_NUMBER_FIRST = new RegExp(
   'gu',
 );
 const ENGLISH_STREET_NAME_FIRST = new RegExp(
-  String.raw`(?<![\p{L}])(?:\p{Lu}[\p{L}'-]{0,30}\s{1,2}){1,3}(?:${ENGLISH_STREET_TYPES})\.?,?\s{1,2}(?:(?:#|No\.?|Nr\.?|Number)\s?)?${HOUSE_NUMBER}`,
+  String.raw`(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}'-]{0,30}\s{1,2}){1,3}(?:${ENGLISH_STREET_TYPES})\.?,?\s{1,2}(?:(?:#|No\.?|Nr\.?|Number)\s?)?${HOUSE_NUMBER}`,
   'gu',
 );
 
