@@ -346,7 +346,10 @@ function scanDigitRuns(text: string): TDigitRun[] {
 /** A break inside a run where one number may end and another begin: whitespace or a slash between numbers. */
 const isSoftBreak = (sep: string): boolean => /\s/.test(sep) || sep === '/';
 
-/** Day, month and 2- or 4-digit year with one repeated separator: "06-03-2026", "6.3.26". */
+/**
+ * Day, month and a four-digit year with one repeated separator: "06-03-2026". Two-digit years are left out on
+ * purpose: "06-12-34-56-78" is a phone number, not 6 December '34 and some digits.
+ */
 function isDateAt(groups: readonly TDigitGroup[], i: number): boolean {
   const [day, month, year] = [groups[i], groups[i + 1], groups[i + 2]];
   if (!day || !month || !year) return false;
@@ -354,7 +357,7 @@ function isDateAt(groups: readonly TDigitGroup[], i: number): boolean {
   const d = Number(day.digits);
   const m = Number(month.digits);
   return (
-    day.digits.length <= 2 && month.digits.length <= 2 && (year.digits.length === 2 || year.digits.length === 4) &&
+    day.digits.length <= 2 && month.digits.length <= 2 && /^(?:19|20)\d\d$/.test(year.digits) &&
     d >= 1 && d <= 31 && m >= 1 && m <= 12
   );
 }

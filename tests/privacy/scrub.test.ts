@@ -52,6 +52,11 @@ describe('scrubPersonalData', () => {
     expect(scrubPersonalData('dossier 2026 123456782').text).toBe('dossier 2026 [BSN]');
   });
 
+  it('does not read a date and hour joined by one separator as a Dutch phone number', () => {
+    expect(scrubPersonalData('stempel 06-03-2026-10 op de envelop').found).toEqual([]);
+    expect(scrubPersonalData('bel 06-12-34-56-78').found).toEqual(['phone']);
+  });
+
   it('does not take a number that is glued to letters for a BSN', () => {
     expect(scrubPersonalData('pasnummer A123456782 en 123456782x').found).toEqual([]);
   });
