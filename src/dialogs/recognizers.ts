@@ -352,7 +352,7 @@ function recogniseRaw(question: TQuestion, trimmed: string, language: TLanguage,
   }
 
   if (numericType !== undefined) {
-    const fromSentence = numberAmongFillers(candidates.at(-1) ?? '', order.map((l) => lexicon.languages[l].fillers));
+    const fromSentence = numberAmongFillers(trimmed, lexicon.politeness, order.map((l) => lexicon.languages[l].fillers));
     if (fromSentence !== undefined) return numberInRange(numericType, fromSentence, undefined);
   }
 
@@ -365,11 +365,26 @@ function numberInRange(type: TNumericType, value: number, outOf: string | undefi
   return value >= min && value <= max ? { kind: 'value', value } : { kind: 'notUnderstood' };
 }
 
-/** "ik geef een 8", "I'd say 4": one number among filler words of any language. */
-function numberAmongFillers(phrase: string, fillerSets: readonly ReadonlySet<string>[]): number | undefined {
+/** "ik geef een 8", "I'd say 4": one whole number among filler words of any language. */
+function numberAmongFillers(
+  raw: string,
+  politeness: readonly string[],
+  fillerSets: readonly ReadonlySet<string>[],
+): number | undefined {
+  // Tokenised apart from `normalise`, which joins at dots: here "3.5" must stay two numbers, not 35,
+  // and "-1" must not lose its sign.
+  if (/[-−]\s*\d/.test(raw)) return undefined;
+  const spaced = raw
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/['’‘`´]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+  const phrase = stripPoliteness(spaced, politeness) ?? spaced;
   const tokens = phrase.split(' ');
   const numbers = tokens.filter((t) => /^\d{1,3}$/.test(t));
-  if (numbers.length !== 1) return undefined;
+  if (numbers.length !== 1 || tokens.some((t) => /\d/.test(t) && !/^\d{1,3}$/.test(t))) return undefined;
   const allFillers = tokens.every((t) => /^\d{1,3}$/.test(t) || fillerSets.some((set) => set.has(t)));
   return allFillers ? Number(numbers[0]) : undefined;
 }
