@@ -120,7 +120,8 @@ export function normalise(text: string): string {
     .trim();
 }
 
-class LexiconError extends Error {
+/** Recogniser data that is malformed or contradicts itself. */
+export class LexiconError extends Error {
   override readonly name = 'LexiconError';
 }
 
@@ -423,6 +424,23 @@ export function withinOneEdit(a: string, b: string): boolean {
     return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
   }
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+// The conversation's own yes/no moments (consent, resume, erase, call-back) are not survey questions;
+// they go through the same recogniser as a yes/no question so they understand the same words.
+const CONVERSATION_YES_NO: TQuestion = { key: 'conversation', type: 'yesno', core: false, textKey: 'conversation', allowDontKnow: false };
+
+/**
+ * Reads a yes or no outside the survey questions (consent, "continue where you were?", erase
+ * confirmation): `'yes'`, `'no'`, or undefined when it is neither, so the caller can ask again.
+ */
+export function recogniseYesNo(
+  input: string,
+  language: TLanguage,
+  lexicon: TLexicon = defaultRecognizerLexicon(),
+): 'yes' | 'no' | undefined {
+  const result = recogniseAnswer(CONVERSATION_YES_NO, input, language, lexicon);
+  return result.kind === 'value' && (result.value === 'yes' || result.value === 'no') ? result.value : undefined;
 }
 
 /**

@@ -1,13 +1,18 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   answerButtons,
   BUTTON_VALUES,
   buildLexicon,
+  LexiconError,
   languageButtonValue,
   MAX_TEXT_LENGTH,
   normalise,
   recogniseAnswer,
   recogniseCommand,
+  recogniseYesNo,
   scaleButtonValue,
   withinOneEdit,
   ZRecognizerData,
@@ -259,6 +264,24 @@ describe('recogniseAnswer', () => {
   });
 });
 
+describe('recogniseYesNo', () => {
+  it.each([
+    ['ja', 'nl', 'yes'],
+    ['si', 'nl', 'yes'],
+    ['Sí, por fabor', 'pap', 'yes'],
+    ['yes', 'pap', 'yes'],
+    [BUTTON_VALUES.yes, 'en', 'yes'],
+    ['nee', 'en', 'no'],
+    ['nò', 'pap', 'no'],
+    [BUTTON_VALUES.no, 'nl', 'no'],
+    ['overslaan', 'nl', undefined],
+    ['weet ik niet', 'nl', undefined],
+    ['misschien', 'nl', undefined],
+  ] as const)('reads %j from a resident in %s as %s', (input, language, expected) => {
+    expect(recogniseYesNo(input, language)).toBe(expected);
+  });
+});
+
 describe('recogniseCommand', () => {
   it.each([
     ['help', { command: 'help' }],
@@ -339,6 +362,21 @@ describe('the recogniser data', () => {
   it('is valid in every language', () => {
     for (const language of LANGUAGES) {
       expect(() => ZRecognizerData.parse(readLocaleFile(i18n.localesDir, language, 'recognizer'))).not.toThrow();
+    }
+  });
+
+  it('refuses data in which one phrase means two things', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+    try {
+      cpSync(i18n.localesDir, dir, { recursive: true });
+      const path = join(dir, 'nl', 'recognizer.json');
+      const data = JSON.parse(readFileSync(path, 'utf8')) as { yes: string[] };
+      data.yes.push('Nee');
+      writeFileSync(path, JSON.stringify(data));
+      expect(() => buildLexicon(dir)).toThrow(LexiconError);
+      expect(() => buildLexicon(dir)).toThrow(/"nee"|"Nee"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createI18n, listNamespaces, readLocaleFile } from '../../src/i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../../src/i18n/languages';
@@ -148,6 +151,22 @@ describe('survey texts', () => {
 });
 
 describe('the i18n instance', () => {
+  it('takes its namespaces from the files on disk, including one that only some languages have', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'locales-'));
+    try {
+      for (const language of LANGUAGES) mkdirSync(join(dir, language));
+      writeFileSync(join(dir, 'nl', 'chat.json'), '{"hi":"Hoi"}');
+      writeFileSync(join(dir, 'en', 'chat.json'), '{"hi":"Hi"}');
+      writeFileSync(join(dir, 'pap', 'staff.json'), '{"hi":"Bon dia"}');
+      const own = createI18n({ localesDir: dir, strict: true });
+      expect(own.namespaces).toEqual(['chat', 'staff']);
+      expect(own.translatorFor('en', 'chat')('hi')).toBe('Hi');
+      expect(() => own.translatorFor('pap', 'chat')('hi')).toThrow(/pap/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('translates per language without switching a global language', () => {
     const nl = i18n.translatorFor('nl', 'chat');
     const pap = i18n.translatorFor('pap', 'chat');
