@@ -8,10 +8,10 @@ import {
   type TNumericType,
   type TQuestion,
   type TScaleLabelSet,
+  MAX_TEXT_LENGTH,
 } from '../surveys/schema';
 
-/** Longest free-text answer we store; longer ones get `text.tooLong` and are asked again. */
-export const MAX_TEXT_LENGTH = 1000;
+export { MAX_TEXT_LENGTH };
 
 /**
  * Values the dialogs put on buttons (suggested actions / Adaptive Card submits). A scale point's value

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TDb, TPrisma } from '../db/client';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { scrubPersonalData } from '../privacy/scrub';
+import { MAX_TEXT_LENGTH } from '../surveys/schema';
 import { bandOfContactCount, bandOfLeadTime, dayIn } from './dimensions';
 import { diffStats, emptyStats, isEmptyStats, statsOfResponse, type TMeasuredAnswers, type TStats } from './sufficientStats';
 
@@ -10,8 +11,6 @@ export type TResponseStatus = (typeof RESPONSE_STATUSES)[number];
 export const RESPONSE_SOURCES = ['self', 'follow-up'] as const;
 export type TResponseSource = (typeof RESPONSE_SOURCES)[number];
 
-/** Longest free-text answer a resident may give; longer text is refused kindly before it gets here. */
-export const MAX_TEXT_LENGTH = 1000;
 
 /** Who, where and how a response was started: its dimensions for every KPI breakdown. */
 export const ZNewResponse = z.object({

@@ -143,6 +143,9 @@ export const ZChoiceQuestion = z.strictObject({
 });
 export const ZTextQuestion = z.strictObject({ ...questionBase, type: z.literal('text') });
 
+/** Longest free-text answer we store; longer ones are refused kindly and asked again. */
+export const MAX_TEXT_LENGTH = 1000;
+
 export const QUESTION_TYPES = ['scale5', 'effort7', 'scale0to10', 'yesno', 'choice', 'text'] as const;
 
 export const ZQuestion = z
