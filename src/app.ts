@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { TConfig } from './config';
 import type { TDatabase } from './db/client';
 import { bootstrapDatabase } from './db/bootstrap';
+import { bearerAuthenticator } from './http/auth';
 import { registerHealthRoutes } from './http/health';
+import { databaseRateLimiter, rateLimitCleanupJob } from './http/rateLimit';
+import { TokenService } from './auth/tokens';
+import { AnswerStore } from './scoring/answerStore';
+import { retentionJob } from './scoring/retention';
+import { rollupFoldJob } from './scoring/rollups';
 import { createI18n } from './i18n/i18n';
 import { loadSurveys } from './surveys/loader';
 import { registerSurveys } from './surveys/registry';
@@ -31,13 +37,24 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   const database = await bootstrapDatabase(config, logger);
   const surveys = await registerSurveys(database.prisma, loadedSurveys);
 
+  const { prisma } = database;
   const replicaId = randomUUID();
-  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
-  registerHealthRoutes(http, database.prisma);
+  const clock = () => new Date();
+  const answers = new AnswerStore(prisma, clock);
+  const tokens = new TokenService(prisma, config.HASH_SECRET, clock);
+  const authenticate = bearerAuthenticator(tokens);
+  const rateLimiter = databaseRateLimiter(prisma, clock);
+  const jobs: TJob[] = [
+    rollupFoldJob(prisma, replicaId),
+    retentionJob(prisma, answers, config.RETENTION_DAYS, replicaId, clock),
+    rateLimitCleanupJob(prisma, clock),
+  ];
 
-  const jobs: TJob[] = [];
-  void replicaId;
+  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  registerHealthRoutes(http, prisma);
   void surveys;
+  void authenticate;
+  void rateLimiter;
   let runner: ReturnType<typeof startJobs> | undefined;
 
   const app: TApp = {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerStore, ResponseNotFoundError } from '../../src/scoring/answerStore';
+import { retentionJob } from '../../src/scoring/retention';
 import { foldAllRollupDeltas } from '../../src/scoring/rollups';
 import { accumulateStats, emptyStats, statsOfResponse, ZStats, type TStats } from '../../src/scoring/sufficientStats';
 import { createTestDatabase, type TTestDatabase } from '../support/database';
@@ -84,6 +85,19 @@ describe('AnswerStore', () => {
     expect(await store.eraseResident(newResponse.residentKey)).toBe(2);
     expect(await database.prisma.response.count({ where: { residentKey: newResponse.residentKey } })).toBe(0);
     expect(await rollupTotals()).toEqual(before);
+  });
+
+  it('purges raw answers past the retention period while the rollup figures stay', async () => {
+    const oldStore = new AnswerStore(database.prisma, () => new Date('2024-01-10T12:00:00Z'));
+    const old = await oldStore.startResponse(makeNewResponse(base, { language: 'en' }));
+    await oldStore.recordAnswer(old.id, { questionKey: 'trust', measure: 'trust', value: 2 });
+    const withOld = await rollupTotals();
+    const job = retentionJob(database.prisma, store, 730, 'replica-a', () => new Date('2026-03-10T12:00:00Z'));
+    await job.run();
+    expect(await database.prisma.response.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await database.prisma.answer.count({ where: { responseId: old.id } })).toBe(0);
+    expect(await database.prisma.response.count()).toBeGreaterThan(0);
+    expect(await rollupTotals()).toEqual(withOld);
   });
 
   it('refuses an answer for a response that no longer exists', async () => {

@@ -1,0 +1,28 @@
+import type { TPrisma } from '../db/client';
+import { withLease } from '../db/lease';
+import type { TJob } from '../jobs';
+import type { AnswerStore } from './answerStore';
+
+const RETENTION_LEASE = 'retention';
+
+/**
+ * Purges raw answers older than the retention period, hourly, on one replica at a time. The rollups keep
+ * the figures: deltas are folded before purging, so the aggregate never loses what the raw rows held.
+ */
+export function retentionJob(
+  prisma: TPrisma,
+  answers: AnswerStore,
+  retentionDays: number,
+  replicaId: string,
+  clock: () => Date = () => new Date(),
+): TJob {
+  return {
+    name: RETENTION_LEASE,
+    everyMs: 60 * 60_000,
+    run: async () => {
+      await withLease(prisma, RETENTION_LEASE, replicaId, 10 * 60_000, async () => {
+        await answers.purgeBefore(new Date(clock().getTime() - retentionDays * 86_400_000));
+      });
+    },
+  };
+}
