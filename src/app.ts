@@ -22,6 +22,8 @@ export interface TApp {
   url: string;
   database: TDatabase;
   listen(port?: number, host?: string): Promise<string>;
+  /** Every registered route (method and path), for tests that exercise them all. */
+  routes(): { method: string; path: string }[];
   /** Stops taking requests, lets in-flight ones finish, stops the jobs and closes the database. */
   close(): Promise<void>;
 }
@@ -69,6 +71,9 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
       app.url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${address.port}`;
       runner = startJobs(jobs, logger);
       return app.url;
+    },
+    routes() {
+      return Object.values(http.server.router.getRoutes()).map((route) => ({ method: route.method, path: String(route.path) }));
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -1,0 +1,82 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenService } from '../../src/auth/tokens';
+import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
+
+let running: TTestApp;
+let adminToken: string;
+
+beforeAll(async () => {
+  // Generous limits: this test is about malformed input, not about being throttled.
+  running = await startTestApp({ RATE_LIMIT_PER_MINUTE: '100000', RATE_LIMIT_TOKEN_PER_MINUTE: '100000' });
+  adminToken = (await new TokenService(running.database.prisma, TEST_SECRETS.HASH_SECRET).create({ role: 'admin', name: 'fuzz' })).token;
+});
+afterAll(() => running.stop());
+
+/** A concrete URL for a route pattern: every `:param` replaced by a fuzzed (URL-encoded) value. */
+function concretePath(pattern: string, parameter: string): string {
+  return pattern.replace(/:[A-Za-z]+/g, encodeURIComponent(parameter || 'x'));
+}
+
+const bodies = fc.oneof(
+  fc.json().map((json) => ({ body: json, type: 'application/json' })),
+  fc.jsonValue().map((value) => ({ body: JSON.stringify(value), type: 'application/json' })),
+  fc.string({ maxLength: 300 }).map((text) => ({ body: text, type: 'application/json' })),
+  fc.string({ maxLength: 300 }).map((text) => ({ body: text, type: 'text/plain' })),
+  fc.string({ maxLength: 300 }).map((text) => ({ body: text, type: 'application/x-www-form-urlencoded' })),
+  fc.constant({ body: '{"a":'.repeat(200), type: 'application/json' }),
+  fc.constant({ body: 'x'.repeat(200_000), type: 'application/json' }),
+);
+
+async function expectNoServerError(response: Response, what: string): Promise<void> {
+  const text = await response.text();
+  expect(response.status, `${what} → ${response.status} ${text.slice(0, 200)}`).toBeLessThan(500);
+  expect(text, what).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+  if (response.status >= 400 && (response.headers.get('content-type') ?? '').includes('json')) {
+    expect(JSON.parse(text), what).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  }
+}
+
+describe('every route under random input', () => {
+  it('answers random bodies, content types, parameters and tokens with 4xx JSON errors, never a 5xx or a stack trace', async () => {
+    const routes = running.app.routes();
+    expect(routes.length).toBeGreaterThan(0);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        bodies,
+        fc.string({ maxLength: 40 }),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 30 }), { maxKeys: 4 }),
+        fc.constantFrom('none', 'admin', 'garbage'),
+        async (route, { body, type }, parameter, query, auth) => {
+          const url = new URL(concretePath(route.path, parameter), running.url);
+          for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+          const headers: Record<string, string> = { 'content-type': type };
+          if (auth === 'admin') headers.authorization = `Bearer ${adminToken}`;
+          if (auth === 'garbage') headers.authorization = `Bearer ${parameter}`;
+          const hasBody = !['GET', 'HEAD'].includes(route.method);
+          const response = await fetch(url, { method: route.method, headers, body: hasBody ? body : undefined, redirect: 'manual' });
+          await expectNoServerError(response, `${route.method} ${url.pathname}`);
+        },
+      ),
+      { numRuns: Math.max(60, running.app.routes().length * 25), seed: 20261124 },
+    );
+    const health = await fetch(`${running.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+
+  it('refuses a body over MAX_BODY_BYTES with 413 and a JSON error', async () => {
+    const response = await fetch(`${running.url}/healthz`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'y'.repeat(running.config.MAX_BODY_BYTES) }) });
+    expect([405, 413]).toContain(response.status);
+    const post = running.app.routes().find((route) => route.method === 'POST' && !route.path.includes(':'));
+    if (post) {
+      const big = await fetch(new URL(post.path, running.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ x: 'y'.repeat(running.config.MAX_BODY_BYTES) }),
+      });
+      expect(big.status).toBe(413);
+      expect(await big.json()).toMatchObject({ error: { code: expect.any(String) } });
+    }
+  });
+});
