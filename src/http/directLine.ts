@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ZConversationContext } from '../bots/conversationContext';
+import { ZClientActivity, type DirectLineChannel, type TCaller } from '../bots/directLineChannel';
+import { ApiError, parseInput } from './errors';
+import { clientAddressOf, type TRateLimiter } from './rateLimit';
+import type { Request, Response, THttpServer } from './server';
+
+export const DIRECTLINE_PREFIX = '/v3/directline';
+
+export interface TDirectLineRouteOptions {
+  channel: DirectLineChannel;
+  rateLimiter?: TRateLimiter;
+  /** Requests per minute per client address on the routes that mint tokens or start conversations. */
+  perAddressPerMinute: number;
+  /** Requests per minute per conversation on posting activities. */
+  perConversationPerMinute: number;
+}
+
+/** tokens/generate takes the page's context; Web Chat's own fields (`user`, `trustedOrigins`) are ignored. */
+const ZGenerateBody = z.object({ context: ZConversationContext.default({}) }).default({ context: {} });
+const ZConversationParams = z.object({ conversationId: z.string().min(1).max(64) });
+/** directlinejs sends `watermark=` (empty) before it has one. */
+const ZWatermarkQuery = z.object({
+  watermark: z
+    .union([z.literal(''), z.string().regex(/^\d{1,15}$/, 'must be a number')])
+    .optional()
+    .transform((value) => (value ? Number(value) : 0)),
+});
+
+/**
+ * The local Direct Line 3.0 routes, shaped as botframework-directlinejs expects them (polling, no streamUrl).
+ * Tokens travel only in the Authorization header, and every answer is `no-store`: a token must not sit in a cache.
+ */
+export function registerDirectLineRoutes({ route }: THttpServer, options: TDirectLineRouteOptions): void {
+  const { channel, rateLimiter } = options;
+  const limitAddress = async (req: Request) => rateLimiter?.hit(`directline:${clientAddressOf(req)}`, options.perAddressPerMinute);
+  const caller = (req: Request): TCaller => channel.authenticate(req.header('authorization'));
+  const reply = (res: Response, status: number, body: unknown) => {
+    res.header('Cache-Control', 'no-store');
+    res.send(status, body);
+  };
+
+  route('post', `${DIRECTLINE_PREFIX}/tokens/generate`, async (req, res) => {
+    await limitAddress(req);
+    if (!channel.isOpen && caller(req).kind !== 'secret') {
+      throw new ApiError(403, 'forbidden', 'Generating a token needs the Direct Line secret.');
+    }
+    const body = parseInput(ZGenerateBody, req.body ?? undefined);
+    reply(res, 200, await channel.generateToken(body.context));
+  });
+
+  route('post', `${DIRECTLINE_PREFIX}/tokens/refresh`, async (req, res) => {
+    reply(res, 200, channel.refreshToken(caller(req)));
+  });
+
+  route('post', `${DIRECTLINE_PREFIX}/conversations`, async (req, res) => {
+    await limitAddress(req);
+    const grant = await channel.startConversation(caller(req));
+    reply(res, 201, grant);
+  });
+
+  route('get', `${DIRECTLINE_PREFIX}/conversations/:conversationId`, async (req, res) => {
+    const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
+    reply(res, 200, await channel.reconnect(caller(req), conversationId));
+  });
+
+  route('post', `${DIRECTLINE_PREFIX}/conversations/:conversationId/activities`, async (req, res) => {
+    const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
+    const who = caller(req);
+    await rateLimiter?.hit(`directline-conversation:${conversationId}`, options.perConversationPerMinute);
+    const activity = parseInput(ZClientActivity, req.body);
+    reply(res, 200, await channel.postActivity(who, conversationId, activity));
+  });
+
+  route('get', `${DIRECTLINE_PREFIX}/conversations/:conversationId/activities`, async (req, res) => {
+    const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
+    const who = caller(req);
+    const { watermark } = parseInput(ZWatermarkQuery, req.query ?? {}, 'query');
+    const page = await channel.getActivities(who, conversationId, watermark);
+    reply(res, 200, { activities: page.activities, watermark: String(page.watermark) });
+  });
+
+  route('post', `${DIRECTLINE_PREFIX}/conversations/:conversationId/upload`, async () => {
+    // The survey asks for no files, and a file is personal data we would have to scrub and could not.
+    throw new ApiError(415, 'attachments_not_supported', 'This chat does not accept files.');
+  });
+}
