@@ -10,6 +10,10 @@ import { TokenService } from './auth/tokens';
 import { AnswerStore } from './scoring/answerStore';
 import { retentionJob } from './scoring/retention';
 import { rollupFoldJob } from './scoring/rollups';
+// --- KPIs for analysts (issue 7): imports ---
+import { KpiService } from './scoring/kpiQuery';
+import { registerKpiRoutes } from './http/kpis';
+// --- end KPIs imports ---
 import { createI18n } from './i18n/i18n';
 import { loadSurveys } from './surveys/loader';
 import { registerSurveys } from './surveys/registry';
@@ -54,6 +58,17 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
 
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
   registerHealthRoutes(http, prisma);
+  // --- KPIs for analysts (issue 7): /api/kpis*, /api/responses/export, /dashboard ---
+  const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE });
+  registerKpiRoutes(http, {
+    prisma,
+    kpis,
+    authenticate,
+    rateLimiter,
+    limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE },
+    logger,
+  });
+  // --- end KPIs ---
   void surveys;
   void authenticate;
   void rateLimiter;

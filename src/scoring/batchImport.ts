@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { TPrisma } from '../db/client';
+import { scrubPersonalData } from '../privacy/scrub';
+import { cellOf, contributionOf, ZGivenAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
+import { dayIn } from './dimensions';
+import { foldRollupDeltas } from './rollups';
+import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
+
+/**
+ * The batch form of the answer store's write path, for imports of earlier survey rounds and the benchmark: the same
+ * validation (the store's own schemas), the same scrubbing of free text, the same contribution of a response to the
+ * rollups (`contributionOf`) in the same cell (`cellOf`) and day — only many responses per transaction, and one
+ * RollupDelta per cell and day of the batch instead of one per answer. The fold then builds the rollups exactly as
+ * it does for the bot's answers.
+ */
+
+/** A finished response from elsewhere: its dimensions, when it happened, and every answer it holds. */
+export interface TBatchResponse {
+  response: Omit<TNewResponse, 'residentKey' | 'conversationKey' | 'followUpId'>;
+  status: TResponseStatus;
+  startedAt: Date;
+  completedAt: Date | null;
+  answers: TGivenAnswer[];
+}
+
+/**
+ * Prisma binds at most 999 values per statement on SQLite, and `foldRollupDeltas` deletes its batch by an id list:
+ * its default batch of 5000 would fail there whenever more than 999 deltas are pending.
+ */
+export const SAFE_FOLD_BATCH = 900;
+
+/** Folds every pending delta in batches both databases accept (imports, the benchmark and tests). */
+export async function foldPendingRollups(prisma: TPrisma): Promise<number> {
+  let total = 0;
+  for (let folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH); folded > 0; folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH)) {
+    total += folded;
+  }
+  return total;
+}
+
+interface TVersionFacts {
+  surveyId: string;
+  version: number;
+}
+
+/** Writes batches of finished responses; keeps only lookups that never change (cells, zones, versions, services). */
+export class BatchAnswerWriter {
+  private readonly cellIds = new Map<string, string>();
+  private readonly timeZones = new Map<string, string>();
+  private readonly versions = new Map<string, TVersionFacts>();
+  private readonly serviceSlugs = new Map<string, string>();
+
+  constructor(private readonly prisma: TPrisma) {}
+
+  /**
+   * Stores the responses, their answers and their share of the rollups in one transaction: all of the batch or none.
+   * Imported responses carry no resident: their keys are random, so no erasure request or survey-fatigue check can
+   * ever match them to a person.
+   */
+  async writeBatch(batch: readonly TBatchResponse[]): Promise<void> {
+    if (batch.length === 0) return;
+    const prepared: Array<Awaited<ReturnType<BatchAnswerWriter['prepare']>>> = [];
+    for (const item of batch) prepared.push(await this.prepare(item));
+
+    // Cells first, outside the transaction, as the answer store does: on SQLite the transaction holds the only connection.
+    for (const { cell } of prepared) await this.ensureCell(cell);
+
+    const deltas = new Map<string, { cellId: string; day: string; stats: TStats }>();
+    for (const { row, answers, cell, day } of prepared) {
+      const cellId = this.cellIds.get(cell.cellKey)!;
+      const key = `${cellId}/${day}`;
+      let delta = deltas.get(key);
+      if (!delta) {
+        delta = { cellId, day, stats: emptyStats() };
+        deltas.set(key, delta);
+      }
+      accumulateStats(delta.stats, contributionOf(answers, row.status === 'completed'));
+    }
+    const answerRows = prepared.flatMap(({ row, answers }) =>
+      answers.map((answer) => ({ ...answer, id: randomUUID(), responseId: row.id, answeredAt: row.lastActivityAt })),
+    );
+    await this.prisma.$transaction(
+      async (tx) => {
+        await tx.response.createMany({ data: prepared.map(({ row }) => row) });
+        await tx.answer.createMany({ data: answerRows });
+        const deltaRows = [...deltas.values()].filter((delta) => !isEmptyStats(delta.stats));
+        await tx.rollupDelta.createMany({ data: deltaRows.map((delta) => ({ cellId: delta.cellId, day: delta.day, stats: JSON.stringify(delta.stats) })) });
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
+
+  /** Validates and scrubs one response exactly as the answer store would, and finds its rollup cell and day. */
+  private async prepare(item: TBatchResponse) {
+    const key = randomUUID();
+    const dimensions = ZNewResponse.parse({ ...item.response, residentKey: `import:${key}`, conversationKey: `import:${key}` });
+    const answers: TStoredAnswer[] = item.answers.map((given) => {
+      const answer = ZGivenAnswer.parse(given);
+      return {
+        questionKey: answer.questionKey,
+        measure: answer.measure ?? null,
+        value: answer.value ?? null,
+        text: answer.text == null ? null : scrubPersonalData(answer.text).text,
+        dontKnow: answer.dontKnow,
+        skipped: answer.skipped,
+      };
+    });
+    const id = randomUUID();
+    const row = {
+      id,
+      ...dimensions,
+      serviceId: dimensions.serviceId ?? null,
+      contactChannel: dimensions.contactChannel ?? null,
+      leadTimeDays: dimensions.leadTimeDays ?? null,
+      contactCount: dimensions.contactCount ?? null,
+      location: dimensions.location ?? null,
+      followUpId: null,
+      status: item.status,
+      startedAt: item.startedAt,
+      lastActivityAt: item.completedAt ?? item.startedAt,
+      completedAt: item.completedAt,
+    };
+    const timeZone = await this.timeZoneOf(row.organisationId);
+    const cell = cellOf({
+      ...row,
+      service: row.serviceId ? { slug: await this.serviceSlugOf(row.serviceId) } : null,
+      organisation: { timeZone },
+      surveyVersion: await this.versionOf(row.surveyVersionId),
+      answers,
+    });
+    return { row, answers, cell, day: dayIn(row.startedAt, timeZone) };
+  }
+
+  private async ensureCell(cell: ReturnType<typeof cellOf>): Promise<void> {
+    if (this.cellIds.has(cell.cellKey)) return;
+    const find = () => this.prisma.rollupCell.findUnique({ where: { cellKey: cell.cellKey }, select: { id: true } });
+    const id =
+      (await find())?.id ??
+      (
+        await this.prisma.rollupCell.create({ data: cell, select: { id: true } }).catch(async (error: unknown) => {
+          // Another writer created it at the same moment.
+          const raced = await find();
+          if (!raced) throw error;
+          return raced;
+        })
+      ).id;
+    this.cellIds.set(cell.cellKey, id);
+  }
+
+  private async timeZoneOf(organisationId: string): Promise<string> {
+    let zone = this.timeZones.get(organisationId);
+    if (!zone) {
+      zone = (await this.prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { timeZone: true } })).timeZone;
+      this.timeZones.set(organisationId, zone);
+    }
+    return zone;
+  }
+
+  private async versionOf(surveyVersionId: string): Promise<TVersionFacts> {
+    let facts = this.versions.get(surveyVersionId);
+    if (!facts) {
+      facts = await this.prisma.surveyVersion.findUniqueOrThrow({ where: { id: surveyVersionId }, select: { surveyId: true, version: true } });
+      this.versions.set(surveyVersionId, facts);
+    }
+    return facts;
+  }
+
+  private async serviceSlugOf(serviceId: string): Promise<string> {
+    let slug = this.serviceSlugs.get(serviceId);
+    if (!slug) {
+      slug = (await this.prisma.service.findUniqueOrThrow({ where: { id: serviceId }, select: { slug: true } })).slug;
+      this.serviceSlugs.set(serviceId, slug);
+    }
+    return slug;
+  }
+}

@@ -1,0 +1,585 @@
+import { z } from 'zod';
+import { Prisma, type TPrisma } from '../db/client';
+import { LANGUAGES } from '../i18n/languages';
+import { OUTCOMES } from '../surveys/schema';
+import { CONTACT_COUNT_BANDS, DIMENSIONS, LEAD_TIME_BANDS, PERIODS, periodOf, type TDimension, type TPeriod } from './dimensions';
+import {
+  DEFAULT_DRIVER_KEYS,
+  driverImportance,
+  driverKpi,
+  kpisOf,
+  type TCesExtras,
+  type TCorrelation,
+  type TDriverExtras,
+  type TKpi,
+  type TNpsExtras,
+  type TSuppressed,
+} from './kpis';
+import { suppressSmallGroups } from './suppression';
+import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientStats';
+
+/**
+ * KPI queries over the rollups (ARCHITECTURE decision 5): the sufficient statistics of the cells and days a question
+ * selects are summed per group — RollupDay plus the RollupDelta rows not folded yet, so a figure is exact the moment an
+ * answer is stored — and only then turned into KPIs and suppressed. No answer row is ever read here.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// The question, as the API, the CLI and the dashboard ask it.
+
+/** `island` is the name residents and analysts in the Caribbean Netherlands use for a location. */
+export const LOCATION_ALIAS = 'island';
+export const GROUP_BY_NAMES = [...DIMENSIONS, LOCATION_ALIAS, ...PERIODS.map((period) => `period:${period}` as const)] as const;
+export type TGroupByName = (typeof GROUP_BY_NAMES)[number];
+
+/** The key a period breakdown appears under in a group's key. */
+export const PERIOD_KEY = 'period';
+
+const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case slug');
+/** Free dimension values (locations, channels) come from embed snippets: bounded and printable, nothing more. */
+const ZValue = z.string().min(1).max(100).regex(/^[^\u0000-\u001f,]+$/, 'must be printable text without commas');
+
+/** A calendar date; from/to are inclusive and cut in each organisation's own time zone, as the rollup days are. */
+export const ZDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
+  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a calendar date');
+
+/** A comma list (`a,b`), also given as a repeated parameter (`x=a&x=b`). */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string' || (Array.isArray(value) && value.every((part) => typeof part === 'string'))
+        ? (Array.isArray(value) ? value : [value])
+            .flatMap((part: string) => part.split(','))
+            .map((part) => part.trim())
+            .filter((part) => part !== '')
+        : value,
+    z.array(item).min(1, 'must name at least one value').max(200),
+  );
+}
+
+/** Query fields every KPI question shares; the endpoints add their own (format, outcome …). */
+export const KPI_QUERY_FIELDS = {
+  survey: ZSlug,
+  from: ZDay.optional(),
+  to: ZDay.optional(),
+  groupBy: listOf(z.enum(GROUP_BY_NAMES)).optional(),
+  organisation: listOf(ZSlug).optional(),
+  service: listOf(ZSlug).optional(),
+  contactChannel: listOf(ZValue).optional(),
+  chatChannel: listOf(ZValue).optional(),
+  language: listOf(z.enum(LANGUAGES)).optional(),
+  location: listOf(ZValue).optional(),
+  island: listOf(ZValue).optional(),
+  surveyVersion: listOf(z.coerce.number().int().positive().max(1_000_000)).optional(),
+  leadTimeBand: listOf(z.enum(LEAD_TIME_BANDS)).optional(),
+  contactCountBand: listOf(z.enum(CONTACT_COUNT_BANDS)).optional(),
+};
+
+export const ZKpiQueryFields = z.strictObject(KPI_QUERY_FIELDS);
+export type TKpiQuery = z.infer<typeof ZKpiQueryFields>;
+
+/** Cross-field rules of a KPI question, for `superRefine` on any schema built from KPI_QUERY_FIELDS. */
+export function checkKpiQuery(query: TKpiQuery, ctx: z.RefinementCtx): void {
+  if (query.from && query.to && query.from > query.to) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+  }
+  if (query.location && query.island) {
+    ctx.addIssue({ code: 'custom', path: ['island'], message: 'island is another name for location: give one of them' });
+  }
+  const seen = new Set<string>();
+  for (const name of query.groupBy ?? []) {
+    const dimension = name.startsWith('period:') ? PERIOD_KEY : name === LOCATION_ALIAS ? 'location' : name;
+    if (seen.has(dimension)) {
+      ctx.addIssue({ code: 'custom', path: ['groupBy'], message: `names ${dimension} twice` });
+      return;
+    }
+    seen.add(dimension);
+  }
+}
+
+export const ZKpiQuery = ZKpiQueryFields.superRefine(checkKpiQuery);
+
+export const ZOutcome = z.enum(OUTCOMES);
+
+/** A question the caller may not ask (400) or may not see the answer to (403); the HTTP layer maps the kind. */
+export class KpiQueryError extends Error {
+  override name = 'KpiQueryError';
+  constructor(
+    readonly kind: 'invalid' | 'forbidden',
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Whose figures a caller may see: one organisation, or (null) every one. */
+export interface TScope {
+  organisationId: string | null;
+}
+
+/** A resolved question: ids instead of slugs, the scope applied, the breakdown in order. */
+export interface TKpiSelection {
+  surveyIds: readonly string[];
+  from: string | null;
+  to: string | null;
+  /** Cell dimension → allowed values (organisation as ids, surveyVersion as decimal strings). */
+  filters: Partial<Record<TDimension, readonly string[]>>;
+  groupBy: readonly TDimension[];
+  period: TPeriod | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reports.
+
+export type TGroupKey = Record<string, string | null>;
+
+export interface TSuppressedGroup {
+  key: TGroupKey;
+  n: null;
+  suppressed: true;
+}
+
+export interface TKpiFigures {
+  csat: TKpi<{ mean: number }>;
+  ces: TKpi<TCesExtras>;
+  trust: TKpi<{ mean: number }>;
+  nps: TKpi<TNpsExtras> | null;
+  drivers: Record<string, TKpi<TDriverExtras>>;
+}
+
+export interface TKpiGroup {
+  key: TGroupKey;
+  n: number;
+  suppressed: false;
+  completed: number;
+  kpis: TKpiFigures;
+}
+
+export interface TKpiReport {
+  survey: string;
+  minGroupSize: number;
+  from: string | null;
+  to: string | null;
+  /** The breakdown dimensions, as they appear in each group's key. */
+  groupBy: string[];
+  /** The drivers reported, in the order to show them. */
+  drivers: string[];
+  groups: Array<TKpiGroup | TSuppressedGroup>;
+}
+
+export interface TDriverFigures {
+  /** The driver's score 0–100 with its t interval. */
+  performance: TKpi<TDriverExtras>;
+  /** Pearson r of the driver with the outcome, Fisher-z interval. */
+  importance: TCorrelation | TSuppressed;
+  /** Johnson's relative weight, where the data carry them. */
+  relativeWeight: { raw: number; pct: number } | null;
+}
+
+export interface TDriverGroup {
+  key: TGroupKey;
+  n: number;
+  suppressed: false;
+  drivers: Record<string, TDriverFigures>;
+  relativeWeights: { n: number; rSquared: number } | null;
+}
+
+export interface TDriverReport extends Omit<TKpiReport, 'groups'> {
+  outcome: string;
+  groups: Array<TDriverGroup | TSuppressedGroup>;
+}
+
+/** The caller's organisation beside every other one combined: the key's `comparison` is `own` or `others`. */
+export interface TBenchmarkReport extends TKpiReport {
+  organisation: string;
+  /** Organisations behind "others" must be at least this many, or that side is suppressed. */
+  minOtherOrganisations: number;
+}
+
+export const COMPARISON_KEY = 'comparison';
+/**
+ * "All others combined" made of one organisation would be that organisation's figures under another name, which the
+ * benchmark promises never to show; two is the least that keeps any one of them unnamed.
+ */
+export const MIN_OTHER_ORGANISATIONS = 2;
+
+/** The values a filter can take in the data (for the dashboard's filter lists). */
+export interface TKpiOptions {
+  surveys: string[];
+  values: Record<string, Array<string | null>>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Rollup column of each cell dimension. */
+const CELL_COLUMNS = {
+  organisation: 'organisationId',
+  service: 'serviceSlug',
+  contactChannel: 'contactChannel',
+  chatChannel: 'chatChannel',
+  language: 'language',
+  location: 'location',
+  surveyVersion: 'surveyVersion',
+  leadTimeBand: 'leadTimeBand',
+  contactCountBand: 'contactCountBand',
+} as const satisfies Record<TDimension, string>;
+
+interface TCellRow {
+  id: string;
+  organisationId: string;
+  serviceSlug: string;
+  contactChannel: string;
+  chatChannel: string;
+  language: string;
+  location: string;
+  surveyId: string;
+  surveyVersion: number;
+  leadTimeBand: string;
+  contactCountBand: string;
+}
+
+const CELL_SELECT = {
+  id: true,
+  organisationId: true,
+  serviceSlug: true,
+  contactChannel: true,
+  chatChannel: true,
+  language: true,
+  location: true,
+  surveyId: true,
+  surveyVersion: true,
+  leadTimeBand: true,
+  contactCountBand: true,
+} as const;
+
+/** Rollup rows as read back: the statistics' JSON, validated by ZStats. */
+interface TRollupRow {
+  cellId: string;
+  day: string;
+  stats: string;
+}
+
+/** Summed statistics of one group of a breakdown, by its dimension values ('' = unknown). */
+interface TSummedGroup {
+  values: string[];
+  stats: TStats;
+  organisations: Set<string>;
+}
+
+export interface TKpiServiceOptions {
+  minGroupSize: number;
+  /** Drivers reported; the Meethuis seven by default. */
+  drivers?: readonly string[];
+}
+
+/** KPI questions answered from the rollups. One instance serves every request; it keeps no figures between them. */
+export class KpiService {
+  private readonly driverKeys: readonly string[];
+
+  constructor(
+    private readonly prisma: TPrisma,
+    private readonly settings: TKpiServiceOptions,
+  ) {
+    this.driverKeys = settings.drivers ?? DEFAULT_DRIVER_KEYS;
+  }
+
+  get minGroupSize(): number {
+    return this.settings.minGroupSize;
+  }
+
+  /**
+   * Turns a validated question into a selection: checks the survey and the slugs it names, and applies the caller's
+   * scope — an organisation-scoped caller sees its own organisation only, and naming another one is refused (403).
+   */
+  async resolve(query: TKpiQuery, scope: TScope): Promise<TKpiSelection> {
+    const survey = await this.prisma.survey.findUnique({ where: { id: query.survey }, select: { id: true } });
+    if (!survey) throw new KpiQueryError('invalid', 'unknown_survey', `survey: no survey "${query.survey}"`, 'survey');
+
+    const filters: TKpiSelection['filters'] = {};
+    let organisationIds: string[] | undefined;
+    if (query.organisation) {
+      const found = await this.prisma.organisation.findMany({ where: { slug: { in: query.organisation } }, select: { id: true, slug: true } });
+      const missing = query.organisation.find((slug) => !found.some((organisation) => organisation.slug === slug));
+      if (missing) throw new KpiQueryError('invalid', 'unknown_organisation', `organisation: no organisation "${missing}"`, 'organisation');
+      organisationIds = found.map((organisation) => organisation.id);
+      if (scope.organisationId !== null && organisationIds.some((id) => id !== scope.organisationId)) {
+        throw new KpiQueryError('forbidden', 'forbidden', 'This token may only see its own organisation.', 'organisation');
+      }
+    }
+    if (scope.organisationId !== null) organisationIds = [scope.organisationId];
+    if (organisationIds) filters.organisation = organisationIds;
+
+    if (query.service) {
+      const where = { slug: { in: query.service }, ...(organisationIds ? { organisationId: { in: organisationIds } } : {}) };
+      const known = new Set((await this.prisma.service.findMany({ where, select: { slug: true } })).map((service) => service.slug));
+      const missing = query.service.find((slug) => !known.has(slug));
+      if (missing) throw new KpiQueryError('invalid', 'unknown_service', `service: no service "${missing}"`, 'service');
+      filters.service = query.service;
+    }
+    const location = query.location ?? query.island;
+    if (location) filters.location = location;
+    for (const dimension of ['contactChannel', 'chatChannel', 'language', 'leadTimeBand', 'contactCountBand'] as const) {
+      const values = query[dimension];
+      if (values) filters[dimension] = values;
+    }
+    if (query.surveyVersion) filters.surveyVersion = query.surveyVersion.map(String);
+
+    const groupBy: TDimension[] = [];
+    let period: TPeriod | null = null;
+    for (const name of query.groupBy ?? []) {
+      if (name.startsWith('period:')) period = name.slice('period:'.length) as TPeriod;
+      else groupBy.push(name === LOCATION_ALIAS ? 'location' : (name as TDimension));
+    }
+    return { surveyIds: [survey.id], from: query.from ?? null, to: query.to ?? null, filters, groupBy, period };
+  }
+
+  /** CSAT, CES, trust, NPS and the driver scores per group, suppressed where a group or a KPI is too small. */
+  async kpis(selection: TKpiSelection): Promise<TKpiReport> {
+    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell));
+    const groups = this.suppressGroups(selection, [...summed.values()], (group) => this.kpiFigures(group));
+    return { ...this.header(selection), groups: await this.withSlugs(groups) };
+  }
+
+  /** Per driver its performance and its importance for the outcome: the priority matrix. */
+  async drivers(selection: TKpiSelection, outcome: string): Promise<TDriverReport> {
+    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell));
+    const groups = this.suppressGroups(selection, [...summed.values()], (group) => {
+      const options = { minGroupSize: this.minGroupSize, drivers: this.driverKeys, outcome };
+      const importance = driverImportance(group.stats, options);
+      const drivers: Record<string, TDriverFigures> = {};
+      for (const driver of this.driverKeys.filter((key) => key !== outcome)) {
+        drivers[driver] = {
+          performance: driverKpi(group.stats, driver, options),
+          importance: importance.drivers[driver] ?? { suppressed: true },
+          relativeWeight: importance.relativeWeights?.weights[driver] ?? null,
+        };
+      }
+      const weights = importance.relativeWeights;
+      return { drivers, relativeWeights: weights ? { n: weights.n, rSquared: weights.rSquared } : null };
+    });
+    return { ...this.header(selection), outcome, groups: await this.withSlugs(groups) };
+  }
+
+  /**
+   * The organisation's KPIs beside those of every other organisation combined, on the shared core: the survey's whole
+   * family (the base survey and every variant extending it) counts, since the core keys never change meaning.
+   * "Others" is never split by organisation and is suppressed where fewer than MIN_OTHER_ORGANISATIONS are in it.
+   */
+  async benchmark(selection: TKpiSelection, ownOrganisationId: string): Promise<TBenchmarkReport> {
+    if (selection.groupBy.includes('organisation')) {
+      throw new KpiQueryError('invalid', 'invalid_request', 'groupBy: a benchmark never breaks "others" down by organisation', 'groupBy');
+    }
+    const { organisation: _scope, ...filters } = selection.filters;
+    const widened: TKpiSelection = { ...selection, surveyIds: await this.surveyFamily(selection.surveyIds[0]!), filters };
+    const own = await this.prisma.organisation.findUniqueOrThrow({ where: { id: ownOrganisationId }, select: { slug: true } });
+    const summed = await this.sum(widened, (cell) => [cell.organisationId === ownOrganisationId ? 'own' : 'others', ...this.valuesOf(widened, cell)]);
+    // Each side is suppressed on its own: the caller sees its own figures anyway, so hiding one side to protect the
+    // other would protect nothing; within "others" a breakdown is protected like any other.
+    const groups = (['own', 'others'] as const).flatMap((side) =>
+      this.suppressGroups(
+        widened,
+        [...summed.values()].filter((group) => group.values[0] === side).map((group) => ({ ...group, values: group.values.slice(1) })),
+        (group) => this.kpiFigures(group),
+        (group) => side === 'others' && group.organisations.size < MIN_OTHER_ORGANISATIONS,
+      ).map((group) => ({ ...group, key: { [COMPARISON_KEY]: side, ...group.key } })),
+    );
+    const header = this.header(selection);
+    return {
+      ...header,
+      groupBy: [COMPARISON_KEY, ...header.groupBy],
+      organisation: own.slug,
+      minOtherOrganisations: MIN_OTHER_ORGANISATIONS,
+      groups: await this.withSlugs(groups),
+    };
+  }
+
+  /** The surveys in the data and each dimension's values within the caller's scope (for the dashboard's filters). */
+  async options(surveyId: string | null, scope: TScope): Promise<TKpiOptions> {
+    const where = {
+      ...(surveyId ? { surveyId } : {}),
+      ...(scope.organisationId !== null ? { organisationId: scope.organisationId } : {}),
+    };
+    const cells = (await this.prisma.rollupCell.findMany({ where, select: CELL_SELECT })) as TCellRow[];
+    const surveys = (await this.prisma.survey.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((survey) => survey.id);
+    const slugs = await this.organisationSlugs(cells.map((cell) => cell.organisationId));
+    const values: TKpiOptions['values'] = {};
+    for (const dimension of DIMENSIONS) {
+      const found = new Set(
+        cells.map((cell) => (dimension === 'organisation' ? (slugs.get(cell.organisationId) ?? '') : String(cell[CELL_COLUMNS[dimension]]))),
+      );
+      values[dimension] = [...found].sort().map((value) => (value === '' ? null : value));
+    }
+    return { surveys, values };
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private valuesOf(selection: TKpiSelection, cell: TCellRow): string[] {
+    return selection.groupBy.map((dimension) => String(cell[CELL_COLUMNS[dimension]]));
+  }
+
+  private header(selection: TKpiSelection) {
+    return {
+      survey: selection.surveyIds[0]!,
+      minGroupSize: this.minGroupSize,
+      from: selection.from,
+      to: selection.to,
+      groupBy: [...selection.groupBy, ...(selection.period ? [PERIOD_KEY] : [])],
+      drivers: [...this.driverKeys],
+    };
+  }
+
+  /** The base survey and every variant that extends it. */
+  private async surveyFamily(surveyId: string): Promise<string[]> {
+    const versions = await this.prisma.surveyVersion.findMany({ select: { surveyId: true, definition: true } });
+    const extendsOf = new Map<string, string | null>();
+    for (const version of versions) {
+      const parsed = z.object({ extends: z.string().optional() }).safeParse(safeJson(version.definition));
+      if (parsed.success && !extendsOf.get(version.surveyId)) extendsOf.set(version.surveyId, parsed.data.extends ?? null);
+    }
+    const root = extendsOf.get(surveyId) ?? surveyId;
+    const family = new Set([surveyId, root]);
+    for (const [id, base] of extendsOf) if (base === root) family.add(id);
+    return [...family].sort();
+  }
+
+  /**
+   * Sums the statistics of every selected cell and day into the groups that `groupOf` assigns cells to (plus the
+   * period, when the breakdown has one). Days and pending deltas are read in one statement, so a fold running at
+   * the same moment is seen either entirely before or entirely after — never half, which would count a delta twice.
+   */
+  private async sum(selection: TKpiSelection, groupOf: (cell: TCellRow) => string[]): Promise<Map<string, TSummedGroup>> {
+    const rows = await this.readRollupRows(selection);
+    // Cells are read after the rows, with the same filter: a cell is created before any delta points at it, so every
+    // id is found. (By filter, not by an id list: Prisma binds at most 999 values on SQLite.)
+    const cells = new Map<string, TCellRow>();
+    for (const cell of (await this.prisma.rollupCell.findMany({ where: this.cellWhere(selection), select: CELL_SELECT })) as TCellRow[]) {
+      cells.set(cell.id, cell);
+    }
+    const groups = new Map<string, TSummedGroup>();
+    const cellValues = new Map<string, string[]>();
+    for (const row of rows) {
+      const cell = cells.get(row.cellId);
+      if (!cell) throw new Error(`rollup row points at unknown cell ${row.cellId}`);
+      let values = cellValues.get(row.cellId);
+      if (!values) {
+        values = groupOf(cell);
+        cellValues.set(row.cellId, values);
+      }
+      if (selection.period) values = [...values, periodOf(row.day, selection.period)];
+      const id = JSON.stringify(values);
+      let group = groups.get(id);
+      if (!group) {
+        group = { values, stats: emptyStats(), organisations: new Set() };
+        groups.set(id, group);
+      }
+      const stats = parseStats(row.stats);
+      accumulateStats(group.stats, stats);
+      if (stats.responses !== 0) group.organisations.add(cell.organisationId);
+    }
+    // A group whose responses were all erased nets to nothing: it is not a group of the answer.
+    for (const [id, group] of groups) if (group.stats.responses <= 0) groups.delete(id);
+    return groups;
+  }
+
+  private cellWhere(selection: TKpiSelection) {
+    const where: Record<string, unknown> = { surveyId: { in: [...selection.surveyIds] } };
+    for (const [dimension, values] of Object.entries(selection.filters) as Array<[TDimension, readonly string[]]>) {
+      where[CELL_COLUMNS[dimension]] = { in: dimension === 'surveyVersion' ? values.map(Number) : [...values] };
+    }
+    return where;
+  }
+
+  private async readRollupRows(selection: TKpiSelection): Promise<TRollupRow[]> {
+    const conditions: Prisma.Sql[] = [Prisma.sql`c."surveyId" IN (${Prisma.join(selection.surveyIds)})`];
+    for (const [dimension, values] of Object.entries(selection.filters) as Array<[TDimension, readonly string[]]>) {
+      const column = Prisma.raw(`c."${CELL_COLUMNS[dimension]}"`);
+      const typed = dimension === 'surveyVersion' ? values.map(Number) : values;
+      conditions.push(Prisma.sql`${column} IN (${Prisma.join(typed)})`);
+    }
+    const cellFilter = Prisma.join(conditions, ' AND ');
+    const dayConditions: Prisma.Sql[] = [];
+    if (selection.from) dayConditions.push(Prisma.sql`"day" >= ${selection.from}`);
+    if (selection.to) dayConditions.push(Prisma.sql`"day" <= ${selection.to}`);
+    const dayFilter = dayConditions.length ? Prisma.sql` AND ${Prisma.join(dayConditions, ' AND ')}` : Prisma.empty;
+    return this.prisma.$queryRaw<TRollupRow[]>`
+      SELECT "cellId", "day", "stats" FROM "RollupDay"
+        WHERE "cellId" IN (SELECT c."id" FROM "RollupCell" c WHERE ${cellFilter})${dayFilter}
+      UNION ALL
+      SELECT "cellId", "day", "stats" FROM "RollupDelta"
+        WHERE "cellId" IN (SELECT c."id" FROM "RollupCell" c WHERE ${cellFilter})${dayFilter}`;
+  }
+
+  private kpiFigures(group: TSummedGroup): { completed: number; kpis: TKpiFigures } {
+    const { completed, csat, ces, trust, nps, drivers } = kpisOf(group.stats, { minGroupSize: this.minGroupSize, drivers: this.driverKeys });
+    return { completed, kpis: { csat, ces, trust, nps, drivers } };
+  }
+
+  /**
+   * Sorts the groups by their key, suppresses the small ones (primary) and, within every breakdown dimension, the
+   * ones that would let a small one be recovered (complementary); only the groups left shown get figures.
+   */
+  private suppressGroups<TFigures extends object>(
+    selection: TKpiSelection,
+    summed: readonly TSummedGroup[],
+    figures: (group: TSummedGroup) => TFigures,
+    forceSuppressed: (group: TSummedGroup) => boolean = () => false,
+  ): Array<({ key: TGroupKey; n: number; suppressed: false } & TFigures) | TSuppressedGroup> {
+    const names = [...selection.groupBy, ...(selection.period ? [PERIOD_KEY] : [])];
+    const sorted = [...summed].sort((a, b) => compareValues(a.values, b.values));
+    const counted = sorted.map((group) => ({
+      key: Object.fromEntries(names.map((name, index) => [name, group.values[index] ?? ''])),
+      // A group that must stay hidden whatever its size gets an n below the minimum: it then also counts as a
+      // hidden group with answers, so complementary suppression protects it like a small one.
+      n: forceSuppressed(group) ? Math.min(group.stats.responses, this.minGroupSize - 1) : group.stats.responses,
+      group,
+    }));
+    return suppressSmallGroups(counted, names, this.minGroupSize).map((result) => {
+      const key = Object.fromEntries(Object.entries(result.key).map(([name, value]) => [name, value === '' ? null : value]));
+      if (result.suppressed) return { key, n: null, suppressed: true as const };
+      const { group } = result;
+      return { key, n: group.stats.responses, suppressed: false as const, ...figures(group) };
+    });
+  }
+
+  /** Organisation ids in keys become slugs: ids are internal. */
+  private async withSlugs<TGroup extends { key: TGroupKey }>(groups: TGroup[]): Promise<TGroup[]> {
+    const ids = groups.map((group) => group.key.organisation).filter((id): id is string => typeof id === 'string');
+    if (ids.length === 0) return groups;
+    const slugs = await this.organisationSlugs(ids);
+    return groups.map((group) =>
+      typeof group.key.organisation === 'string' ? { ...group, key: { ...group.key, organisation: slugs.get(group.key.organisation) ?? null } } : group,
+    );
+  }
+
+  private async organisationSlugs(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.prisma.organisation.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, slug: true } });
+    return new Map(rows.map((row) => [row.id, row.slug]));
+  }
+}
+
+function compareValues(a: readonly string[], b: readonly string[]): number {
+  for (let index = 0; index < Math.max(a.length, b.length); index++) {
+    const left = a[index] ?? '';
+    const right = b[index] ?? '';
+    if (left !== right) return left < right ? -1 : 1;
+  }
+  return 0;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** A rollup document read back; a corrupt one stops the query rather than distorting a figure. */
+function parseStats(json: string): TStats {
+  return ZStats.parse(JSON.parse(json));
+}
