@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { TConversationContext } from '../bots/conversationContext';
+import type { TI18n } from '../i18n/i18n';
+import { DEFAULT_LANGUAGE, LANGUAGES, languageFromLocale, type TLanguage } from '../i18n/languages';
+import type { Request, Response, THttpServer } from './server';
+
+/** public/ at the project root: the page template, its script and stylesheet. */
+export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+
+/** The locale Web Chat runs in: its own nl/en strings, and ours on top (it has no Papiamentu). */
+const WEBCHAT_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'pap', en: 'en-US' };
+
+const EMPTY_CONTENT_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
+/** Our own page files; a fixed list, so no request path ever reaches the file system. */
+const PAGE_ASSETS = {
+  'page.js': 'text/javascript; charset=utf-8',
+  'page.css': 'text/css; charset=utf-8',
+  'embed.js': 'text/javascript; charset=utf-8',
+} as const;
+
+export interface TPagesOptions {
+  i18n: TI18n;
+  /** EMBED_ORIGINS: who may frame the page (CSP frame-ancestors); none → nobody. */
+  embedOrigins: readonly string[];
+  publicDir?: string;
+}
+
+interface TAsset {
+  body: Buffer;
+  gzipped: Buffer;
+  type: string;
+}
+
+/**
+ * The web chat page at `/` (server-rendered in the resident's language, so the first paint, the `lang`
+ * attribute and the screen reader are right without script), its assets, and the official Web Chat bundle
+ * from node_modules (no CDN: the page loads nothing from a third party).
+ */
+export function registerWebChatPage({ route }: THttpServer, options: TPagesOptions): void {
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  const template = readFileSync(join(publicDir, 'webchat', 'index.html'), 'utf8');
+  const bundle = webChatBundle();
+  const assets = new Map<string, TAsset>();
+  const asset = (name: string, file: string, type: string): TAsset => {
+    let loaded = assets.get(name);
+    if (!loaded) {
+      const body = readFileSync(file);
+      // Compressed once: the bundle is 3.9 MB, about 1 MB gzipped, for residents on island mobile networks.
+      loaded = { body, gzipped: gzipSync(body, { level: 9 }), type };
+      assets.set(name, loaded);
+    }
+    return loaded;
+  };
+  const frameAncestors = options.embedOrigins.length > 0 ? options.embedOrigins.join(' ') : "'none'";
+
+  route('get', '/', async (req, res) => {
+    const language = pageLanguage(req);
+    const nonce = randomBytes(16).toString('base64');
+    const html = renderPage(template, {
+      language,
+      texts: textsOf(options.i18n, language),
+      context: pageContext(req, language),
+      query: queryOf(req),
+      nonce,
+      webchatVersion: bundle.version,
+    });
+    // Web Chat styles itself with <style> elements (emotion); the nonce lets those in. One of its emotion
+    // caches gets no nonce and inserts an empty <style> whose rules it adds through CSSOM: the hash of empty
+    // content admits exactly that element and nothing with content, so no 'unsafe-inline' is needed.
+    res.header(
+      'Content-Security-Policy',
+      [
+        "default-src 'none'",
+        "script-src 'self'",
+        `style-src 'self' 'nonce-${nonce}' '${EMPTY_CONTENT_HASH}'`,
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        `frame-ancestors ${frameAncestors}`,
+      ].join('; '),
+    );
+    if (options.embedOrigins.length === 0) res.header('X-Frame-Options', 'DENY');
+    securityHeaders(res);
+    // The page can carry a one-time follow-up link and always a fresh nonce: never cached.
+    res.header('Cache-Control', 'no-store');
+    res.header('Content-Type', 'text/html; charset=utf-8');
+    res.sendRaw(200, html);
+  });
+
+  route('get', '/webchat/webchat.js', async (req, res) => {
+    sendAsset(req, res, asset('webchat.js', bundle.file, 'text/javascript; charset=utf-8'), 'public, max-age=86400');
+  });
+
+  for (const [name, type] of Object.entries(PAGE_ASSETS)) {
+    route('get', `/webchat/${name}`, async (req, res) => {
+      sendAsset(req, res, asset(name, join(publicDir, 'webchat', name), type), 'public, max-age=300');
+    });
+  }
+}
+
+function sendAsset(req: Request, res: Response, asset: TAsset, cacheControl: string): void {
+  const gzip = /\bgzip\b/.test(req.header('accept-encoding') ?? '');
+  securityHeaders(res);
+  res.header('Content-Type', asset.type);
+  res.header('Cache-Control', cacheControl);
+  res.header('Vary', 'Accept-Encoding');
+  if (gzip) res.header('Content-Encoding', 'gzip');
+  res.sendRaw(200, gzip ? asset.gzipped : asset.body);
+}
+
+function securityHeaders(res: Response): void {
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.header('Referrer-Policy', 'no-referrer');
+}
+
+/** The official Web Chat bundle in node_modules, wherever npm put the package. */
+function webChatBundle(): { file: string; version: string } {
+  const main = createRequire(import.meta.url).resolve('botframework-webchat');
+  const marker = `${sep}botframework-webchat${sep}`;
+  const root = main.slice(0, main.lastIndexOf(marker) + marker.length);
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  return { file: join(root, 'dist', 'webchat.js'), version };
+}
+
+/** `?lang=` first, then the browser's languages (Accept-Language, by preference), then Dutch. */
+export function pageLanguage(req: Request): TLanguage {
+  const asked = languageFromLocale(single(req.query?.lang));
+  if (asked) return asked;
+  return languageFromAcceptLanguage(req.header('accept-language')) ?? DEFAULT_LANGUAGE;
+}
+
+/** The first of the browser's languages (highest q first) that we speak: pap-*, en-*, nl-*. */
+export function languageFromAcceptLanguage(header: string | undefined): TLanguage | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find(Boolean);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const language = languageFromLocale(tag);
+    if (language) return language;
+  }
+  return undefined;
+}
+
+/**
+ * The context the embed snippet put in the query. Taken as given (trimmed to sane lengths): tokens/generate
+ * is where it is checked, so a wrong organisation in a snippet shows up as an error, not as silently missing data.
+ */
+function pageContext(req: Request, language: TLanguage): Record<string, string> {
+  const context: Partial<Record<keyof TConversationContext, string>> = { language };
+  const limits = { organisation: 64, service: 64, location: 80, link: 200 } as const;
+  for (const [name, max] of Object.entries(limits) as [keyof typeof limits, number][]) {
+    const value = single(req.query?.[name])?.trim();
+    if (value && value.length <= max) context[name === 'link' ? 'followUpLink' : name] = value;
+  }
+  return context;
+}
+
+function queryOf(req: Request): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of ['organisation', 'service', 'location', 'link'] as const) {
+    const value = single(req.query?.[name]);
+    if (value) params.set(name, value);
+  }
+  return params;
+}
+
+function single(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+type TPageTexts = {
+  page: Record<string, string>;
+  languageNames: Record<TLanguage, string>;
+  webchat: Record<string, string>;
+};
+
+function textsOf(i18n: TI18n, language: TLanguage): TPageTexts {
+  return i18n.instance.getResourceBundle(language, 'webchat') as TPageTexts;
+}
+
+interface TRenderInput {
+  language: TLanguage;
+  texts: TPageTexts;
+  context: Record<string, string>;
+  query: URLSearchParams;
+  nonce: string;
+  webchatVersion: string;
+}
+
+/** Fills the template; every value is escaped for where it goes (HTML text, attribute, or JSON in a script). */
+export function renderPage(template: string, input: TRenderInput): string {
+  const languageLinks = LANGUAGES.map((language) => {
+    const params = new URLSearchParams(input.query);
+    params.set('lang', language);
+    const current = language === input.language ? ' aria-current="true"' : '';
+    return `<li><a href="?${escapeHtml(params.toString())}" lang="${language}" hreflang="${language}"${current}>${escapeHtml(input.texts.languageNames[language])}</a></li>`;
+  }).join('');
+  const config = {
+    context: input.context,
+    webchatLocale: WEBCHAT_LOCALES[input.language],
+    nonce: input.nonce,
+    texts: { error: input.texts.page.error, webchat: input.texts.webchat },
+  };
+  const values: Record<string, string> = {
+    lang: input.language,
+    languageLinks,
+    config: jsonForScript(config),
+    webchatVersion: escapeHtml(input.webchatVersion),
+  };
+  return template.replace(/\{\{([\w.]+)\}\}/g, (_match, key: string) => {
+    if (key in values) return values[key]!;
+    if (key.startsWith('page.')) return escapeHtml(input.texts.page[key.slice('page.'.length)] ?? '');
+    throw new Error(`web chat page: unknown placeholder {{${key}}}`);
+  });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** JSON inside <script type="application/json">: no `</script>`, no HTML comment openers, no JS line separators. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
