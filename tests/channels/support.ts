@@ -11,6 +11,8 @@ import { loadConfig, type TConfig } from '../../src/config';
 import { openDatabase, type TDatabase } from '../../src/db/client';
 import { registerDirectLineRoutes } from '../../src/http/directLine';
 import { registerBotEndpoint } from '../../src/http/messages';
+import { registerWebChatPage } from '../../src/http/pages';
+import { createI18n } from '../../src/i18n/i18n';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
 import { TEST_SECRETS } from '../support/app';
@@ -93,6 +95,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
   });
   registerDirectLineRoutes(http, { channel: directLine.channel, perAddressPerMinute: 10_000, perConversationPerMinute: 10_000 });
   registerBotEndpoint(http, { adapter: botAdapter, bot, allowlist, loopbackOnly: !config.MicrosoftAppId });
+  registerWebChatPage(http, { i18n: createI18n(), embedOrigins: config.EMBED_ORIGINS });
   await new Promise<void>((resolve) => http.server.listen(0, options.host ?? '127.0.0.1', () => resolve()));
   const { port } = http.server.address() as AddressInfo;
   return {
@@ -109,6 +112,8 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
       await new Promise<void>((resolve) => {
         http.server.close(() => resolve());
         http.server.server.closeIdleConnections();
+        // A browser that still polls keeps its keep-alive socket busy; a test server need not wait for it.
+        setTimeout(() => http.server.server.closeAllConnections(), 2000).unref();
       });
       await database.close();
     },
