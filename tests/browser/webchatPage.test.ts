@@ -100,6 +100,6 @@ describe.skipIf(!HAS_CHROMIUM)('the web chat page in Chromium', () => {
     context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${running.url}/?lang=nl&organisation=nergens`);
-    await said(page, texts('nl').page.error).waitFor();
+    await said(page, texts('nl').page.error!).waitFor();
   });
 });
