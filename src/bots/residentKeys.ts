@@ -1,0 +1,38 @@
+import { BotState, type Activity, type Storage, type TurnContext } from 'botbuilder';
+import { keyedHash } from '../privacy/crypto';
+import { residentKeyOf } from './conversationReferences';
+
+/** The keyed hashes that stand for the resident and the conversation of a turn; channel ids never leave the turn. */
+export interface TTurnKeys {
+  residentKey: string;
+  conversationKey: string;
+}
+
+/**
+ * The resident key is the one the channels use for conversation references and follow-up targets
+ * (`residentKeyOf`), so a follow-up found by resident key and a response's resident key agree.
+ */
+export function turnKeysOf(hashSecret: string, activity: Partial<Pick<Activity, 'channelId' | 'from' | 'conversation'>>): TTurnKeys {
+  const channel = activity.channelId ?? '';
+  return {
+    residentKey: residentKeyOf(hashSecret, channel, activity.from?.id ?? ''),
+    conversationKey: conversationKeyOf(hashSecret, channel, activity.conversation?.id ?? ''),
+  };
+}
+
+/** The kind prefix keeps a conversation id from colliding with a user id that happens to be the same string. */
+export function conversationKeyOf(hashSecret: string, channelId: string, conversationId: string): string {
+  return keyedHash(hashSecret, `conversation:${channelId}:${conversationId}`);
+}
+
+/**
+ * Conversation and user state whose storage keys are keyed hashes. botbuilder's own ConversationState and
+ * UserState would key the BotState rows by the channel's conversation and user ids in clear.
+ */
+export function hashedBotStates(storage: Storage, hashSecret: string): { conversationState: BotState; userState: BotState } {
+  const keys = (context: TurnContext) => turnKeysOf(hashSecret, context.activity);
+  return {
+    conversationState: new BotState(storage, async (context) => `conversation/${keys(context).conversationKey}`),
+    userState: new BotState(storage, async (context) => `resident/${keys(context).residentKey}`),
+  };
+}

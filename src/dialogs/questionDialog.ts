@@ -1,0 +1,99 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { NUMERIC_RANGES, type TQuestion } from '../surveys/schema';
+import { InputDialog, inputOf, MAX_MISSES } from './inputDialog';
+import { answerButtons, MAX_TEXT_LENGTH, recogniseAnswer } from './recognizers';
+import type { SurveySession } from './session';
+import type { TChatKey, Texts } from './texts';
+
+export const QUESTION_DIALOG = 'question';
+
+export type TQuestionOptions = { questionKey: string };
+
+/** The dialog's own state: which question, and how often the resident was not understood. */
+const ZQuestionInstance = z.object({ questionKey: z.string().min(1), misses: z.number().int().min(0) });
+
+/**
+ * The one dialog that asks any survey question, whatever its type: the text from the definition, the
+ * options as buttons, typed answers through the recognisers. Not understood: a re-prompt that repeats the
+ * options; the second miss skips the question (stored as skipped) and the survey goes on.
+ */
+export class QuestionDialog extends InputDialog<TQuestionOptions> {
+  constructor(session: SurveySession) {
+    super(QUESTION_DIALOG, session);
+  }
+
+  override async beginDialog(dc: DialogContext, options?: TQuestionOptions): Promise<DialogTurnResult> {
+    const instance = dc.activeDialog;
+    if (!instance || !options) throw new Error('the question dialog needs a question key');
+    instance.state = { questionKey: options.questionKey, misses: 0 } satisfies z.infer<typeof ZQuestionInstance>;
+    await this.ask(dc.context, instance);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const instance = dc.activeDialog;
+    if (!instance || dc.context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const own = ZQuestionInstance.parse(instance.state);
+    const question = await this.session.question(dc.context, own.questionKey);
+    const texts = await this.session.texts(dc.context);
+    const recognised = recogniseAnswer(question, inputOf(dc.context.activity), texts.language, this.session.lexicon);
+
+    if (recognised.kind === 'notUnderstood') {
+      if (recognised.reason === 'tooLong') {
+        await dc.context.sendActivity(texts.message(texts.chat('text.tooLong', { max: MAX_TEXT_LENGTH })));
+        return Dialog.EndOfTurn;
+      }
+      own.misses += 1;
+      instance.state = own;
+      if (own.misses >= MAX_MISSES) {
+        await this.session.recordAnswer(dc.context, question, { kind: 'skip' });
+        await dc.context.sendActivity(texts.message(texts.chat('reprompt.skipped')));
+        return dc.endDialog();
+      }
+      await dc.context.sendActivity(texts.message(repromptText(texts, question), buttonsOf(texts, question, this.session)));
+      return Dialog.EndOfTurn;
+    }
+
+    await this.session.recordAnswer(dc.context, question, recognised);
+    return dc.endDialog();
+  }
+
+  protected override async ask(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const own = ZQuestionInstance.parse(instance.state);
+    const question = await this.session.question(context, own.questionKey);
+    const texts = await this.session.texts(context);
+    await context.sendActivity(texts.message(texts.survey(question.textKey), buttonsOf(texts, question, this.session)));
+  }
+}
+
+function buttonsOf(texts: Texts, question: TQuestion, session: SurveySession) {
+  return texts.answerButtons(answerButtons(question, session.lexicon));
+}
+
+const REPROMPT_KEYS = {
+  scale5: 'reprompt.scale',
+  effort7: 'reprompt.scale',
+  scale0to10: 'reprompt.scale',
+  yesno: 'reprompt.yesno',
+  choice: 'reprompt.choice',
+  text: 'reprompt.text',
+} as const satisfies Record<TQuestion['type'], TChatKey>;
+
+/** The friendly re-prompt: what the resident can answer, in words as well as on the buttons. */
+function repromptText(texts: Texts, question: TQuestion): string {
+  switch (question.type) {
+    case 'scale5':
+    case 'effort7':
+    case 'scale0to10':
+      return texts.chat(REPROMPT_KEYS[question.type], NUMERIC_RANGES[question.type]);
+    case 'choice':
+      return texts.chat(REPROMPT_KEYS.choice, {
+        options: question.options.map((option) => texts.survey(`options.${option}`)).join(', '),
+      });
+    case 'yesno':
+    case 'text':
+      return texts.chat(REPROMPT_KEYS[question.type]);
+  }
+}

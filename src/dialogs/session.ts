@@ -1,0 +1,170 @@
+import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { turnKeysOf, type TTurnKeys } from '../bots/residentKeys';
+import type { TCallbackRequests, TEventPublisher, TFollowUpGateway } from '../followups/contract';
+import type { TI18n } from '../i18n/i18n';
+import { DEFAULT_LANGUAGE, type TLanguage } from '../i18n/languages';
+import type { TLogger } from '../log';
+import type { AnswerStore, TGivenAnswer } from '../scoring/answerStore';
+import type { SurveyCatalog, TSurveyVersion } from '../surveys/registry';
+import type { TAnswer, TQuestion } from '../surveys/schema';
+import type { TOrganisationDirectory } from './organisationDirectory';
+import { defaultRecognizerLexicon, type TLexicon } from './recognizers';
+import { rememberedAnswerOf, ZResidentProfile, ZSurveyState, type TResidentProfile, type TSurveyState } from './state';
+import { Texts, type TChatKey, type TTextParams } from './texts';
+
+export type TSurveyCatalog = Pick<SurveyCatalog, 'latest' | 'forOrganisation' | 'version'>;
+
+/** The answer store as the conversation uses it (the one write path for answers). */
+export type TAnswerWrites = Pick<
+  AnswerStore,
+  'startResponse' | 'findResumableResponse' | 'recordAnswer' | 'completeResponse' | 'resumeResponse' | 'setLanguage' | 'eraseResident'
+>;
+
+/** Everything the survey conversation is built from; the follow-up side is optional until it is wired. */
+export interface TSurveyServices {
+  i18n: TI18n;
+  catalog: TSurveyCatalog;
+  answers: TAnswerWrites;
+  directory: TOrganisationDirectory;
+  /** HASH_SECRET: residents and conversations are known only by keyed hashes. */
+  hashSecret: string;
+  logger: TLogger;
+  followUps?: TFollowUpGateway | undefined;
+  callbacks?: TCallbackRequests | undefined;
+  events?: TEventPublisher | undefined;
+  lexicon?: TLexicon | undefined;
+  clock?: (() => Date) | undefined;
+}
+
+const STATE_CACHE = Symbol('meethuis.surveyState');
+const PROFILE_CACHE = Symbol('meethuis.residentProfile');
+const ANSWER_PENDING = Symbol('meethuis.answerPending');
+
+/**
+ * What every survey dialog shares in a turn: the state (read once, validated), the resident's keys, the
+ * texts in the conversation's current language, the survey being answered, and the write of an answer.
+ */
+export class SurveySession {
+  readonly lexicon: TLexicon;
+
+  constructor(
+    readonly services: TSurveyServices,
+    private readonly surveyState: StatePropertyAccessor<unknown>,
+    private readonly residentProfile: StatePropertyAccessor<unknown>,
+  ) {
+    this.lexicon = services.lexicon ?? defaultRecognizerLexicon();
+  }
+
+  /** The survey state of this conversation, validated once per turn; a document that no longer parses starts afresh. */
+  async state(context: TurnContext): Promise<TSurveyState> {
+    const cached = context.turnState.get(STATE_CACHE) as TSurveyState | undefined;
+    if (cached) return cached;
+    const parsed = ZSurveyState.safeParse((await this.surveyState.get(context, {})) ?? {});
+    if (!parsed.success) this.services.logger.warn({ channel: context.activity.channelId }, 'survey state did not validate; starting afresh');
+    const state = parsed.success ? parsed.data : ZSurveyState.parse({});
+    await this.surveyState.set(context, state);
+    context.turnState.set(STATE_CACHE, state);
+    return state;
+  }
+
+  /** The state as far as this turn has read it, without touching storage (for the error handler). */
+  cachedState(context: TurnContext): TSurveyState | undefined {
+    return context.turnState.get(STATE_CACHE) as TSurveyState | undefined;
+  }
+
+  /** Starts the conversation's survey state over, keeping its language. */
+  async resetState(context: TurnContext, keep: Partial<TSurveyState> = {}): Promise<TSurveyState> {
+    const old = await this.state(context);
+    const state = ZSurveyState.parse({ language: old.language, languageKnown: old.languageKnown, ...keep });
+    await this.surveyState.set(context, state);
+    context.turnState.set(STATE_CACHE, state);
+    return state;
+  }
+
+  async profile(context: TurnContext): Promise<TResidentProfile> {
+    const cached = context.turnState.get(PROFILE_CACHE) as TResidentProfile | undefined;
+    if (cached) return cached;
+    const parsed = ZResidentProfile.safeParse((await this.residentProfile.get(context, {})) ?? {});
+    const profile = parsed.success ? parsed.data : {};
+    await this.residentProfile.set(context, profile);
+    context.turnState.set(PROFILE_CACHE, profile);
+    return profile;
+  }
+
+  keys(context: TurnContext): TTurnKeys {
+    return turnKeysOf(this.services.hashSecret, context.activity);
+  }
+
+  now(): Date {
+    return this.services.clock?.() ?? new Date();
+  }
+
+  async texts(context: TurnContext): Promise<Texts> {
+    const state = await this.state(context);
+    return new Texts(this.services.i18n, state.language ?? DEFAULT_LANGUAGE);
+  }
+
+  /** Sends one text of the `chat` namespace in the conversation's language. */
+  async say(context: TurnContext, key: TChatKey, params?: TTextParams): Promise<void> {
+    const texts = await this.texts(context);
+    await context.sendActivity(texts.message(texts.chat(key, params)));
+  }
+
+  async send(context: TurnContext, activity: Partial<Activity>): Promise<void> {
+    await context.sendActivity(activity);
+  }
+
+  /** The survey version this conversation answers. */
+  async survey(context: TurnContext): Promise<TSurveyVersion> {
+    const state = await this.state(context);
+    if (!state.surveyVersionId) throw new Error('the conversation has no survey version yet');
+    return this.services.catalog.version(state.surveyVersionId);
+  }
+
+  async question(context: TurnContext, key: string): Promise<TQuestion> {
+    const { survey } = await this.survey(context);
+    const question = survey.questions.find((q) => q.key === key);
+    if (!question) throw new Error(`question "${key}" is not in survey ${survey.id} v${survey.version}`);
+    return question;
+  }
+
+  /**
+   * Stores an answer the moment it is given, then remembers it for the skip logic. While the write is under
+   * way the turn is marked, so that a failing write is reported as "not saved" — never as saved.
+   */
+  async recordAnswer(context: TurnContext, question: TQuestion, answer: TAnswer): Promise<void> {
+    const state = await this.state(context);
+    if (!state.responseId) throw new Error('an answer arrived before the response was started');
+    context.turnState.set(ANSWER_PENDING, true);
+    await this.services.answers.recordAnswer(state.responseId, givenAnswerOf(question, answer));
+    context.turnState.set(ANSWER_PENDING, false);
+    state.answers[question.key] = rememberedAnswerOf(question, answer);
+  }
+
+  /** Whether the turn failed while an answer was being stored (so the resident hears it was not saved). */
+  answerPending(context: TurnContext): boolean {
+    return context.turnState.get(ANSWER_PENDING) === true;
+  }
+
+  /** Changes the conversation's language; the response follows, since language is one of its KPI dimensions. */
+  async switchLanguage(context: TurnContext, language: TLanguage, { explicit }: { explicit: boolean }): Promise<void> {
+    const state = await this.state(context);
+    state.language = language;
+    state.languageKnown = true;
+    if (explicit) (await this.profile(context)).language = language;
+    if (state.responseId) await this.services.answers.setLanguage(state.responseId, language);
+  }
+}
+
+/** An answer in the answer store's terms: numbers as values, choice keys and free text as text. */
+export function givenAnswerOf(question: TQuestion, answer: TAnswer): TGivenAnswer {
+  const base = { questionKey: question.key, measure: question.measures ?? null };
+  switch (answer.kind) {
+    case 'dontKnow':
+      return { ...base, dontKnow: true };
+    case 'skip':
+      return { ...base, skipped: true };
+    case 'value':
+      return typeof answer.value === 'number' ? { ...base, value: answer.value } : { ...base, text: answer.value };
+  }
+}
