@@ -5,6 +5,8 @@ import { bootstrapDatabase } from '../db/bootstrap';
 import type { TDatabase } from '../db/client';
 import { createLogger, type TLogger } from '../log';
 import { tokenCommands } from './tokens';
+import { importCommands } from './import';
+import { kpiCommands } from './kpis';
 
 export interface TCliContext {
   config: TConfig;
@@ -23,7 +25,7 @@ export interface TCliCommand {
 }
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

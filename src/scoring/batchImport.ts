@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TPrisma } from '../db/client';
+import { withLease } from '../db/lease';
 import { scrubPersonalData } from '../privacy/scrub';
 import { cellOf, contributionOf, ZGivenAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
 import { dayIn } from './dimensions';
@@ -29,12 +30,20 @@ export interface TBatchResponse {
  */
 export const SAFE_FOLD_BATCH = 900;
 
-/** Folds every pending delta in batches both databases accept (imports, the benchmark and tests). */
+/** The lease the service's fold job holds (src/scoring/rollups.ts): two folders at once would fail each other. */
+const FOLD_LEASE = 'rollup-fold';
+
+/**
+ * Folds every pending delta, in batches both databases accept, under the fold job's lease. Returns how many were
+ * folded; 0 also when a running service holds the lease (its job is folding them).
+ */
 export async function foldPendingRollups(prisma: TPrisma): Promise<number> {
   let total = 0;
-  for (let folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH); folded > 0; folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH)) {
-    total += folded;
-  }
+  await withLease(prisma, FOLD_LEASE, `batch-${randomUUID()}`, 60_000, async () => {
+    for (let folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH); folded > 0; folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH)) {
+      total += folded;
+    }
+  });
   return total;
 }
 
