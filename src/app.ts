@@ -14,6 +14,12 @@ import { rollupFoldJob } from './scoring/rollups';
 import { KpiService } from './scoring/kpiQuery';
 import { registerKpiRoutes } from './http/kpis';
 // --- end KPIs imports ---
+// --- Survey conversation (issue 4): imports ---
+import { SurveyBot } from './bots/surveyBot';
+import { abandonSweepJob } from './bots/abandonSweep';
+import { PrismaStorage } from './db/prismaStorage';
+import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
+// --- end survey conversation imports ---
 import { createI18n } from './i18n/i18n';
 import { loadSurveys } from './surveys/loader';
 import { registerSurveys } from './surveys/registry';
@@ -56,6 +62,22 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     rateLimitCleanupJob(prisma, clock),
   ];
 
+  // --- Survey conversation (issue 4): the SurveyBot every channel runs, and the abandon sweep ---
+  const surveyBot = new SurveyBot({
+    storage: new PrismaStorage(prisma),
+    i18n,
+    catalog: surveys,
+    answers,
+    directory: new PrismaOrganisationDirectory(prisma),
+    hashSecret: config.HASH_SECRET,
+    logger: logger.child({ component: 'survey-bot' }),
+    clock,
+    // followUps (TFollowUpGateway), callbacks (TCallbackRequests) and events (TEventPublisher) join here
+    // once src/followups/ provides them; until then there are no links, call-backs or webhooks to serve.
+  });
+  jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
+  // --- end survey conversation ---
+
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
   registerHealthRoutes(http, prisma);
   // --- KPIs for analysts (issue 7): /api/kpis*, /api/responses/export, /dashboard ---
@@ -70,6 +92,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   });
   // --- end KPIs ---
   void surveys;
+  void surveyBot; // the channels (Direct Line, /api/messages) run it once they are wired here
   void authenticate;
   void rateLimiter;
   let runner: ReturnType<typeof startJobs> | undefined;
