@@ -20,6 +20,14 @@ import { abandonSweepJob } from './bots/abandonSweep';
 import { PrismaStorage } from './db/prismaStorage';
 import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
 // --- end survey conversation imports ---
+// --- Channels (issue 5): imports ---
+import { createBotEndpointAdapter } from './bots/adapter';
+import { ConversationReferenceStore } from './bots/conversationReferences';
+import { createDirectLine } from './bots/directLineChannel';
+import { registerDirectLineRoutes } from './http/directLine';
+import { registerBotEndpoint } from './http/messages';
+import { registerWebChatPage } from './http/pages';
+// --- end channels imports ---
 import { createI18n } from './i18n/i18n';
 import { loadSurveys } from './surveys/loader';
 import { registerSurveys } from './surveys/registry';
@@ -80,6 +88,35 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
 
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
   registerHealthRoutes(http, prisma);
+  // --- Channels (issue 5): the web chat page, the local Direct Line channel and /api/messages, all running the SurveyBot ---
+  const conversationReferences = new ConversationReferenceStore(prisma, config.HASH_SECRET, config.ENCRYPTION_KEY, clock);
+  const botEndpoint = createBotEndpointAdapter({
+    config,
+    logger: logger.child({ component: 'bot-endpoint' }),
+    references: conversationReferences,
+    onTurnError: surveyBot.handleTurnError,
+  });
+  const directLine = createDirectLine({
+    prisma,
+    bot: surveyBot,
+    hashSecret: config.HASH_SECRET,
+    ...(config.DIRECTLINE_SECRET ? { secret: config.DIRECTLINE_SECRET } : {}),
+    publicUrl: config.PUBLIC_URL,
+    logger: logger.child({ component: 'directline' }),
+    replicaId,
+    clock,
+    onTurnError: surveyBot.handleTurnError,
+  });
+  jobs.push(directLine.pruneJob);
+  registerBotEndpoint(http, { adapter: botEndpoint.adapter, bot: surveyBot, allowlist: botEndpoint.allowlist, loopbackOnly: !config.MicrosoftAppId });
+  registerDirectLineRoutes(http, {
+    channel: directLine.channel,
+    rateLimiter,
+    perAddressPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    perConversationPerMinute: config.RATE_LIMIT_TOKEN_PER_MINUTE,
+  });
+  registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS });
+  // --- end channels ---
   // --- KPIs for analysts (issue 7): /api/kpis*, /api/responses/export, /dashboard ---
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE });
   registerKpiRoutes(http, {
@@ -92,7 +129,6 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   });
   // --- end KPIs ---
   void surveys;
-  void surveyBot; // the channels (Direct Line, /api/messages) run it once they are wired here
   void authenticate;
   void rateLimiter;
   let runner: ReturnType<typeof startJobs> | undefined;

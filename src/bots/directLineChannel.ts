@@ -278,6 +278,8 @@ export interface TDirectLineSetup {
   replicaId: string;
   clock?: () => Date;
   storeOptions?: TDirectLineStoreOptions;
+  /** The bot's turn error handler (answers kindly); without one a failed turn is a 502 to the client. */
+  onTurnError?: (context: TurnContext, error: Error) => Promise<void>;
 }
 
 /** Builds the local Direct Line channel (store, tokens, adapter, channel) and its pruning job. */
@@ -291,6 +293,7 @@ export function createDirectLine(setup: TDirectLineSetup): {
   const store = new DirectLineStore(setup.prisma, { clock, ...setup.storeOptions });
   const adapter = new DirectLineAdapter(store, clock);
   adapter.use(...sharedChannelMiddleware());
+  if (setup.onTurnError) adapter.onTurnError = setup.onTurnError;
   const channel = new DirectLineChannel({
     store,
     tokens: new DirectLineTokens(setup.hashSecret, clock),
