@@ -1,0 +1,143 @@
+import { Prisma, type TDb, type TPrisma } from '../db/client';
+import { isLanguage } from '../i18n/languages';
+import type { TFollowUpGateway, TFollowUpStart, TLinkClaim } from './contract';
+import { isWellFormedLinkToken, linkTokenHashOf } from './links';
+import { WAITING_STATUSES } from './model';
+import { HOUR_MS, type TClock } from './time';
+
+/** The columns a TFollowUpStart is made of; one select for every read that hands a follow-up to the bot. */
+export const FOLLOW_UP_START_SELECT = {
+  id: true,
+  surveyId: true,
+  organisationId: true,
+  serviceId: true,
+  contactChannel: true,
+  leadTimeDays: true,
+  contactCount: true,
+  language: true,
+  service: { select: { slug: true } },
+} satisfies Prisma.FollowUpSelect;
+
+type TFollowUpStartRow = Prisma.FollowUpGetPayload<{ select: typeof FOLLOW_UP_START_SELECT }>;
+
+export function followUpStartOf(row: TFollowUpStartRow): TFollowUpStart {
+  return {
+    followUpId: row.id,
+    surveyId: row.surveyId,
+    organisationId: row.organisationId,
+    serviceId: row.serviceId,
+    serviceSlug: row.service.slug,
+    contactChannel: row.contactChannel,
+    leadTimeDays: row.leadTimeDays,
+    contactCount: row.contactCount,
+    language: isLanguage(row.language) ? row.language : null,
+  };
+}
+
+export interface TGatewayOptions {
+  hashSecret: string;
+  /** LINK_TTL_HOURS: how long a link, or an invitation in a chat, can still be taken up. */
+  linkTtlHours: number;
+  clock?: TClock;
+}
+
+/**
+ * The follow-up side as the survey bot sees it (src/followups/contract.ts): one-time links, the invitation
+ * waiting in a resident's chat, the status as the resident starts and completes, and opting out for good.
+ */
+export class FollowUpGateway implements TFollowUpGateway {
+  private readonly clock: TClock;
+
+  constructor(
+    private readonly prisma: TPrisma,
+    private readonly options: TGatewayOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /**
+   * Claims a link for the resident who opened it: the first resident to claim it wins (a conditional UPDATE, so two
+   * tabs or replicas cannot both win); the same resident may claim it again while the survey is open (a retried
+   * turn, a reload). Anyone else gets `used`; a link past its time gets `expired`.
+   */
+  async claimLink(token: string, residentKey: string): Promise<TLinkClaim> {
+    if (!isWellFormedLinkToken(token)) return { ok: false, reason: 'unknown' };
+    const linkTokenHash = linkTokenHashOf(this.options.hashSecret, token);
+    const now = this.clock();
+    const row = await this.prisma.followUp.findUnique({
+      where: { linkTokenHash },
+      select: { ...FOLLOW_UP_START_SELECT, status: true, residentKey: true, linkExpiresAt: true },
+    });
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.residentKey !== null) {
+      return row.residentKey === residentKey && (row.status === 'sent' || row.status === 'started')
+        ? { ok: true, followUp: followUpStartOf(row) }
+        : { ok: false, reason: row.status === 'expired' ? 'expired' : 'used' };
+    }
+    if (row.status !== 'sent' || !row.linkExpiresAt || row.linkExpiresAt <= now) {
+      // Expired before the sweep noticed: mark it now, so staff see the same thing the resident was told.
+      if (row.status === 'sent') await this.prisma.followUp.updateMany({ where: { id: row.id, status: 'sent', residentKey: null }, data: { status: 'expired' } });
+      return { ok: false, reason: row.status === 'completed' || row.status === 'started' ? 'used' : 'expired' };
+    }
+    const { count } = await this.prisma.followUp.updateMany({
+      where: { id: row.id, status: 'sent', residentKey: null, linkExpiresAt: { gt: now } },
+      data: { residentKey },
+    });
+    if (count === 1) return { ok: true, followUp: followUpStartOf(row) };
+    // Someone else won the race (or it just expired): tell this resident what it is now.
+    const after = await this.prisma.followUp.findUnique({ where: { id: row.id }, select: { residentKey: true, status: true } });
+    if (after?.residentKey === residentKey) return { ok: true, followUp: followUpStartOf(row) };
+    return { ok: false, reason: after?.status === 'expired' ? 'expired' : 'used' };
+  }
+
+  /** The latest invitation sent into this resident's chat and not yet taken up, while it is still fresh. */
+  async pendingFor(channel: string, residentKey: string): Promise<TFollowUpStart | null> {
+    const freshSince = new Date(this.clock().getTime() - this.options.linkTtlHours * HOUR_MS);
+    const row = await this.prisma.followUp.findFirst({
+      where: { targetType: 'conversation', targetChannel: channel, residentKey, status: 'sent', sentAt: { gt: freshSince } },
+      orderBy: { sentAt: 'desc' },
+      select: FOLLOW_UP_START_SELECT,
+    });
+    return row ? followUpStartOf(row) : null;
+  }
+
+  /**
+   * The resident said yes and a response exists. Also from `queued`/`deferred`: a resident who answers the
+   * invitation before the worker recorded it as sent must not leave the follow-up behind.
+   */
+  async markStarted(followUpId: string, _responseId: string): Promise<void> {
+    // The response points at the follow-up (Response.followUpId, unique); nothing to store the other way round.
+    const now = this.clock();
+    await this.prisma.followUp.updateMany({
+      where: { id: followUpId, status: { in: [...WAITING_STATUSES, 'sent'] } },
+      data: { status: 'started', startedAt: now },
+    });
+  }
+
+  async markCompleted(followUpId: string): Promise<void> {
+    const now = this.clock();
+    await this.prisma.followUp.updateMany({
+      where: { id: followUpId, status: { in: [...WAITING_STATUSES, 'sent', 'started', 'expired'] } },
+      data: { status: 'completed', completedAt: now },
+    });
+  }
+
+  /** Never again: recorded by keyed hash, and anything still waiting for this resident is not sent. */
+  async optOut(residentKey: string): Promise<void> {
+    // Not one transaction: on PostgreSQL a unique violation would abort it, and each step is idempotent anyway.
+    await recordOptOut(this.prisma, residentKey, this.clock());
+    await this.prisma.followUp.updateMany({
+      where: { residentKey, status: { in: [...WAITING_STATUSES] } },
+      data: { status: 'skipped', reason: 'opted-out', lockedUntil: null },
+    });
+  }
+}
+
+/** Inserts the opt-out once; a concurrent second one (P2002 on the primary key) is the same wish. */
+async function recordOptOut(db: TDb, residentKey: string, now: Date): Promise<void> {
+  try {
+    await db.followUpOptOut.upsert({ where: { residentKey }, create: { residentKey, createdAt: now }, update: {} });
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+  }
+}

@@ -1,0 +1,26 @@
+import { createHmac } from 'node:crypto';
+import { keyedHash } from '../privacy/crypto';
+
+/**
+ * The one-time link's token, derived from the follow-up's id with HASH_SECRET. Derived rather than random so that
+ * a retried request (same Idempotency-Key) and the staff page can show the same link again, while the database
+ * holds only a keyed hash of it: a copy of the database alone yields no usable link.
+ */
+export function linkTokenOf(hashSecret: string, followUpId: string): string {
+  return createHmac('sha256', hashSecret).update(`follow-up-link:${followUpId}`, 'utf8').digest('base64url');
+}
+
+/** What FollowUp.linkTokenHash stores; the kind prefix keeps it apart from every other keyed hash of the secret. */
+export function linkTokenHashOf(hashSecret: string, token: string): string {
+  return keyedHash(hashSecret, `link:${token}`);
+}
+
+/** The web chat page with the token: the page hands it to the conversation, the bot claims it (CONTRACTS). */
+export function linkUrlOf(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/?link=${encodeURIComponent(token)}`;
+}
+
+/** A token as the page may present it: anything else is not looked up at all. */
+export function isWellFormedLinkToken(token: string): boolean {
+  return /^[A-Za-z0-9_-]{16,200}$/.test(token);
+}

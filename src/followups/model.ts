@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { LANGUAGES, type TLanguage } from '../i18n/languages';
+
+/** The follow-up statuses of CONTRACTS "Follow-ups"; the one list the API, the worker and the staff page use. */
+export const FOLLOW_UP_STATUSES = ['queued', 'deferred', 'sent', 'started', 'completed', 'failed', 'expired', 'skipped'] as const;
+export type TFollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+
+/** Statuses still waiting for the worker to send the proactive message. */
+export const WAITING_STATUSES = ['queued', 'deferred'] as const satisfies readonly TFollowUpStatus[];
+
+/**
+ * Statuses that count as "recently asked" for survey fatigue: everything that reached, or is about to reach,
+ * the resident. `skipped`, `failed` and `expired` did not bother anyone.
+ */
+export const FATIGUE_STATUSES = ['queued', 'deferred', 'sent', 'started', 'completed'] as const satisfies readonly TFollowUpStatus[];
+
+/** Why a request was not sent (status `skipped` or `failed`), as a stable code the staff page translates. */
+export const FOLLOW_UP_REASONS = ['recently-surveyed', 'opted-out', 'channel-failed'] as const;
+export type TFollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
+
+/** How the resident was in contact with the organisation (process data, Meethuis). */
+export const CONTACT_CHANNELS = ['telefoon', 'balie', 'website', 'chat', 'email', 'brief'] as const;
+export type TContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+/** Chat channels a proactive follow-up can go to (Teams, or a web chat conversation that still has a reference). */
+export const TARGET_CHANNELS = ['msteams', 'webchat'] as const;
+
+const ZSlug = z.string().trim().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case name such as paspoort');
+
+export const ZFollowUpTarget = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('conversation'),
+    channel: z.enum(TARGET_CHANNELS),
+    // Teams ids (`29:…`, AAD GUIDs) are short; the limit keeps junk out of the hash and the logs.
+    userId: z.string().trim().min(1).max(200),
+  }),
+  z.strictObject({ type: z.literal('link') }),
+]);
+export type TFollowUpTarget = z.infer<typeof ZFollowUpTarget>;
+
+/** The body of `POST /api/follow-ups` (issue 6), also what the CLI builds from its options. */
+export const ZFollowUpRequest = z.strictObject({
+  survey: ZSlug,
+  organisation: ZSlug.optional(),
+  service: ZSlug,
+  contactChannel: z.enum(CONTACT_CHANNELS),
+  leadTimeDays: z.number().int().min(0).max(3650).optional(),
+  contactCount: z.number().int().min(1).max(1000).optional(),
+  language: z.enum(LANGUAGES).optional(),
+  target: ZFollowUpTarget,
+});
+export type TFollowUpRequest = z.infer<typeof ZFollowUpRequest>;
+
+/** A follow-up as staff see it (API, CLI, staff page). `link` only while the one-time link can still be used. */
+export interface TFollowUpView {
+  id: string;
+  status: TFollowUpStatus;
+  reason?: string;
+  link?: string;
+  organisation: string;
+  survey: string;
+  service: string;
+  contactChannel: string;
+  leadTimeDays: number | null;
+  contactCount: number | null;
+  language: TLanguage | null;
+  target: { type: 'conversation'; channel: string } | { type: 'link'; expiresAt: string | null };
+  attempts: number;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** A refusal the caller can act on; the HTTP layer maps `kind` to a status, the CLI prints the message. */
+export class FollowUpError extends Error {
+  override name = 'FollowUpError';
+  constructor(
+    readonly kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'unreachable',
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isFollowUpStatus(value: string): value is TFollowUpStatus {
+  return (FOLLOW_UP_STATUSES as readonly string[]).includes(value);
+}
