@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { TConversationContext } from '../bots/conversationContext';
 import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, LANGUAGES, languageFromLocale, type TLanguage } from '../i18n/languages';
@@ -14,6 +16,8 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url)
 
 /** The locale Web Chat runs in: its own nl/en strings, and ours on top (it has no Papiamentu). */
 const WEBCHAT_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'pap', en: 'en-US' };
+
+const gzipAsync = promisify(gzip);
 
 const EMPTY_CONTENT_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
@@ -46,13 +50,14 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   const template = readFileSync(join(publicDir, 'webchat', 'index.html'), 'utf8');
   const bundle = webChatBundle();
-  const assets = new Map<string, TAsset>();
-  const asset = (name: string, file: string, type: string): TAsset => {
+  const assets = new Map<string, Promise<TAsset>>();
+  const asset = (name: string, file: string, type: string): Promise<TAsset> => {
     let loaded = assets.get(name);
     if (!loaded) {
-      const body = readFileSync(file);
-      // Compressed once: the bundle is 3.9 MB, about 1 MB gzipped, for residents on island mobile networks.
-      loaded = { body, gzipped: gzipSync(body, { level: 9 }), type };
+      // Compressed once, off the event loop: the bundle is 3.9 MB, about 1 MB gzipped, for residents on
+      // island mobile networks. A failure is not cached, so the next request tries again.
+      loaded = readFile(file).then(async (body) => ({ body, gzipped: await gzipAsync(body, { level: 9 }), type }));
+      loaded.catch(() => assets.delete(name));
       assets.set(name, loaded);
     }
     return loaded;
@@ -96,12 +101,12 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
   });
 
   route('get', '/webchat/webchat.js', async (req, res) => {
-    sendAsset(req, res, asset('webchat.js', bundle.file, 'text/javascript; charset=utf-8'), 'public, max-age=86400');
+    sendAsset(req, res, await asset('webchat.js', bundle.file, 'text/javascript; charset=utf-8'), 'public, max-age=86400');
   });
 
   for (const [name, type] of Object.entries(PAGE_ASSETS)) {
     route('get', `/webchat/${name}`, async (req, res) => {
-      sendAsset(req, res, asset(name, join(publicDir, 'webchat', name), type), 'public, max-age=300');
+      sendAsset(req, res, await asset(name, join(publicDir, 'webchat', name), type), 'public, max-age=300');
     });
   }
 }
