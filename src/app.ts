@@ -80,6 +80,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     hashSecret: config.HASH_SECRET,
     logger: logger.child({ component: 'survey-bot' }),
     clock,
+    abandonAfterHours: config.ABANDON_AFTER_HOURS,
     // followUps (TFollowUpGateway), callbacks (TCallbackRequests) and events (TEventPublisher) join here
     // once src/followups/ provides them; until then there are no links, call-backs or webhooks to serve.
   });

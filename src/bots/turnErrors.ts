@@ -3,16 +3,28 @@ import { z } from 'zod';
 /**
  * An error as a log line may show it: its class, its code (Prisma's P1001, ETag conflicts …) and where it was
  * thrown. Not the message: Prisma puts the query's arguments there, and those can be what the resident typed.
+ * botbuilder-dialogs wraps what a dialog threw in a DialogContextError; the code is the wrapped error's.
  */
-export function describeError(error: unknown): { name: string; code?: string; at: string[] } {
-  if (!(error instanceof Error)) return { name: typeof error, at: [] };
-  const code = (error as { code?: unknown }).code;
-  const at = (error.stack ?? '')
+export function describeError(error: unknown): { name: string; code?: string; wrappedIn?: string; at: string[] } {
+  let inner = error;
+  const wrappers: string[] = [];
+  while (inner instanceof Error && (inner as { error?: unknown }).error instanceof Error && wrappers.length < 3) {
+    wrappers.push(inner.name);
+    inner = (inner as { error?: unknown }).error;
+  }
+  if (!(inner instanceof Error)) return { name: typeof inner, at: [] };
+  const code = (inner as { code?: unknown }).code;
+  const at = (inner.stack ?? '')
     .split('\n')
     .filter((line) => /^\s+at /.test(line))
     .slice(0, 8)
     .map((line) => line.trim());
-  return { name: error.name, ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}), at };
+  return {
+    name: inner.name,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
+    ...(wrappers.length > 0 ? { wrappedIn: wrappers.join(' > ') } : {}),
+    at,
+  };
 }
 
 const ZDialogStack = z.object({

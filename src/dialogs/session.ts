@@ -34,7 +34,11 @@ export interface TSurveyServices {
   events?: TEventPublisher | undefined;
   lexicon?: TLexicon | undefined;
   clock?: (() => Date) | undefined;
+  /** ABANDON_AFTER_HOURS: a resident who returns after this long is offered to continue, not just re-prompted. */
+  abandonAfterHours?: number | undefined;
 }
+
+export const DEFAULT_ABANDON_AFTER_HOURS = 24;
 
 const STATE_CACHE = Symbol('meethuis.surveyState');
 const PROFILE_CACHE = Symbol('meethuis.residentProfile');
@@ -75,7 +79,7 @@ export class SurveySession {
   /** Starts the conversation's survey state over, keeping its language. */
   async resetState(context: TurnContext, keep: Partial<TSurveyState> = {}): Promise<TSurveyState> {
     const old = await this.state(context);
-    const state = ZSurveyState.parse({ language: old.language, languageKnown: old.languageKnown, ...keep });
+    const state = ZSurveyState.parse({ language: old.language, languageKnown: old.languageKnown, lastTurnAt: old.lastTurnAt, ...keep });
     await this.surveyState.set(context, state);
     context.turnState.set(STATE_CACHE, state);
     return state;

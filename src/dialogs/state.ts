@@ -47,6 +47,8 @@ export const ZSurveyState = z.object({
   answers: z.record(z.string(), ZRememberedAnswer).default({}),
   completedResponseId: z.string().optional(),
   link: z.enum(LINK_OUTCOMES).optional(),
+  /** When the resident last wrote (ISO time): one who returns after the abandon time is offered to continue. */
+  lastTurnAt: z.string().optional(),
 });
 export type TSurveyState = z.infer<typeof ZSurveyState>;
 

@@ -10,7 +10,7 @@ import { LANGUAGE_DIALOG, LanguageDialog } from './languageDialog';
 import type { TOrganisationInfo } from './organisationDirectory';
 import { QuestionDialog } from './questionDialog';
 import { MAX_TEXT_LENGTH, recogniseCommand, type TCommand } from './recognizers';
-import type { SurveySession } from './session';
+import { DEFAULT_ABANDON_AFTER_HOURS, type SurveySession } from './session';
 import { rememberedAnswersOf } from './state';
 import { ERASE_FLOW, FOLLOW_UP_FLOW, RESUME_FLOW, SELF_STARTED_FLOW, surveyFlows } from './surveyFlows';
 import type { TChatKey } from './texts';
@@ -46,11 +46,27 @@ export class SurveyConversation {
   /** Someone joined the conversation (the web chat opened): greet them without waiting for a message. */
   async onConversationStart(context: TurnContext): Promise<void> {
     const dc = await this.dialogs.createContext(context);
+    await this.returnedAfterAbandoning(context);
     if (!dc.activeDialog) await this.begin(dc);
+  }
+
+  /** Notes this turn's time; true when the previous one was longer ago than the abandon time. */
+  private async returnedAfterAbandoning(context: TurnContext): Promise<boolean> {
+    const state = await this.session.state(context);
+    const now = this.session.now();
+    const previous = state.lastTurnAt === undefined ? Number.NaN : Date.parse(state.lastTurnAt);
+    state.lastTurnAt = now.toISOString();
+    const abandonAfterMs = (this.session.services.abandonAfterHours ?? DEFAULT_ABANDON_AFTER_HOURS) * 3_600_000;
+    return Number.isFinite(previous) && now.getTime() - previous > abandonAfterMs;
   }
 
   async onMessage(context: TurnContext): Promise<void> {
     const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog && (await this.returnedAfterAbandoning(context))) {
+      // The resident left mid-survey long ago: rather than a bare re-prompt, they are welcomed back and offered
+      // to continue (their answers are stored; the response may be marked abandoned meanwhile).
+      await dc.cancelAllDialogs();
+    }
     const input = inputOf(context.activity);
     if (input.length > MAX_TEXT_LENGTH) {
       // Refused before anything reads it: the active question stays open, and this is not a miss.
