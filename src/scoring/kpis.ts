@@ -10,8 +10,9 @@ import {
 import { pairKey, type TMeasureStats, type TStats } from './sufficientStats';
 
 /**
- * The KPIs of the Meethuis design notes (MEETHUIS.md, "KPIs"), computed from sufficient statistics only. Percentages are 0–100 with one
- * decimal, means two decimals, correlations three. "Don't know" and skipped answers never enter an n.
+ * The KPIs of the Meethuis design notes (MEETHUIS.md, "KPIs"), computed from sufficient statistics only. Percentages
+ * are 0–100 with one decimal, means two decimals, correlations three. "Don't know" and skipped answers never enter
+ * an n.
  */
 
 /** The seven drivers of the default Meethuis model, in the order the dashboard shows them. */
@@ -215,7 +216,9 @@ export function driverKpi(stats: TStats, driverKey: string, options: TKpiOptions
 /** Every driver's score, by driver key (a driver never answered is suppressed like any small one). */
 export function driverKpis(stats: TStats, options: TDriverKpiOptions): Record<string, TKpi<TDriverExtras>> {
   const result: Record<string, TKpi<TDriverExtras>> = {};
-  for (const driverKey of options.drivers ?? DEFAULT_DRIVER_KEYS) result[driverKey] = driverKpi(stats, driverKey, options);
+  for (const driverKey of options.drivers ?? DEFAULT_DRIVER_KEYS) {
+    result[driverKey] = driverKpi(stats, driverKey, options);
+  }
   return result;
 }
 

@@ -194,11 +194,13 @@ describe('ZStats', () => {
     );
   });
 
+  const pair = { n: 1, sx: 1, sy: 1, sxx: 1, syy: 1, sxy: 1 };
+  const measure = (counts: Record<string, number>) => ({ counts, dontKnow: 0, skipped: 0 });
   it.each([
-    ['a pair key out of order', { responses: 1, completed: 0, measures: {}, pairs: { 'satisfaction|ease': { n: 1, sx: 1, sy: 1, sxx: 1, syy: 1, sxy: 1 } } }],
-    ['a pair key without a separator', { responses: 1, completed: 0, measures: {}, pairs: { ease: { n: 1, sx: 1, sy: 1, sxx: 1, syy: 1, sxy: 1 } } }],
-    ['a fractional count', { responses: 1, completed: 0, measures: { ease: { counts: { '3': 0.5 }, dontKnow: 0, skipped: 0 } }, pairs: {} }],
-    ['a scale point that is not an integer', { responses: 1, completed: 0, measures: { ease: { counts: { high: 1 }, dontKnow: 0, skipped: 0 } }, pairs: {} }],
+    ['a pair key out of order', { responses: 1, completed: 0, measures: {}, pairs: { 'satisfaction|ease': pair } }],
+    ['a pair key without a separator', { responses: 1, completed: 0, measures: {}, pairs: { ease: pair } }],
+    ['a fractional count', { responses: 1, completed: 0, measures: { ease: measure({ '3': 0.5 }) }, pairs: {} }],
+    ['a scale point that is not an integer', { responses: 1, completed: 0, measures: { ease: measure({ high: 1 }) }, pairs: {} }],
     ['a missing field', { responses: 1, measures: {}, pairs: {} }],
   ])('rejects %s', (_, document) => {
     expect(ZStats.safeParse(document).success).toBe(false);
