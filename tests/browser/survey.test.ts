@@ -104,5 +104,34 @@ describe.skipIf(!HAS_CHROMIUM)('the Meethuis survey in Chromium', () => {
     const outbox = await prisma.directLineActivity.findMany({ select: { activity: true } });
     expect(outbox.map((row) => row.activity).join('\n')).not.toContain('0612345678');
     expect(problems.errors).toEqual([]);
-  });
+    // Web Chat polls once a second, so a dozen turns take their time; CI machines are slower still.
+  }, 120_000);
+
+  it.each(['nl', 'en'])('starts in %s from ?lang= and stores the first answers in that language', async (language) => {
+    const own = { chat: localeFile(language, 'chat'), survey: localeFile(language, 'survey'), page: localeFile(language, 'webchat') };
+    running = await startTestApp();
+    context = await browser.newContext({ locale: 'pap-CW' });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${running.url}/?lang=${language}&organisation=demo`);
+    expect(await page.getAttribute('html', 'lang')).toBe(language);
+
+    await said(page, text(own.chat, 'consent.question')).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: text(own.chat, 'buttons.yes'), exact: true }).last().click();
+    await said(page, text(own.survey, 'questions.satisfaction')).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: text(own.survey, 'scales.satisfaction.5'), exact: true }).last().click();
+    await said(page, text(own.survey, 'questions.effort')).waitFor({ timeout: 20_000 });
+    const input = page.getByRole('textbox', { name: text(own.page, 'webchat.TEXT_INPUT_ALT') });
+    await input.fill('7');
+    await input.press('Enter');
+    await said(page, text(own.survey, 'questions.ease')).waitFor({ timeout: 20_000 });
+
+    const response = await running.database.prisma.response.findFirstOrThrow({ include: { answers: { orderBy: { answeredAt: 'asc' } } } });
+    expect(response.language).toBe(language);
+    expect(response.answers.map((row) => [row.questionKey, row.value])).toEqual([
+      ['satisfaction', 5],
+      ['effort', 7],
+    ]);
+    expect(problems.errors).toEqual([]);
+  }, 60_000);
 });
