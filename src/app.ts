@@ -19,6 +19,9 @@ import { SurveyBot } from './bots/surveyBot';
 import { abandonSweepJob } from './bots/abandonSweep';
 import { PrismaStorage } from './db/prismaStorage';
 import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
+import { FollowUpGateway } from './followups/gateway';
+import { CallbackService } from './followups/callbacks';
+import { WebhookPublisher } from './webhooks/publisher';
 // --- end survey conversation imports ---
 // --- Channels (issue 5): imports ---
 import { createBotEndpointAdapter } from './bots/adapter';
@@ -71,6 +74,11 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   ];
 
   // --- Survey conversation (issue 4): the SurveyBot every channel runs, and the abandon sweep ---
+  // The follow-up side as the bot sees it (src/followups/contract.ts); the follow-up routes and workers may use
+  // these same instances.
+  const webhookPublisher = new WebhookPublisher(prisma, clock);
+  const followUpGateway = new FollowUpGateway(prisma, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
+  const callbackRequests = new CallbackService(prisma, config.ENCRYPTION_KEY, webhookPublisher, clock);
   const surveyBot = new SurveyBot({
     storage: new PrismaStorage(prisma),
     i18n,
@@ -81,8 +89,9 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     logger: logger.child({ component: 'survey-bot' }),
     clock,
     abandonAfterHours: config.ABANDON_AFTER_HOURS,
-    // followUps (TFollowUpGateway), callbacks (TCallbackRequests) and events (TEventPublisher) join here
-    // once src/followups/ provides them; until then there are no links, call-backs or webhooks to serve.
+    followUps: followUpGateway,
+    callbacks: callbackRequests,
+    events: webhookPublisher,
   });
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
   // --- end survey conversation ---
