@@ -38,8 +38,8 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
   if (provider === 'sqlite') {
     const file = resolve(cwd, url.slice('file:'.length));
     mkdirSync(dirname(file), { recursive: true });
-    // A writer waits up to 5 s for a lock (another process, a long transaction) before the turn fails kindly.
-    prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 5000 }) });
+    // A writer waits up to 2 s for a lock (another process, a long transaction) before the turn fails kindly.
+    prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 2000 }) });
   } else {
     const schema = postgresSchemaOf(url);
     postgresSchema = schema;
