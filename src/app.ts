@@ -31,6 +31,18 @@ import { registerDirectLineRoutes } from './http/directLine';
 import { registerBotEndpoint } from './http/messages';
 import { registerWebChatPage } from './http/pages';
 // --- end channels imports ---
+// --- Follow-ups, call-backs and webhooks (issue 6): imports ---
+import { ProactiveChannels } from './bots/adapter';
+import type { TProactiveSender } from './followups/contract';
+import { FollowUpService } from './followups/service';
+import { parseQuietHours } from './followups/time';
+import { FollowUpWorker } from './followups/worker';
+import { registerCallbackRoutes } from './http/callbacks';
+import { registerFollowUpRoutes } from './http/followUps';
+import { registerWebhookRoutes } from './http/webhooks';
+import { WebhookDeliveryWorker } from './webhooks/delivery';
+import { WebhookService } from './webhooks/service';
+// --- end follow-ups imports ---
 import { createI18n } from './i18n/i18n';
 import { loadSurveys } from './surveys/loader';
 import { registerSurveys } from './surveys/registry';
@@ -127,6 +139,39 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   });
   registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS });
   // --- end channels ---
+  // --- Follow-ups, call-backs and webhooks (issue 6): staff and admin routes, the queue workers ---
+  {
+    const quietHours = parseQuietHours(config.QUIET_HOURS);
+    const followUps = new FollowUpService(prisma, {
+      hashSecret: config.HASH_SECRET,
+      publicUrl: config.PUBLIC_URL,
+      fatigueDays: config.FOLLOW_UP_FATIGUE_DAYS,
+      quietHours,
+      linkTtlHours: config.LINK_TTL_HOURS,
+      clock,
+    });
+    const guardDeps = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
+    registerFollowUpRoutes(http, { ...guardDeps, prisma, followUps });
+    registerCallbackRoutes(http, { ...guardDeps, prisma, callbacks: callbackRequests, followUps });
+    registerWebhookRoutes(http, { ...guardDeps, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, clock) });
+    // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
+    const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
+    const sender: TProactiveSender = {
+      async sendFollowUp(channel, residentKey, followUp) {
+        const found = await proactive.continueByResidentKey(channel, residentKey, (turn) => surveyBot.openFollowUp(turn, followUp));
+        if (!found) throw new Error(`no stored conversation on ${channel} for this resident`);
+      },
+    };
+    const worker = new FollowUpWorker(prisma, sender, webhookPublisher, {
+      quietHours,
+      linkTtlHours: config.LINK_TTL_HOURS,
+      clock,
+      logger: logger.child({ component: 'follow-ups' }),
+    });
+    const deliveries = new WebhookDeliveryWorker(prisma, { encryptionKey: config.ENCRYPTION_KEY, clock, logger: logger.child({ component: 'webhooks' }) });
+    jobs.push(...worker.jobs(), callbackRequests.job(), deliveries.job());
+  }
+  // --- end follow-ups ---
   // --- KPIs for analysts (issue 7): /api/kpis*, /api/responses/export, /dashboard ---
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE });
   registerKpiRoutes(http, {

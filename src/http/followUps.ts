@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { TPrincipal, TRole } from '../auth/tokens';
+import type { TPrisma } from '../db/client';
+import { ZLocalisedName } from '../db/seed';
+import { FollowUpError, ZFollowUpRequest } from '../followups/model';
+import type { FollowUpService } from '../followups/service';
+import type { TAuthenticate } from './auth';
+import { ApiError, parseInput } from './errors';
+import { clientAddressOf, type TRateLimiter } from './rateLimit';
+import type { Request, THttpServer } from './server';
+
+/** What every staff/admin route of the follow-up side needs to let a caller in. */
+export interface TGuardDeps {
+  authenticate: TAuthenticate;
+  rateLimiter: TRateLimiter;
+  limits: { perAddress: number; perToken: number };
+}
+
+/** Limits by address first (so bad tokens cannot hammer the token lookup), then the token and its role, then its own limit. */
+export function guard(deps: TGuardDeps): (req: Request, role: TRole) => Promise<TPrincipal> {
+  return async (req, role) => {
+    await deps.rateLimiter.hit(`ip:${clientAddressOf(req)}`, deps.limits.perAddress);
+    const principal = await deps.authenticate(req, role);
+    await deps.rateLimiter.hit(`token:${principal.tokenId}`, deps.limits.perToken);
+    return principal;
+  };
+}
+
+/** Domain refusals as API errors: the kind decides the status, the field stays named. */
+export async function domain<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof FollowUpError) {
+      const status = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, unreachable: 422 }[error.kind];
+      throw new ApiError(status, error.code, error.message, error.field);
+    }
+    throw error;
+  }
+}
+
+/** Ids are cuids or UUIDs; anything else is not looked up at all. */
+export const ZIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a valid id') });
+
+const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo');
+
+const ZListQuery = z.strictObject({
+  organisation: ZSlug.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const ZServicesQuery = z.strictObject({ organisation: ZSlug.optional() });
+
+/** A client's retry key: printable ASCII, as the IETF Idempotency-Key draft describes, and not too long to store. */
+const ZIdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 printable characters without spaces');
+
+export interface TFollowUpRoutesDeps extends TGuardDeps {
+  prisma: TPrisma;
+  followUps: FollowUpService;
+}
+
+/**
+ * Staff routes: send a follow-up (`POST /api/follow-ups`), read one or the latest, and the services a staff member
+ * may choose from (`GET /api/services`, for the staff page's form).
+ */
+export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRoutesDeps): void {
+  const staff = guard(deps);
+  const { followUps } = deps;
+
+  route('post', '/api/follow-ups', async (req, res) => {
+    const principal = await staff(req, 'staff');
+    const header = req.header('idempotency-key');
+    const idempotencyKey = header === undefined ? undefined : parseHeader(header);
+    const request = parseInput(ZFollowUpRequest, req.body ?? {});
+    const { followUp, replayed } = await domain(() => followUps.create(principal, request, idempotencyKey));
+    res.header('Location', `/api/follow-ups/${followUp.id}`);
+    if (replayed) res.header('Idempotent-Replayed', 'true');
+    // CONTRACTS: accepted → 202; skipped (recently surveyed, opted out) → 200 with the reason.
+    res.send(followUp.status === 'skipped' ? 200 : 202, {
+      id: followUp.id,
+      status: followUp.status,
+      ...(followUp.reason ? { reason: followUp.reason } : {}),
+      ...(followUp.link ? { link: followUp.link } : {}),
+      ...(followUp.nextAttemptAt ? { nextAttemptAt: followUp.nextAttemptAt } : {}),
+    });
+  });
+
+  route('get', '/api/follow-ups', async (req, res) => {
+    const principal = await staff(req, 'staff');
+    const query = parseInput(ZListQuery, req.query ?? {}, 'query');
+    const list = await domain(() => followUps.list(principal, query));
+    res.header('Cache-Control', 'no-store');
+    res.send(200, { followUps: list });
+  });
+
+  route('get', '/api/follow-ups/:id', async (req, res) => {
+    const principal = await staff(req, 'staff');
+    const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
+    const followUp = await domain(() => followUps.get(principal, id));
+    res.header('Cache-Control', 'no-store');
+    res.send(200, followUp);
+  });
+
+  route('get', '/api/services', async (req, res) => {
+    const principal = await staff(req, 'staff');
+    const { organisation } = parseInput(ZServicesQuery, req.query ?? {}, 'query');
+    const scoped = organisation !== undefined || principal.organisationId !== null;
+    const only = scoped ? await domain(() => followUps.organisationFor(principal, organisation)) : undefined;
+    const rows = await deps.prisma.organisation.findMany({
+      where: only ? { id: only.id } : {},
+      orderBy: { slug: 'asc' },
+      select: { slug: true, names: true, services: { orderBy: { slug: 'asc' }, select: { slug: true, names: true } } },
+    });
+    res.send(200, {
+      organisations: rows.map((row) => ({
+        slug: row.slug,
+        names: namesOf(row.names),
+        services: row.services.map((service) => ({ slug: service.slug, names: namesOf(service.names) })),
+      })),
+    });
+  });
+}
+
+function parseHeader(value: string): string {
+  const parsed = ZIdempotencyKey.safeParse(value);
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', `Idempotency-Key: ${parsed.error.issues[0]!.message}`, 'Idempotency-Key');
+  return parsed.data;
+}
+
+/** Names are JSON { nl, pap, en } in the database; checked like any JSON read back. */
+function namesOf(column: string): z.infer<typeof ZLocalisedName> {
+  return ZLocalisedName.parse(JSON.parse(column));
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { TPrisma } from '../db/client';
+import { backoffMs, HOUR_MS, type TClock } from '../followups/time';
+import type { TJob } from '../jobs';
+import type { TLogger } from '../log';
+import { decryptJson } from '../privacy/crypto';
+import { SIGNATURE_HEADER, signBody } from './signature';
+
+export interface TDeliveryWorkerOptions {
+  encryptionKey: string;
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** A receiver that does not answer within this is a failed attempt. */
+  timeoutMs?: number;
+  /** Longer than timeoutMs, so a delivery in flight is never claimed by a second replica. */
+  lockMs?: number;
+  batchSize?: number;
+  everyMs?: number;
+  clock?: TClock;
+  logger?: TLogger;
+}
+
+const DEFAULTS = { maxAttempts: 8, backoffBaseMs: 30_000, backoffCapMs: HOUR_MS, timeoutMs: 10_000, lockMs: 60_000, batchSize: 20, everyMs: 5_000 };
+
+export interface TDeliveryRun {
+  delivered: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Sends queued webhook deliveries: POST of the stored JSON body, signed with the webhook's secret. A row is claimed
+ * with a conditional UPDATE (as the follow-up queue does), so replicas never send the same delivery twice at once;
+ * a non-2xx answer, a timeout or a refused connection is retried with exponential back-off, then marked failed.
+ * Redirects are not followed: the admin registered this URL, not wherever it points.
+ */
+export class WebhookDeliveryWorker {
+  private readonly settings: typeof DEFAULTS;
+  private readonly clock: TClock;
+
+  constructor(
+    private readonly prisma: TPrisma,
+    private readonly options: TDeliveryWorkerOptions,
+  ) {
+    const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULTS && value !== undefined));
+    this.settings = { ...DEFAULTS, ...(given as Partial<typeof DEFAULTS>) };
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async runOnce(): Promise<TDeliveryRun> {
+    const run: TDeliveryRun = { delivered: 0, retried: 0, failed: 0 };
+    const now = this.clock();
+    const due = await this.prisma.webhookDelivery.findMany({
+      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      orderBy: { nextAttemptAt: 'asc' },
+      take: this.settings.batchSize,
+      select: { id: true, event: true, payload: true, attempts: true, webhook: { select: { url: true, encryptedSecret: true, active: true } } },
+    });
+    for (const row of due) {
+      const claimedAt = this.clock();
+      const lock = new Date(claimedAt.getTime() + this.settings.lockMs);
+      const { count } = await this.prisma.webhookDelivery.updateMany({
+        where: { id: row.id, status: 'pending', OR: [{ lockedUntil: null }, { lockedUntil: { lt: claimedAt } }] },
+        data: { lockedUntil: lock },
+      });
+      if (count !== 1) continue;
+      const ours = { id: row.id, lockedUntil: lock };
+      const attempts = row.attempts + 1;
+      const outcome = row.webhook.active ? await this.post(row.webhook.url, row.webhook.encryptedSecret, row.id, row.event, row.payload) : { ok: false as const, status: null, error: 'webhook inactive' };
+      if (outcome.ok) {
+        await this.prisma.webhookDelivery.updateMany({
+          where: ours,
+          data: { status: 'delivered', attempts, responseStatus: outcome.status, lastError: null, deliveredAt: this.clock(), lockedUntil: null },
+        });
+        run.delivered += 1;
+        continue;
+      }
+      const final = attempts >= this.settings.maxAttempts || !row.webhook.active;
+      await this.prisma.webhookDelivery.updateMany({
+        where: ours,
+        data: {
+          status: final ? 'failed' : 'pending',
+          attempts,
+          responseStatus: outcome.status,
+          lastError: outcome.error,
+          lockedUntil: null,
+          ...(final ? {} : { nextAttemptAt: new Date(this.clock().getTime() + backoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffCapMs)) }),
+        },
+      });
+      if (final) run.failed += 1;
+      else run.retried += 1;
+      this.options.logger?.warn({ deliveryId: row.id, attempts, status: outcome.status, err: outcome.error }, 'webhook delivery failed');
+    }
+    return run;
+  }
+
+  job(): TJob {
+    return { name: 'webhook-delivery', everyMs: this.settings.everyMs, run: async () => void (await this.runOnce()) };
+  }
+
+  private async post(
+    url: string,
+    encryptedSecret: string,
+    deliveryId: string,
+    event: string,
+    body: string,
+  ): Promise<{ ok: true; status: number } | { ok: false; status: number | null; error: string }> {
+    let secret: string;
+    try {
+      secret = z.string().min(1).parse(decryptJson(this.options.encryptionKey, encryptedSecret));
+    } catch {
+      // A changed ENCRYPTION_KEY: sending unsigned would be worse than not sending.
+      return { ok: false, status: null, error: 'the signing secret cannot be decrypted (was ENCRYPTION_KEY changed?)' };
+    }
+    const protocol = safeProtocol(url);
+    if (protocol !== 'http:' && protocol !== 'https:') return { ok: false, status: null, error: 'not an http(s) URL' };
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'meethuis-chat-webhooks',
+          [SIGNATURE_HEADER]: signBody(secret, body),
+          'X-Meethuis-Event': event,
+          'X-Meethuis-Delivery': deliveryId,
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
+      // The body is not needed; draining it frees the connection.
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
+      return { ok: false, status: response.status, error: `HTTP ${response.status}` };
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return { ok: false, status: null, error: `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 500) };
+    }
+  }
+}
+
+function safeProtocol(url: string): string | null {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,78 @@
+import { aadObjectKeyOf, residentKeyOf } from '../../src/bots/conversationReferences';
+import { TokenService, type TRole } from '../../src/auth/tokens';
+import type { TDb } from '../../src/db/client';
+import { encryptJson } from '../../src/privacy/crypto';
+import { TEST_SECRETS } from '../support/app';
+
+/** A clock the test moves by hand: no test depends on today's date or on how fast the machine is. */
+export class ManualClock {
+  constructor(private current: Date) {}
+  readonly now = (): Date => new Date(this.current.getTime());
+  set(at: Date | string): void {
+    this.current = new Date(at);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export async function createToken(db: Parameters<typeof tokenService>[0], role: TRole, organisation?: string): Promise<string> {
+  const { token } = await tokenService(db).create({ role, name: `${role}-${organisation ?? 'all'}`, ...(organisation ? { organisation } : {}) });
+  return token;
+}
+
+function tokenService(db: ConstructorParameters<typeof TokenService>[0]) {
+  return new TokenService(db, TEST_SECRETS.HASH_SECRET);
+}
+
+/**
+ * A conversation reference as the channel stores it when a Teams user writes to the bot (encrypted, by keyed hash).
+ * Returns the resident key the bot will see for this user.
+ */
+export async function storeTeamsReference(
+  db: TDb,
+  userId: string,
+  { aadObjectId, serviceUrl = 'http://127.0.0.1:9/', channel = 'msteams' }: { aadObjectId?: string; serviceUrl?: string; channel?: string } = {},
+): Promise<string> {
+  const residentKey = residentKeyOf(TEST_SECRETS.HASH_SECRET, channel, userId);
+  await db.conversationReference.create({
+    data: {
+      channel,
+      residentKey,
+      aadObjectKey: aadObjectId ? aadObjectKeyOf(TEST_SECRETS.HASH_SECRET, aadObjectId) : null,
+      encryptedReference: encryptJson(TEST_SECRETS.ENCRYPTION_KEY, {
+        channelId: channel,
+        serviceUrl,
+        conversation: { id: `a:conversation-${userId}` },
+        user: { id: userId },
+        bot: { id: '28:bot' },
+      }),
+    },
+  });
+  return residentKey;
+}
+
+/** A JSON request to the service with a bearer token; the parsed answer and its headers. */
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  { token, body, headers = {} }: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, headers: response.headers };
+}
+
+/** A valid follow-up request; override what the test is about. */
+export function followUpBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { survey: 'meethuis', service: 'paspoort', contactChannel: 'telefoon', leadTimeDays: 12, contactCount: 2, language: 'pap', target: { type: 'link' }, ...overrides };
+}
