@@ -36,6 +36,11 @@ export function createHttpServer({ logger, maxBodyBytes }: THttpServerOptions): 
     callback();
   });
 
+  // Method, route and status only: bodies and query strings may carry what a resident typed or a token.
+  server.on('after', (req: Request, res: Response) => {
+    logger.debug({ method: req.method, route: req.getRoute()?.path ?? null, status: res.statusCode, ms: Date.now() - req.time() }, 'request');
+  });
+
   const route: THttpServer['route'] = (method, path, handler) => {
     server[method](path, async (req: Request, res: Response) => {
       try {

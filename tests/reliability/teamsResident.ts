@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ConversationAccount } from 'botbuilder';
 import type { TLanguage } from '../../src/i18n/languages';
 import { postJson, type TRecordedRequest } from '../channels/support';
 
@@ -17,7 +18,7 @@ export function textsOf(language: TLanguage) {
 export class TeamsResident {
   private sequence = 0;
   readonly user: { id: string; name: string };
-  readonly conversation: { id: string; conversationType: string; tenantId: string };
+  readonly conversation: ConversationAccount;
 
   constructor(
     private readonly connector: { url: string; requests: TRecordedRequest[] },
@@ -25,7 +26,7 @@ export class TeamsResident {
     name = `resident-${Math.random().toString(36).slice(2, 10)}`,
   ) {
     this.user = { id: `29:${name}`, name };
-    this.conversation = { id: `a:${name}`, conversationType: 'personal', tenantId: 'tenant' };
+    this.conversation = { id: `a:${name}`, conversationType: 'personal', tenantId: 'tenant', isGroup: false, name: '' };
   }
 
   /** Sends one activity to a replica and returns the texts the bot replied to it. */

@@ -1,6 +1,6 @@
 import { createApp, type TApp } from '../../src/app';
 import { loadConfig, type TConfig } from '../../src/config';
-import { createLogger } from '../../src/log';
+import { createLogger, type TLogger } from '../../src/log';
 import { createTestDatabase, type TTestDatabase } from './database';
 
 export const TEST_SECRETS = {
@@ -21,7 +21,11 @@ export interface TTestApp {
  * The real service (createApp, real HTTP on a loopback port) on a fresh database of this test project's kind.
  * `env` overrides settings as the environment would; `databaseUrl` points the service elsewhere (a proxy).
  */
-export async function startTestApp(env: Record<string, string> = {}, databaseUrl?: (url: string) => string): Promise<TTestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  databaseUrl?: (url: string) => string,
+  logger?: TLogger,
+): Promise<TTestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
     ...TEST_SECRETS,
@@ -30,7 +34,7 @@ export async function startTestApp(env: Record<string, string> = {}, databaseUrl
     DATABASE_URL: databaseUrl ? databaseUrl(database.url) : database.url,
     PORT: '0',
   });
-  const app = await createApp(config, createLogger(config.LOG_LEVEL));
+  const app = await createApp(config, logger ?? createLogger(config.LOG_LEVEL));
   const url = await app.listen(0, '127.0.0.1');
   return {
     app,
