@@ -8,7 +8,7 @@ import { Texts } from '../dialogs/texts';
 import { conversationContextOf } from './conversationContext';
 import { holdReplies } from './heldReplies';
 import { hashedBotStates } from './residentKeys';
-import { describeError, dialogStackOf } from './turnErrors';
+import { describeError, dialogStackOf, SurveyTurnError } from './turnErrors';
 
 /** What the SurveyBot is built from (src/app.ts wires it; tests give it a test database). */
 export interface TSurveyBotDependencies extends TSurveyServices {
@@ -85,7 +85,12 @@ export class SurveyBot extends ActivityHandler {
       DEFAULT_LANGUAGE;
     const texts = new Texts(this.dependencies.i18n, language);
     const key = this.session.answerPending(context) ? 'error.notSaved' : 'error.general';
-    await context.sendActivity(texts.message(texts.chat(key)));
+    try {
+      await context.sendActivity(texts.message(texts.chat(key)));
+    } catch {
+      // The channel itself is down too; what it logs must not carry the original message (query arguments).
+      throw new SurveyTurnError(error);
+    }
   };
 
   private async inTurn(context: TurnContext, work: () => Promise<void>, onError: 'answer kindly' | 'throw'): Promise<void> {

@@ -36,3 +36,18 @@ export function dialogStackOf(conversationState: unknown): string[] {
   const parsed = ZDialogStack.safeParse(conversationState);
   return parsed.success ? parsed.data.dialogState.dialogStack.map((instance) => instance.id) : [];
 }
+
+/**
+ * Thrown out of a turn that failed and could not even tell the resident: the channel logs it and answers its
+ * caller. It carries the original error's class and code only, never its message (see describeError).
+ */
+export class SurveyTurnError extends Error {
+  override readonly name = 'SurveyTurnError';
+  readonly code: string | undefined;
+
+  constructor(original: unknown) {
+    const described = describeError(original);
+    super(`survey turn failed (${described.name}${described.code ? ` ${described.code}` : ''}) and the resident could not be told`);
+    this.code = described.code;
+  }
+}

@@ -114,7 +114,7 @@ export class SurveyConversation {
       state.link = 'rejected';
     }
     if (state.link === 'rejected') {
-      await this.settleLanguage(context);
+      await this.languageIfNone(context);
       await this.session.say(context, 'link.expired');
       return;
     }
@@ -133,7 +133,7 @@ export class SurveyConversation {
     }
 
     if (state.completedResponseId) {
-      await this.settleLanguage(context);
+      await this.languageIfNone(context);
       await this.session.say(context, 'closing.alreadyCompleted');
       return;
     }
@@ -183,7 +183,7 @@ export class SurveyConversation {
 
   /** How to answer and the commands, then how to reach a person and where to complain (from the organisation). */
   private async sendHelp(context: TurnContext): Promise<void> {
-    await this.settleLanguage(context);
+    await this.languageIfNone(context);
     for (const key of HELP_KEYS) await this.session.say(context, key);
     const organisation = await this.organisationOf(context);
     if (organisation?.contact) await this.session.say(context, 'help.person', { contact: organisation.contact });
@@ -217,6 +217,11 @@ export class SurveyConversation {
     } else if (!state.languageKnown) {
       state.language = DEFAULT_LANGUAGE;
     }
+  }
+
+  /** Outside the start of a flow the conversation keeps the language it has (say, a follow-up's). */
+  private async languageIfNone(context: TurnContext): Promise<void> {
+    if (!(await this.session.state(context)).language) await this.settleLanguage(context);
   }
 
   private async prepareSelfStarted(context: TurnContext, page: TConversationContext): Promise<void> {

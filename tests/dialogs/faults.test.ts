@@ -101,6 +101,36 @@ describe('a database fault during a turn', () => {
     expect(logged).not.toMatch(/sekreto|Kaya Grandi/);
     await play(resident, 'pap', [['Mi keho sekreto: Kaya Grandi 12', ['closing.thanks']]]);
   });
+
+  it('throws an error without the query’s arguments when not even the kind answer can be sent', async () => {
+    let channelDown = false;
+    const resident = new Resident(world.bot, {
+      locale: 'en',
+      middleware: [
+        {
+          async onTurn(context, next) {
+            context.onSendActivities(async (_context, activities, send) => {
+              if (channelDown) throw new Error('channel unreachable');
+              return send();
+            });
+            await next();
+          },
+        },
+      ],
+    });
+    await resident.open();
+    await play(resident, 'en', [['yes', [q('satisfaction')]]]);
+    answers.failures = 1;
+    channelDown = true;
+    const failure = await resident.say('4').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    channelDown = false;
+    expect(failure).toMatchObject({ name: 'SurveyTurnError', code: 'P1001' });
+    // The store's message carried the query's arguments; the error the channel gets does not.
+    expect(String((failure as Error).message)).not.toMatch(/questionKey|"value"/);
+  });
 });
 
 describe('abandoned responses', () => {
