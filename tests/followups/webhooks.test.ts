@@ -1,0 +1,173 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebhookDeliveryWorker } from '../../src/webhooks/delivery';
+import { WebhookPublisher } from '../../src/webhooks/publisher';
+import { verifySignature } from '../../src/webhooks/signature';
+import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
+import { call, createToken, ManualClock } from './support';
+
+interface TReceived {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** The organisation's system: a loopback HTTP server that records what arrives and answers as told. */
+async function startReceiver() {
+  const received: TReceived[] = [];
+  const answers: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const status = answers.shift() ?? 200;
+      res.writeHead(status, status === 302 ? { Location: 'http://127.0.0.1:9/elsewhere' } : {});
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/meethuis`,
+    received,
+    answers,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let running: TTestApp;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let admin: string;
+let adminDemo: string;
+let adminBonaire: string;
+let staff: string;
+let demoId: string;
+
+beforeAll(async () => {
+  running = await startTestApp();
+  receiver = await startReceiver();
+  const { prisma } = running.database;
+  admin = await createToken(prisma, 'admin');
+  adminDemo = await createToken(prisma, 'admin', 'demo');
+  adminBonaire = await createToken(prisma, 'admin', 'bonaire');
+  staff = await createToken(prisma, 'staff', 'demo');
+  demoId = (await prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } })).id;
+});
+afterAll(async () => {
+  await receiver.close();
+  await running.stop();
+});
+beforeEach(async () => {
+  await running.database.prisma.webhook.deleteMany();
+  receiver.received.length = 0;
+  receiver.answers.length = 0;
+});
+
+const register = (token: string, body: unknown) => call(running.url, 'POST', '/api/webhooks', { token, body });
+
+describe('registering webhooks', () => {
+  it('gives the admin the signing secret once, and never again', async () => {
+    const created = await register(admin, { organisation: 'demo', url: receiver.url, events: ['response.completed', 'callback.requested'] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), organisation: 'demo', url: receiver.url, events: ['response.completed', 'callback.requested'], active: true, secret: expect.stringMatching(/^whsec_/) });
+    const stored = await running.database.prisma.webhook.findUniqueOrThrow({ where: { id: String(created.body.id) } });
+    expect(stored.encryptedSecret).not.toContain(String(created.body.secret));
+    const list = await call(running.url, 'GET', '/api/webhooks', { token: admin });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain(String(created.body.secret));
+    expect(await running.database.prisma.auditLog.count({ where: { action: 'webhook.create', subjectId: String(created.body.id) } })).toBe(1);
+  });
+
+  it.each([
+    ['an ftp URL', { url: 'ftp://crm.example.org/x' }, 'url'],
+    ['a URL with credentials', { url: 'https://user:pw@crm.example.org/x' }, 'url'],
+    ['an unknown event', { events: ['response.deleted'] }, 'events.0'],
+    ['no events', { events: [] }, 'events'],
+  ])('answers 400 naming the field for %s', async (_what, override, field) => {
+    const response = await register(admin, { organisation: 'demo', url: receiver.url, events: ['response.completed'], ...override });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: { field } });
+  });
+
+  it('is for admins, each within their own organisation', async () => {
+    expect((await register(staff, { url: receiver.url, events: ['response.completed'] })).status).toBe(403);
+    expect((await register(adminBonaire, { organisation: 'demo', url: receiver.url, events: ['response.completed'] })).status).toBe(403);
+    const own = await register(adminDemo, { url: receiver.url, events: ['response.completed'] });
+    expect(own.status).toBe(201);
+    expect((await call(running.url, 'DELETE', `/api/webhooks/${String(own.body.id)}`, { token: adminBonaire })).status).toBe(403);
+    expect((await call(running.url, 'GET', `/api/webhooks/${String(own.body.id)}/deliveries`, { token: adminBonaire })).status).toBe(403);
+    const bonaireList = await call(running.url, 'GET', '/api/webhooks', { token: adminBonaire });
+    expect(bonaireList.body).toEqual({ webhooks: [] });
+    expect((await call(running.url, 'DELETE', `/api/webhooks/${String(own.body.id)}`, { token: adminDemo })).status).toBe(204);
+    expect((await call(running.url, 'GET', '/api/webhooks', { token: adminDemo })).body).toEqual({ webhooks: [] });
+  });
+});
+
+describe('delivering events', () => {
+  // The clock is far ahead of real time, so the service's own delivery job (on the real clock) never finds these
+  // rows due and the test's worker is the only one sending.
+  const worker = (clock: ManualClock) =>
+    new WebhookDeliveryWorker(running.database.prisma, { encryptionKey: TEST_SECRETS.ENCRYPTION_KEY, clock: clock.now, backoffBaseMs: 30_000, maxAttempts: 3 });
+
+  it('POSTs the event with a signature the receiver can verify over the raw body', async () => {
+    const created = await register(admin, { organisation: 'demo', url: receiver.url, events: ['response.completed'] });
+    const secret = String(created.body.secret);
+    const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
+    const publisher = new WebhookPublisher(running.database.prisma, clock.now);
+    await publisher.publish('response.completed', demoId, { responseId: 'r-1', survey: 'meethuis' });
+    await publisher.publish('callback.requested', demoId, { callbackId: 'not subscribed' });
+
+    expect(await worker(clock).runOnce()).toEqual({ delivered: 1, retried: 0, failed: 0 });
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
+    expect(verifySignature(secret, delivery!.body, String(delivery!.headers['x-meethuis-signature']))).toBe(true);
+    expect(verifySignature('whsec_wrong', delivery!.body, String(delivery!.headers['x-meethuis-signature']))).toBe(false);
+    expect(verifySignature(secret, `${delivery!.body} `, String(delivery!.headers['x-meethuis-signature']))).toBe(false);
+    expect(delivery!.headers['x-meethuis-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(delivery!.headers['x-meethuis-event']).toBe('response.completed');
+    expect(delivery!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(delivery!.body)).toEqual({
+      id: delivery!.headers['x-meethuis-delivery'],
+      event: 'response.completed',
+      organisation: 'demo',
+      occurredAt: '2099-03-02T10:00:00.000Z',
+      data: { responseId: 'r-1', survey: 'meethuis' },
+    });
+
+    const log = await call(running.url, 'GET', `/api/webhooks/${String(created.body.id)}/deliveries`, { token: admin });
+    expect(log.body.deliveries).toEqual([expect.objectContaining({ event: 'response.completed', status: 'delivered', attempts: 1, responseStatus: 200 })]);
+  });
+
+  it('retries a failing receiver with back-off from the database queue, then marks the delivery failed', async () => {
+    const created = await register(admin, { organisation: 'demo', url: receiver.url, events: ['follow-up.failed'] });
+    const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
+    await new WebhookPublisher(running.database.prisma, clock.now).publish('follow-up.failed', demoId, { followUpId: 'f-1' });
+    receiver.answers.push(500, 302, 503);
+
+    expect(await worker(clock).runOnce()).toMatchObject({ retried: 1 });
+    clock.advance(29_000);
+    expect(await worker(clock).runOnce()).toMatchObject({ retried: 0, delivered: 0 });
+    clock.advance(1_000);
+    // A redirect is not followed: the admin registered this URL, not wherever it points.
+    expect(await worker(clock).runOnce()).toMatchObject({ retried: 1 });
+    clock.advance(60_000);
+    expect(await worker(clock).runOnce()).toMatchObject({ failed: 1 });
+    expect(receiver.received).toHaveLength(3);
+    // Every attempt signs the same bytes.
+    expect(new Set(receiver.received.map((request) => request.body)).size).toBe(1);
+
+    const log = await call(running.url, 'GET', `/api/webhooks/${String(created.body.id)}/deliveries`, { token: admin });
+    expect(log.body.deliveries).toEqual([expect.objectContaining({ status: 'failed', attempts: 3, responseStatus: 503, lastError: 'HTTP 503', nextAttemptAt: null })]);
+  });
+
+  it('counts a receiver that is down as a failed attempt', async () => {
+    await running.database.prisma.webhook.create({
+      data: { organisationId: demoId, url: 'http://127.0.0.1:9/closed', encryptedSecret: (await import('../../src/privacy/crypto')).encryptJson(TEST_SECRETS.ENCRYPTION_KEY, 'whsec_x'), events: 'response.completed' },
+    });
+    const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
+    await new WebhookPublisher(running.database.prisma, clock.now).publish('response.completed', demoId, {});
+    expect(await worker(clock).runOnce()).toMatchObject({ retried: 1 });
+    const [row] = await running.database.prisma.webhookDelivery.findMany({ where: { status: 'pending' } });
+    expect(row).toMatchObject({ attempts: 1, responseStatus: null, lastError: expect.stringMatching(/fetch failed|ECONNREFUSED/) });
+  });
+});
