@@ -7,6 +7,8 @@ import { createLogger, type TLogger } from '../log';
 import { tokenCommands } from './tokens';
 import { importCommands } from './import';
 import { kpiCommands } from './kpis';
+import { followUpCommands } from './followUps';
+import { webhookCommands } from './webhooks';
 
 export interface TCliContext {
   config: TConfig;
@@ -25,7 +27,7 @@ export interface TCliCommand {
 }
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkTokenHashOf } from '../../src/followups/links';
+import { decryptJson } from '../../src/privacy/crypto';
+import { WebhookPublisher } from '../../src/webhooks/publisher';
+import { TEST_SECRETS } from '../support/app';
+import { createTestDatabase, type TTestDatabase } from '../support/database';
+import { seedOrganisations } from '../../src/db/seed';
+import { storeTeamsReference } from './support';
+
+const execute = promisify(execFile);
+let database: TTestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedOrganisations(database.prisma);
+});
+afterAll(() => database.destroy());
+
+/** `npm run cli -- …` as an operator runs it, against the test database. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execute(process.execPath, ['--import', 'tsx', '--disable-warning=DEP0111', 'src/cli/main.ts', ...args], {
+      env: { ...process.env, ...TEST_SECRETS, DATABASE_URL: database.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://enkete.example.nl', QUIET_HOURS: 'off' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const fields = (stdout: string) => Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('\t') as [string, string]));
+
+// Each command is a process of its own (start-up, migrations check): slower than an in-process test.
+describe('npm run cli -- follow-ups', { timeout: 90_000 }, () => {
+  it('creates a one-time link and prints id, status and link', async () => {
+    const { code, stdout } = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'paspoort', '--contact-channel', 'telefoon', '--lead-time-days', '5', '--contact-count', '2', '--language', 'pap', '--link');
+    expect(code).toBe(0);
+    const printed = fields(stdout);
+    expect(printed).toMatchObject({ id: expect.any(String), status: 'sent', link: expect.stringMatching(/^https:\/\/enkete\.example\.nl\/\?link=/) });
+    const row = await database.prisma.followUp.findUniqueOrThrow({ where: { id: printed.id } });
+    expect(row).toMatchObject({ contactChannel: 'telefoon', leadTimeDays: 5, contactCount: 2, language: 'pap', linkTokenHash: linkTokenHashOf(TEST_SECRETS.HASH_SECRET, new URL(printed.link!).searchParams.get('link')!) });
+    expect(await database.prisma.auditLog.count({ where: { actor: 'cli', action: 'follow-up.create', subjectId: printed.id } })).toBe(1);
+
+    const shown = await cli('follow-ups', 'show', printed.id!);
+    expect(fields(shown.stdout)).toMatchObject({ id: printed.id, status: 'sent', link: printed.link });
+  });
+
+  it('queues one for a Teams user the bot knows', async () => {
+    await storeTeamsReference(database.prisma, '29:cli-user');
+    const { code, stdout } = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'rijbewijs', '--contact-channel', 'balie', '--teams-user', '29:cli-user');
+    expect(code).toBe(0);
+    expect(fields(stdout)).toMatchObject({ status: 'queued' });
+    expect(fields(stdout).link).toBeUndefined();
+  });
+
+  it('says which option is wrong, on standard error, with a non-zero exit', async () => {
+    const wrong = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'paspoort', '--contact-channel', 'fax', '--link');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('--contact-channel');
+    expect(wrong.stdout).toBe('');
+    const both = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'paspoort', '--contact-channel', 'telefoon');
+    expect(both.stderr).toContain('--teams-user ID or --link');
+    const service = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'hond', '--contact-channel', 'telefoon', '--link');
+    expect(service.stderr).toMatch(/service: "hond" is not a service of demo/);
+  });
+});
+
+describe('npm run cli -- webhooks', { timeout: 90_000 }, () => {
+  it('creates a webhook and prints the signing secret alone on the last line, once', async () => {
+    const { code, stdout } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'https://crm.example.org/meethuis', '--events', 'response.completed,callback.requested');
+    expect(code).toBe(0);
+    const secret = stdout.trim().split('\n').at(-1)!;
+    expect(secret).toMatch(/^whsec_[\w-]{43}$/);
+    const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://crm.example.org/meethuis' } });
+    expect(hook.events).toBe('response.completed,callback.requested');
+
+    // The secret printed is the one deliveries are signed with (kept encrypted, since signing needs it back).
+    expect(decryptJson(TEST_SECRETS.ENCRYPTION_KEY, hook.encryptedSecret)).toBe(secret);
+    await new WebhookPublisher(database.prisma).publish('callback.requested', hook.organisationId!, { callbackId: 'c' });
+
+    const list = await cli('webhooks', 'list');
+    expect(list.stdout).toContain(hook.id);
+    expect(list.stdout).not.toContain(secret);
+    const log = await cli('webhooks', 'deliveries', hook.id);
+    expect(log.stdout).toContain('callback.requested\tpending');
+    expect((await cli('webhooks', 'delete', hook.id)).code).toBe(0);
+    expect(await database.prisma.webhook.count({ where: { id: hook.id } })).toBe(0);
+  });
+
+  it('refuses a URL that is not http(s)', async () => {
+    const { code, stderr } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'file:///etc/passwd', '--events', 'response.completed');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('--url');
+  });
+});
