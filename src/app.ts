@@ -173,7 +173,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   }
   // --- end follow-ups ---
   // --- KPIs for analysts (issue 7): /api/kpis*, /api/responses/export, /dashboard ---
-  const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE });
+  const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
   registerKpiRoutes(http, {
     prisma,
     kpis,

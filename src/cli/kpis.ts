@@ -80,7 +80,7 @@ export const kpiCommands: TCliCommand[] = [
         throw new Error(`--${OPTION_OF_FIELD[field] ?? field}: ${issue.message}`);
       }
       await registerSurveyFiles(context.database.prisma);
-      const service = new KpiService(context.database.prisma, { minGroupSize: context.config.MIN_GROUP_SIZE });
+      const service = new KpiService(context.database.prisma, { minGroupSize: context.config.MIN_GROUP_SIZE, provider: context.database.provider });
       let report: TKpiReport;
       try {
         // The operator's CLI sees every organisation; suppression applies all the same.

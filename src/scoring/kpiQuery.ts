@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TDatabaseProvider } from '../config';
 import { Prisma, type TPrisma } from '../db/client';
 import { LANGUAGES } from '../i18n/languages';
 import { OUTCOMES } from '../surveys/schema';
@@ -256,12 +257,8 @@ const CELL_SELECT = {
   contactCountBand: true,
 } as const;
 
-/** Rollup rows as read back: the statistics' JSON, validated by ZStats. */
-interface TRollupRow {
-  cellId: string;
-  day: string;
-  stats: string;
-}
+/** Rollup rows as read back: the whole statistics document, or (SQLite, no pairs needed) its counts and measures. */
+type TRollupRow = { cellId: string; day: string } & ({ stats: string } | { responses: number | bigint; completed: number | bigint; measures: string });
 
 /** Summed statistics of one group of a breakdown, by its dimension values ('' = unknown). */
 interface TSummedGroup {
@@ -272,6 +269,8 @@ interface TSummedGroup {
 
 export interface TKpiServiceOptions {
   minGroupSize: number;
+  /** How the rollups are best read (see readRollupRows). */
+  provider: TDatabaseProvider;
   /** Drivers reported; the Meethuis seven by default. */
   drivers?: readonly string[];
 }
@@ -339,14 +338,14 @@ export class KpiService {
 
   /** CSAT, CES, trust, NPS and the driver scores per group, suppressed where a group or a KPI is too small. */
   async kpis(selection: TKpiSelection): Promise<TKpiReport> {
-    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell));
+    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), false);
     const groups = this.suppressGroups(selection, [...summed.values()], (group) => this.kpiFigures(group));
     return { ...this.header(selection), groups: await this.withSlugs(groups) };
   }
 
   /** Per driver its performance and its importance for the outcome: the priority matrix. */
   async drivers(selection: TKpiSelection, outcome: string): Promise<TDriverReport> {
-    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell));
+    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), true);
     const groups = this.suppressGroups(selection, [...summed.values()], (group) => {
       const options = { minGroupSize: this.minGroupSize, drivers: this.driverKeys, outcome };
       const importance = driverImportance(group.stats, options);
@@ -376,7 +375,7 @@ export class KpiService {
     const { organisation: _scope, ...filters } = selection.filters;
     const widened: TKpiSelection = { ...selection, surveyIds: await this.surveyFamily(selection.surveyIds[0]!), filters };
     const own = await this.prisma.organisation.findUniqueOrThrow({ where: { id: ownOrganisationId }, select: { slug: true } });
-    const summed = await this.sum(widened, (cell) => [cell.organisationId === ownOrganisationId ? 'own' : 'others', ...this.valuesOf(widened, cell)]);
+    const summed = await this.sum(widened, (cell) => [cell.organisationId === ownOrganisationId ? 'own' : 'others', ...this.valuesOf(widened, cell)], false);
     // Each side is suppressed on its own: the caller sees its own figures anyway, so hiding one side to protect the
     // other would protect nothing; within "others" a breakdown is protected like any other.
     const groups = (['own', 'others'] as const).flatMap((side) =>
@@ -452,8 +451,8 @@ export class KpiService {
    * period, when the breakdown has one). Days and pending deltas are read in one statement, so a fold running at
    * the same moment is seen either entirely before or entirely after — never half, which would count a delta twice.
    */
-  private async sum(selection: TKpiSelection, groupOf: (cell: TCellRow) => string[]): Promise<Map<string, TSummedGroup>> {
-    const rows = await this.readRollupRows(selection);
+  private async sum(selection: TKpiSelection, groupOf: (cell: TCellRow) => string[], needPairs: boolean): Promise<Map<string, TSummedGroup>> {
+    const rows = await this.readRollupRows(selection, needPairs);
     // Cells are read after the rows, with the same filter: a cell is created before any delta points at it, so every
     // id is found. (By filter, not by an id list: Prisma binds at most 999 values on SQLite.)
     const cells = new Map<string, TCellRow>();
@@ -477,12 +476,18 @@ export class KpiService {
         group = { values, stats: emptyStats(), organisations: new Set() };
         groups.set(id, group);
       }
-      const stats = parseStats(row.stats);
+      const stats = statsOfRow(row, needPairs);
       accumulateStats(group.stats, stats);
       if (stats.responses !== 0) group.organisations.add(cell.organisationId);
     }
-    // A group whose responses were all erased nets to nothing: it is not a group of the answer.
-    for (const [id, group] of groups) if (group.stats.responses <= 0) groups.delete(id);
+    for (const [id, group] of groups) {
+      // The sums, not every row, are validated: zod on each of 40,000 day documents cost seconds (measured), and a
+      // malformed document cannot add up to well-formed integer statistics (strings concatenate, gaps give NaN).
+      const checked = ZStats.safeParse(group.stats);
+      if (!checked.success) throw new Error(`rollup statistics do not add up for group ${id}: ${checked.error.issues[0]?.message}`);
+      // A group whose responses were all erased nets to nothing: it is not a group of the answer.
+      if (group.stats.responses <= 0) groups.delete(id);
+    }
     return groups;
   }
 
@@ -494,7 +499,13 @@ export class KpiService {
     return where;
   }
 
-  private async readRollupRows(selection: TKpiSelection): Promise<TRollupRow[]> {
+  /**
+   * One statement for days and pending deltas (one snapshot on both databases). Measured on a year of 108 cells
+   * (36,000 day rows, 1,000,000 answers): summing in SQL with JSON functions is slower on both databases than
+   * parsing in JS (4.5 s SQLite, 6 s PostgreSQL against 0.9 s and 1.2 s); where the pairs are not needed, SQLite's
+   * own parser cutting out just the measures pays (0.6 s), while PostgreSQL's json parsing costs more than it saves.
+   */
+  private async readRollupRows(selection: TKpiSelection, needPairs: boolean): Promise<TRollupRow[]> {
     const conditions: Prisma.Sql[] = [Prisma.sql`c."surveyId" IN (${Prisma.join(selection.surveyIds)})`];
     for (const [dimension, values] of Object.entries(selection.filters) as Array<[TDimension, readonly string[]]>) {
       const column = Prisma.raw(`c."${CELL_COLUMNS[dimension]}"`);
@@ -506,11 +517,15 @@ export class KpiService {
     if (selection.from) dayConditions.push(Prisma.sql`"day" >= ${selection.from}`);
     if (selection.to) dayConditions.push(Prisma.sql`"day" <= ${selection.to}`);
     const dayFilter = dayConditions.length ? Prisma.sql` AND ${Prisma.join(dayConditions, ' AND ')}` : Prisma.empty;
+    const columns =
+      this.settings.provider === 'sqlite' && !needPairs
+        ? Prisma.sql`"cellId", "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.completed') AS "completed", json_extract("stats", '$.measures') AS "measures"`
+        : Prisma.sql`"cellId", "day", "stats"`;
     return this.prisma.$queryRaw<TRollupRow[]>`
-      SELECT "cellId", "day", "stats" FROM "RollupDay"
+      SELECT ${columns} FROM "RollupDay"
         WHERE "cellId" IN (SELECT c."id" FROM "RollupCell" c WHERE ${cellFilter})${dayFilter}
       UNION ALL
-      SELECT "cellId", "day", "stats" FROM "RollupDelta"
+      SELECT ${columns} FROM "RollupDelta"
         WHERE "cellId" IN (SELECT c."id" FROM "RollupCell" c WHERE ${cellFilter})${dayFilter}`;
   }
 
@@ -579,7 +594,24 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** A rollup document read back; a corrupt one stops the query rather than distorting a figure. */
-function parseStats(json: string): TStats {
-  return ZStats.parse(JSON.parse(json));
+/**
+ * A rollup row as statistics. Only the shape is checked here (objects where objects belong, numbers where numbers
+ * do); the group sums get the full ZStats check.
+ */
+function statsOfRow(row: TRollupRow, needPairs: boolean): TStats {
+  if ('stats' in row) {
+    const parsed: unknown = JSON.parse(row.stats);
+    if (!isRecord(parsed) || !isRecord(parsed.measures) || !isRecord(parsed.pairs) || typeof parsed.responses !== 'number') {
+      throw new Error(`rollup statistics of cell ${row.cellId} on ${row.day} are malformed`);
+    }
+    // Adding up 45 pairs per row nobody asked for doubles the time of a year's breakdown.
+    return needPairs ? (parsed as TStats) : { ...(parsed as TStats), pairs: {} };
+  }
+  const measures: unknown = row.measures === null ? {} : JSON.parse(row.measures);
+  if (!isRecord(measures)) throw new Error(`rollup statistics of cell ${row.cellId} on ${row.day} are malformed`);
+  return { responses: Number(row.responses ?? 0), completed: Number(row.completed ?? 0), measures: measures as TStats['measures'], pairs: {} };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -86,7 +86,7 @@ describe('GET /api/kpis', () => {
 
   it('cuts from/to in the organisation’s time zone and counts deltas not folded yet', async () => {
     const { prisma } = running.database;
-    const service = new KpiService(prisma, { minGroupSize: MIN });
+    const service = new KpiService(prisma, { minGroupSize: MIN, provider: running.database.provider });
     const selection = await service.resolve({ survey: 'meethuis', organisation: ['demo'], from: '2026-02-01', to: '2026-02-28' }, { organisationId: null });
     const before = await service.kpis(selection);
     await foldPendingRollups(prisma);
