@@ -39,6 +39,7 @@ import { parseQuietHours } from './followups/time';
 import { FollowUpWorker } from './followups/worker';
 import { registerCallbackRoutes } from './http/callbacks';
 import { registerFollowUpRoutes } from './http/followUps';
+import { registerStaffPage } from './http/staff';
 import { registerWebhookRoutes } from './http/webhooks';
 import { WebhookDeliveryWorker } from './webhooks/delivery';
 import { WebhookService } from './webhooks/service';
@@ -154,6 +155,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     registerFollowUpRoutes(http, { ...guardDeps, prisma, followUps });
     registerCallbackRoutes(http, { ...guardDeps, prisma, callbacks: callbackRequests, followUps });
     registerWebhookRoutes(http, { ...guardDeps, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, clock) });
+    registerStaffPage(http, { i18n });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
     const sender: TProactiveSender = {

@@ -81,6 +81,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
       status: followUp.status,
       ...(followUp.reason ? { reason: followUp.reason } : {}),
       ...(followUp.link ? { link: followUp.link } : {}),
+      ...(followUp.link && followUp.target.type === 'link' ? { linkExpiresAt: followUp.target.expiresAt } : {}),
       ...(followUp.nextAttemptAt ? { nextAttemptAt: followUp.nextAttemptAt } : {}),
     });
   });

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONTACT_CHANNELS } from '../followups/model';
+import type { TI18n } from '../i18n/i18n';
+import { LANGUAGES, type TLanguage } from '../i18n/languages';
+import { pageLanguage, PUBLIC_DIR } from './pages';
+import type { Response, THttpServer } from './server';
+
+/** The staff page's own files; a fixed list, so no request path ever reaches the file system. */
+const STAFF_ASSETS = {
+  'staff.js': 'text/javascript; charset=utf-8',
+  'staff.css': 'text/css; charset=utf-8',
+  // Without an icon of its own the browser asks for /favicon.ico, a 404 in every staff member's console.
+  'favicon.svg': 'image/svg+xml',
+} as const;
+
+/**
+ * Nothing inline, nothing from elsewhere: the page's script and style are our files, it talks only to our API,
+ * and no one may frame it (a framed staff page could be click-jacked into sending surveys).
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface TStaffPageOptions {
+  i18n: TI18n;
+  /** The survey the form sends (the shared Meethuis survey). */
+  survey?: string;
+  publicDir?: string;
+}
+
+/**
+ * `/staff`: the page contact-centre staff use to send follow-ups and handle call-back requests. Rendered in the
+ * language of `?lang=` or the browser (first paint and screen reader right without script); the script switches
+ * between nl, pap and en without a reload, with every text from `locales/*\/staff.json`.
+ */
+export function registerStaffPage({ route }: THttpServer, options: TStaffPageOptions): void {
+  const publicDir = options.publicDir ?? PUBLIC_DIR;
+  const template = readFileSync(join(publicDir, 'staff', 'index.html'), 'utf8');
+  const assets = new Map(
+    Object.entries(STAFF_ASSETS).map(([name, type]) => [name, { body: readFileSync(join(publicDir, 'staff', name)), type }] as const),
+  );
+  const texts = Object.fromEntries(LANGUAGES.map((language) => [language, options.i18n.instance.getResourceBundle(language, 'staff') as Record<string, unknown>])) as Record<
+    TLanguage,
+    Record<string, unknown>
+  >;
+
+  route('get', '/staff', async (req, res) => {
+    const language = pageLanguage(req);
+    const html = renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis' });
+    securityHeaders(res);
+    res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.header('X-Frame-Options', 'DENY');
+    res.header('Cache-Control', 'no-store');
+    res.header('Content-Type', 'text/html; charset=utf-8');
+    res.sendRaw(200, html);
+  });
+
+  for (const [name, asset] of assets) {
+    route('get', `/staff/${name}`, async (_req, res) => {
+      securityHeaders(res);
+      res.header('Content-Type', asset.type);
+      res.header('Cache-Control', 'no-cache');
+      res.sendRaw(200, asset.body);
+    });
+  }
+}
+
+interface TRenderInput {
+  language: TLanguage;
+  texts: Record<TLanguage, Record<string, unknown>>;
+  survey: string;
+}
+
+/** Fills the template; every value is escaped for where it goes (HTML text, attribute, or JSON in a script). */
+export function renderStaffPage(template: string, { language, texts, survey }: TRenderInput): string {
+  const text = (key: string): string => {
+    let node: unknown = texts[language];
+    for (const part of key.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+    if (typeof node !== 'string') throw new Error(`staff page: no text "${key}" in ${language}`);
+    return node;
+  };
+  const languageButtons = LANGUAGES.map(
+    (code) =>
+      `<li><button type="button" data-language="${code}" lang="${code}" aria-pressed="${code === language}">${escapeHtml(text(`languageNames.${code}`))}</button></li>`,
+  ).join('');
+  const config = { language, languages: LANGUAGES, contactChannels: CONTACT_CHANNELS, survey, texts };
+  return template.replace(/\{\{(t:)?([\w.-]+)\}\}/g, (_match, isText: string | undefined, key: string) => {
+    if (isText) return escapeHtml(text(key));
+    if (key === 'lang') return language;
+    if (key === 'languageButtons') return languageButtons;
+    if (key === 'config') return jsonForScript(config);
+    throw new Error(`staff page: unknown placeholder {{${key}}}`);
+  });
+}
+
+function securityHeaders(res: Response): void {
+  res.header('X-Content-Type-Options', 'nosniff');
+  res.header('Referrer-Policy', 'no-referrer');
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** JSON inside <script type="application/json">: no `</script>`, no HTML comment openers, no JS line separators. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
