@@ -13,6 +13,7 @@ import { rollupFoldJob } from './scoring/rollups';
 // --- KPIs for analysts (issue 7): imports ---
 import { KpiService } from './scoring/kpiQuery';
 import { registerKpiRoutes } from './http/kpis';
+import { registerDashboard } from './http/dashboard';
 // --- end KPIs imports ---
 // --- Survey conversation (issue 4): imports ---
 import { SurveyBot } from './bots/surveyBot';
@@ -184,6 +185,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE },
     logger,
   });
+  registerDashboard(http);
   // --- end KPIs ---
   void surveys;
   void authenticate;
