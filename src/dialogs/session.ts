@@ -85,12 +85,12 @@ export class SurveySession {
     return state;
   }
 
-  async profile(context: TurnContext): Promise<TResidentProfile> {
+  /** The resident's profile, read only: it is written when it changes (see switchLanguage), not on every start. */
+  async profile(context: TurnContext): Promise<Readonly<TResidentProfile>> {
     const cached = context.turnState.get(PROFILE_CACHE) as TResidentProfile | undefined;
     if (cached) return cached;
-    const parsed = ZResidentProfile.safeParse((await this.residentProfile.get(context, {})) ?? {});
+    const parsed = ZResidentProfile.safeParse((await this.residentProfile.get(context)) ?? {});
     const profile = parsed.success ? parsed.data : {};
-    await this.residentProfile.set(context, profile);
     context.turnState.set(PROFILE_CACHE, profile);
     return profile;
   }
@@ -155,7 +155,11 @@ export class SurveySession {
     const state = await this.state(context);
     state.language = language;
     state.languageKnown = true;
-    if (explicit) (await this.profile(context)).language = language;
+    if (explicit) {
+      const profile = { ...(await this.profile(context)), language };
+      await this.residentProfile.set(context, profile);
+      context.turnState.set(PROFILE_CACHE, profile);
+    }
     if (state.responseId) await this.services.answers.setLanguage(state.responseId, language);
   }
 }

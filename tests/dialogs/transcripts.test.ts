@@ -199,5 +199,31 @@ describe('nothing the resident typed is kept in bot state', () => {
     expect(all).not.toContain('angry');
     expect(all).not.toContain('user-secret-id');
     expect(all).not.toContain('conversation-secret-id');
+    // A resident's own document is only written once they choose a language themselves.
+    const keys = documents.map((d) => d.key);
+    expect(keys).toContain(`conversation/${resident.keys.conversationKey}`);
+    expect(keys).not.toContain(`resident/${resident.keys.residentKey}`);
+  });
+});
+
+describe('the conversation context', () => {
+  it('falls back to the default organisation and no service when the context names unknown ones', async () => {
+    const resident = new Resident(world.bot, { locale: 'nl', context: { organisation: 'nergens', service: 'onbekend', location: 'Saba' } });
+    expectReplies(await resident.open(), 'nl', ['welcome.generic', 'privacy.notice', 'consent.question']);
+    await play(resident, 'nl', [['ja', [q('satisfaction')]]]);
+    const response = await world.database.prisma.response.findFirstOrThrow({
+      where: { conversationKey: resident.keys.conversationKey },
+      include: { organisation: true },
+    });
+    expect(response).toMatchObject({ serviceId: null, location: 'Saba', source: 'self', organisation: { slug: 'demo' } });
+  });
+
+  it('names a known service of the organisation but ignores one of another organisation', async () => {
+    const resident = new Resident(world.bot, { locale: 'en', context: { organisation: 'bonaire', service: 'parkeren' } });
+    expectReplies(await resident.open(), 'en', [
+      { key: 'welcome.organisation', params: { organisation: 'Public Entity Bonaire' } },
+      'privacy.notice',
+      'consent.question',
+    ]);
   });
 });
