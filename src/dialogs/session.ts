@@ -79,7 +79,13 @@ export class SurveySession {
   /** Starts the conversation's survey state over, keeping its language. */
   async resetState(context: TurnContext, keep: Partial<TSurveyState> = {}): Promise<TSurveyState> {
     const old = await this.state(context);
-    const state = ZSurveyState.parse({ language: old.language, languageKnown: old.languageKnown, lastTurnAt: old.lastTurnAt, ...keep });
+    const state = ZSurveyState.parse({
+      language: old.language,
+      languageKnown: old.languageKnown,
+      lastTurnAt: old.lastTurnAt,
+      declinedFollowUps: old.declinedFollowUps,
+      ...keep,
+    });
     await this.surveyState.set(context, state);
     context.turnState.set(STATE_CACHE, state);
     return state;

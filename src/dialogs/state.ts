@@ -43,6 +43,8 @@ export const ZSurveyState = z.object({
       contactCount: z.number().int().nullable(),
     })
     .optional(),
+  /** Follow-ups this conversation said no to; the gateway still lists them as waiting, the resident is not asked again. */
+  declinedFollowUps: z.array(z.string()).max(10).default([]),
   responseId: z.string().optional(),
   answers: z.record(z.string(), ZRememberedAnswer).default({}),
   completedResponseId: z.string().optional(),

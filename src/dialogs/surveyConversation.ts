@@ -127,7 +127,7 @@ export class SurveyConversation {
     }
 
     const waiting = followUps ? await followUps.pendingFor(context.activity.channelId, keys.residentKey) : null;
-    if (waiting) {
+    if (waiting && !state.declinedFollowUps.includes(waiting.followUpId)) {
       await this.startFollowUp(dc, waiting);
       return;
     }

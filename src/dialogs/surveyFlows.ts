@@ -143,6 +143,8 @@ export function surveyFlows(session: SurveySession): Dialog[] {
       async (step) => yesNo(step, 'followUp'),
       async (step) => {
         if (yesNoResult(step.result) !== 'yes') {
+          const state = await session.state(step.context);
+          if (state.followUpId) state.declinedFollowUps = [...state.declinedFollowUps, state.followUpId].slice(-10);
           await session.say(step.context, 'consent.declined');
           return step.endDialog();
         }

@@ -137,6 +137,8 @@ describe('a follow-up in a Teams chat', () => {
     await play(resident, 'en', [
       ['hi', [{ key: 'followUp.invitation', params: { service: 'passport or ID card' } }]],
       ['no', ['consent.declined']],
+      // Said no: not invited again by the next message, which starts the resident's own survey.
+      ['hi again', ['welcome.generic', 'privacy.notice', 'consent.question']],
     ]);
     expect(await status(id)).toBe('sent');
   });
