@@ -88,15 +88,25 @@ export async function medianMs(work: () => Promise<unknown>, runs: number, warmu
   return { median: sorted[Math.floor(sorted.length / 2)]!, all };
 }
 
-/** Samples the resident set size while `work` runs; returns its peak in MB. */
-export async function peakRssDuring<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+/**
+ * Samples memory while `work` runs: the peak resident set size, and how far the heap grew above where it started
+ * (the RSS also holds whatever the fill before it left behind; the heap growth is the work's own).
+ */
+export async function peakRssDuring<T>(work: () => Promise<T>): Promise<{ result: T; peakMb: number; heapMb: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 5);
+  let heapPeak = heapBefore;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+  };
+  const timer = setInterval(sample, 5);
   try {
     const result = await work();
-    return { result, peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6) };
+    sample();
+    return { result, peakMb: Math.round(peak / 1e6), heapMb: Math.round((heapPeak - heapBefore) / 1e6) };
   } finally {
     clearInterval(timer);
   }

@@ -6,6 +6,7 @@ import type { TGivenAnswer } from './answerStore';
 import { BatchAnswerWriter, foldPendingRollups, type TBatchResponse } from './batchImport';
 import { CsvSyntaxError, parseCsv, type TCsvRecord } from './csv';
 import { dayIn } from './dimensions';
+import { isCalendarDay } from './kpiQuery';
 
 /**
  * Import of an earlier survey round from CSV: one line per response, one column per question. Each line is checked
@@ -131,7 +132,7 @@ function noonIn(day: string, timeZone: string): Date {
   return new Date(guess - (local - guess));
 }
 
-const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day));
+const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay);
 const ZInstant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/).refine((text) => !Number.isNaN(Date.parse(text)));
 
 function answerOf(question: TQuestion, cell: string, line: number, column: string): TGivenAnswer | null {

@@ -40,11 +40,20 @@ const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case slu
 /** Free dimension values (locations, channels) come from embed snippets: bounded and printable, nothing more. */
 const ZValue = z.string().min(1).max(100).regex(/^[^\u0000-\u001f,]+$/, 'must be printable text without commas');
 
+/**
+ * Whether a YYYY-MM-DD text is a real day (not 2026-02-30). Safe on any text: zod 4 runs a refinement even after
+ * the pattern failed, and `toISOString` of an invalid date throws.
+ */
+export function isCalendarDay(day: string): boolean {
+  const time = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(day);
+}
+
 /** A calendar date; from/to are inclusive and cut in each organisation's own time zone, as the rollup days are. */
 export const ZDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
-  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a calendar date');
+  .refine(isCalendarDay, 'is not a calendar date');
 
 /** A comma list (`a,b`), also given as a repeated parameter (`x=a&x=b`). */
 function listOf<T extends z.ZodType>(item: T) {

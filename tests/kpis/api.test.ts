@@ -197,6 +197,8 @@ describe('GET /api/kpis', () => {
       ['/api/kpis?survey=meethuis&groupBy=colour', 'groupBy'],
       ['/api/kpis?survey=meethuis&groupBy=period:day,period:month', 'groupBy'],
       ['/api/kpis?survey=meethuis&from=2026-02-30', 'from'],
+      ['/api/kpis?survey=meethuis&from=2026', 'from'],
+      ['/api/kpis?survey=meethuis&to=next%20week', 'to'],
       ['/api/kpis?survey=meethuis&from=2026-03-01&to=2026-02-01', 'to'],
       ['/api/kpis?survey=meethuis&language=de', 'language'],
       ['/api/kpis?survey=meethuis&groupby=language', ''],
