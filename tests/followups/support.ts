@@ -32,7 +32,9 @@ function tokenService(db: ConstructorParameters<typeof TokenService>[0]) {
 export async function storeTeamsReference(
   db: TDb,
   userId: string,
-  { aadObjectId, serviceUrl = 'http://127.0.0.1:9/', channel = 'msteams' }: { aadObjectId?: string; serviceUrl?: string; channel?: string } = {},
+  // Not on SERVICE_URL_ALLOWLIST: a service's own worker that picks the follow-up up fails at once instead of
+  // waiting on the connector's retries (which would hold up the service's shutdown at the end of a test).
+  { aadObjectId, serviceUrl = 'https://connector.invalid/', channel = 'msteams' }: { aadObjectId?: string; serviceUrl?: string; channel?: string } = {},
 ): Promise<string> {
   const residentKey = residentKeyOf(TEST_SECRETS.HASH_SECRET, channel, userId);
   await db.conversationReference.create({
