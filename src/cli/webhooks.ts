@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CLI_ACTOR } from '../followups/audit';
-import { WebhookService } from '../webhooks/service';
+import { WebhookService, ZNewWebhook } from '../webhooks/service';
 import type { TCliCommand, TCliContext } from './main';
 
 const service = ({ database, config }: TCliContext) => new WebhookService(database.prisma, config.ENCRYPTION_KEY);
@@ -16,11 +16,9 @@ export const webhookCommands: TCliCommand[] = [
         .split(',')
         .map((event) => event.trim())
         .filter(Boolean);
-      const created = await service(context).create(CLI_ACTOR, {
-        ...(text(values.organisation) ? { organisation: text(values.organisation) } : {}),
-        url: text(values.url) ?? '',
-        events: events as never,
-      });
+      // Parsed here so that a wrong value is reported by its option (`--url: …`, `--events.0: …`).
+      const input = ZNewWebhook.parse({ organisation: text(values.organisation), url: text(values.url) ?? '', events });
+      const created = await service(context).create(CLI_ACTOR, input);
       context.print(`Created webhook ${created.id} for ${created.organisation ?? 'every organisation'}: ${created.events.join(',')} → ${created.url}`);
       context.print('Its signing secret (X-Meethuis-Signature: sha256=HMAC of the body) is shown only this once:');
       context.print(created.secret);
