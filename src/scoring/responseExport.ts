@@ -93,9 +93,9 @@ export async function prepareResponseExport(
   options: TExportOptions = {},
 ): Promise<AsyncGenerator<string>> {
   const batchSize = options.batchSize ?? 500;
-  const versions = await prisma.surveyVersion.findMany({ where: { surveyId: query.survey }, select: { id: true } });
   const survey = await prisma.survey.findUnique({ where: { id: query.survey }, select: { id: true } });
   if (!survey) throw new KpiQueryError('invalid', 'unknown_survey', `survey: no survey "${query.survey}"`, 'survey');
+  const versions = await prisma.surveyVersion.findMany({ where: { surveyId: query.survey }, select: { id: true } });
 
   let organisationIds: string[] | undefined;
   if (query.organisation) {
