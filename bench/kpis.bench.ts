@@ -1,6 +1,7 @@
 import type { TDatabaseProvider } from '../src/config';
 import type { TPrisma } from '../src/db/client';
-import { BatchAnswerWriter, foldPendingRollups, type TBatchResponse } from '../src/scoring/batchImport';
+import { BatchAnswerWriter, type TBatchResponse } from '../src/scoring/batchImport';
+import { foldPendingRollups } from '../src/scoring/rollups';
 import type { TBenchmark } from './registry';
 import { createBenchDatabase, medianMs, peakRssDuring, seededRandom, startBenchApp, type TBenchDatabase } from './support';
 

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type TDb, type TPrisma } from '../db/client';
-import { withLease } from '../db/lease';
 import { scrubPersonalData } from '../privacy/scrub';
 import { cellOf, contributionOf, ZGivenAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
 import { dayIn } from './dimensions';
-import { foldRollupDeltas } from './rollups';
 import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
 
 /**
@@ -22,29 +20,6 @@ export interface TBatchResponse {
   startedAt: Date;
   completedAt: Date | null;
   answers: TGivenAnswer[];
-}
-
-/**
- * Prisma binds at most 999 values per statement on SQLite, and `foldRollupDeltas` deletes its batch by an id list:
- * its default batch of 5000 would fail there whenever more than 999 deltas are pending.
- */
-export const SAFE_FOLD_BATCH = 900;
-
-/** The lease the service's fold job holds (src/scoring/rollups.ts): two folders at once would fail each other. */
-const FOLD_LEASE = 'rollup-fold';
-
-/**
- * Folds every pending delta, in batches both databases accept, under the fold job's lease. Returns how many were
- * folded; 0 also when a running service holds the lease (its job is folding them).
- */
-export async function foldPendingRollups(prisma: TPrisma): Promise<number> {
-  let total = 0;
-  await withLease(prisma, FOLD_LEASE, `batch-${randomUUID()}`, 60_000, async () => {
-    for (let folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH); folded > 0; folded = await foldRollupDeltas(prisma, SAFE_FOLD_BATCH)) {
-      total += folded;
-    }
-  });
-  return total;
 }
 
 interface TVersionFacts {

@@ -1,46 +1,92 @@
-import type { TPrisma } from '../db/client';
+import { randomUUID } from 'node:crypto';
+import { Prisma, type TDb, type TPrisma } from '../db/client';
 import { withLease } from '../db/lease';
 import type { TJob } from '../jobs';
 import { accumulateStats, emptyStats, isEmptyStats, ZStats, type TStats } from './sufficientStats';
 
 const FOLD_LEASE = 'rollup-fold';
+/** SQLite binds at most 999 values per statement; lists are cut well below that. */
+const CHUNK = 400;
+
+type TPeriodTable = 'RollupDay' | 'RollupMonth';
+const PERIOD_COLUMN: Record<TPeriodTable, 'day' | 'month'> = { RollupDay: 'day', RollupMonth: 'month' };
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < items.length; index += CHUNK) result.push(items.slice(index, index + CHUNK));
+  return result;
+}
+
+/** Adds summed deltas into one period table: existing rows read in a few statements, then one upsert per row. */
+async function addInto(tx: TDb, table: TPeriodTable, sums: Map<string, { cellId: string; period: string; stats: TStats }>, now: Date): Promise<void> {
+  const column = Prisma.raw(`"${PERIOD_COLUMN[table]}"`);
+  const tableName = Prisma.raw(`"${table}"`);
+  const existing = new Map<string, string>();
+  for (const part of chunks([...sums.values()])) {
+    const keys = Prisma.join(part.map(({ cellId, period }) => Prisma.sql`(${cellId}, ${period})`));
+    const rows = await tx.$queryRaw<{ cellId: string; period: string; stats: string }[]>`
+      SELECT "cellId", ${column} AS "period", "stats" FROM ${tableName} WHERE ("cellId", ${column}) IN (${keys})`;
+    for (const row of rows) existing.set(`${row.cellId}/${row.period}`, row.stats);
+  }
+  for (const [key, { cellId, period, stats }] of sums) {
+    const stored = existing.get(key);
+    const total = stored === undefined ? stats : accumulateStats(ZStats.parse(JSON.parse(stored)), stats);
+    if (isEmptyStats(total)) {
+      if (stored !== undefined) await tx.$executeRaw`DELETE FROM ${tableName} WHERE "cellId" = ${cellId} AND ${column} = ${period}`;
+      continue;
+    }
+    await tx.$executeRaw`
+      INSERT INTO ${tableName} ("cellId", ${column}, "stats", "updatedAt") VALUES (${cellId}, ${period}, ${JSON.stringify(total)}, ${now})
+      ON CONFLICT ("cellId", ${column}) DO UPDATE SET "stats" = excluded."stats", "updatedAt" = excluded."updatedAt"`;
+  }
+}
+
+function sumBy(
+  deltas: readonly { cellId: string; day: string; stats: TStats }[],
+  periodOf: (day: string) => string,
+): Map<string, { cellId: string; period: string; stats: TStats }> {
+  const sums = new Map<string, { cellId: string; period: string; stats: TStats }>();
+  for (const { cellId, day, stats } of deltas) {
+    const period = periodOf(day);
+    const key = `${cellId}/${period}`;
+    let entry = sums.get(key);
+    if (!entry) {
+      entry = { cellId, period, stats: emptyStats() };
+      sums.set(key, entry);
+    }
+    accumulateStats(entry.stats, stats);
+  }
+  return sums;
+}
 
 /**
- * Folds pending RollupDelta rows into RollupDay, oldest first, in one transaction per batch. The deltas are
- * deleted in the same transaction and the count must match: if two folders ever overlapped, the second
- * one's transaction fails instead of counting a delta twice. Returns how many deltas were folded.
+ * Folds pending RollupDelta rows into RollupDay and RollupMonth, oldest first, in one transaction per batch. The
+ * deltas read are deleted by id in the same transaction and the count must match: if two folders ever overlapped,
+ * the second one's transaction fails instead of counting a delta twice. (Deleting by id range would be shorter but
+ * wrong on PostgreSQL: a delta with a lower id may commit after the read and would be deleted unfolded.)
+ * Returns how many deltas were folded.
  */
 export async function foldRollupDeltas(prisma: TPrisma, batchSize = 5000): Promise<number> {
-  const deltas = await prisma.rollupDelta.findMany({ orderBy: { id: 'asc' }, take: batchSize });
-  if (deltas.length === 0) return 0;
-  const byCellDay = new Map<string, { cellId: string; day: string; stats: TStats }>();
-  for (const delta of deltas) {
-    const key = `${delta.cellId}/${delta.day}`;
-    let entry = byCellDay.get(key);
-    if (!entry) {
-      entry = { cellId: delta.cellId, day: delta.day, stats: emptyStats() };
-      byCellDay.set(key, entry);
-    }
-    accumulateStats(entry.stats, ZStats.parse(JSON.parse(delta.stats)));
-  }
+  const rows = await prisma.$queryRaw<{ id: number | bigint; cellId: string; day: string; stats: string }[]>`
+    SELECT "id", "cellId", "day", "stats" FROM "RollupDelta" ORDER BY "id" LIMIT ${batchSize}`;
+  if (rows.length === 0) return 0;
+  const deltas = rows.map((row) => ({ cellId: row.cellId, day: row.day, stats: ZStats.parse(JSON.parse(row.stats)) }));
+  const days = sumBy(deltas, (day) => day);
+  const months = sumBy(deltas, (day) => day.slice(0, 7));
   await prisma.$transaction(
     async (tx) => {
-      const { count } = await tx.rollupDelta.deleteMany({ where: { id: { in: deltas.map((delta) => delta.id) } } });
-      if (count !== deltas.length) throw new Error('rollup deltas were folded concurrently; retrying');
-      for (const { cellId, day, stats } of byCellDay.values()) {
-        const existing = await tx.rollupDay.findUnique({ where: { cellId_day: { cellId, day } }, select: { stats: true } });
-        const total = existing ? accumulateStats(ZStats.parse(JSON.parse(existing.stats)), stats) : stats;
-        if (isEmptyStats(total)) {
-          if (existing) await tx.rollupDay.delete({ where: { cellId_day: { cellId, day } } });
-          continue;
-        }
-        const json = JSON.stringify(total);
-        await tx.rollupDay.upsert({ where: { cellId_day: { cellId, day } }, create: { cellId, day, stats: json }, update: { stats: json } });
+      let deleted = 0;
+      for (const part of chunks(rows.map((row) => Number(row.id)))) {
+        deleted += await tx.$executeRaw`DELETE FROM "RollupDelta" WHERE "id" IN (${Prisma.join(part)})`;
       }
+      if (deleted !== rows.length) throw new Error('rollup deltas were folded concurrently; retrying');
+      const now = new Date();
+      await addInto(tx, 'RollupDay', days, now);
+      await addInto(tx, 'RollupMonth', months, now);
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
-  return deltas.length;
+  return rows.length;
 }
 
 /** Folds until no delta is pending (tests, the import, the benchmark). */
@@ -50,15 +96,19 @@ export async function foldAllRollupDeltas(prisma: TPrisma): Promise<number> {
   return total;
 }
 
+/**
+ * Folds every pending delta under the fold lease, so a CLI import and the service's job never fold at once.
+ * Returns how many were folded; 0 also when another process holds the lease (its job is folding them).
+ */
+export async function foldPendingRollups(prisma: TPrisma, owner = `fold-${randomUUID()}`): Promise<number> {
+  let total = 0;
+  await withLease(prisma, FOLD_LEASE, owner, 60_000, async () => {
+    total = await foldAllRollupDeltas(prisma);
+  });
+  return total;
+}
+
 /** The background job: one replica at a time folds, every second, so figures lag the answers by about that. */
 export function rollupFoldJob(prisma: TPrisma, replicaId: string): TJob {
-  return {
-    name: FOLD_LEASE,
-    everyMs: 1000,
-    run: async () => {
-      await withLease(prisma, FOLD_LEASE, replicaId, 60_000, async () => {
-        await foldAllRollupDeltas(prisma);
-      });
-    },
-  };
+  return { name: FOLD_LEASE, everyMs: 1000, run: async () => void (await foldPendingRollups(prisma, replicaId)) };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../src/auth/tokens';
 import { parseCsv } from '../../src/scoring/csv';
 import { KpiService } from '../../src/scoring/kpiQuery';
-import { foldPendingRollups } from '../../src/scoring/batchImport';
+import { foldPendingRollups } from '../../src/scoring/rollups';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { closeTo, expectedImportance, expectedKpis, expectedRelativeWeights, type TExpected, type TExpectedKpi, type TRawResponse } from './independent';
 import { DRIVERS, FORMULA_LOCATION, rawResponses, seedKnownAnswers } from './seed';
@@ -81,6 +81,20 @@ describe('GET /api/kpis', () => {
     for (const group of groups) {
       expect(group.suppressed).toBe(false);
       expectGroup(group, demoIn('2026-01-01', '2026-03-31').filter((response) => response.language === group.key.language), `language ${group.key.language}`);
+    }
+  });
+
+  it('adds whole months and the days at ragged range edges up to the raw answers of exactly that range', async () => {
+    await foldPendingRollups(running.database.prisma);
+    for (const [from, to] of [
+      ['2026-01-15', '2026-03-10'],
+      ['2026-01-31', '2026-02-01'],
+      ['2026-02-02', '2026-02-27'],
+    ] as const) {
+      const groups = groupsOf((await get(`/api/kpis?survey=meethuis&organisation=demo&from=${from}&to=${to}`)).json);
+      const expected = demoIn(from, to);
+      if (expected.length < MIN) expect(groups[0]?.suppressed ?? true).toBe(true);
+      else expectGroup(groups[0]!, expected, `${from}..${to}`);
     }
   });
 

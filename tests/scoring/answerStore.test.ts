@@ -109,3 +109,21 @@ describe('AnswerStore', () => {
     await expect(store.recordAnswer(response.id, { questionKey: 'ease', value: 3, dontKnow: true })).rejects.toThrow(/exactly one/);
   });
 });
+
+describe('the rollups of days and months', () => {
+  it('hold the same statistics per month as the days of that month add up to, after many deltas in one fold', async () => {
+    for (let index = 0; index < 30; index++) {
+      const clock = new Date(Date.UTC(2026, 0, 20 + index, 12));
+      const dated = new AnswerStore(database.prisma, () => clock);
+      const response = await dated.startResponse(makeNewResponse(base, { language: 'pap' }));
+      await dated.recordAnswer(response.id, { questionKey: 'ease', measure: 'ease', value: 1 + (index % 5) });
+    }
+    await foldAllRollupDeltas(database.prisma);
+    const days = await database.prisma.rollupDay.findMany({ where: { cell: { language: 'pap' } } });
+    const months = await database.prisma.rollupMonth.findMany({ where: { cell: { language: 'pap' } } });
+    const byMonth = new Map<string, TStats>();
+    for (const day of days) accumulateStats(byMonth.get(day.day.slice(0, 7)) ?? byMonth.set(day.day.slice(0, 7), emptyStats()).get(day.day.slice(0, 7))!, ZStats.parse(JSON.parse(day.stats)));
+    expect(months.map((month) => month.month).sort()).toEqual(['2026-01', '2026-02']);
+    for (const month of months) expect(ZStats.parse(JSON.parse(month.stats))).toEqual(byMonth.get(month.month));
+  });
+});
