@@ -10,7 +10,8 @@ import { diffStats, emptyStats, isEmptyStats, statsOfResponse, type TMeasuredAns
 
 export const RESPONSE_STATUSES = ['in-progress', 'completed', 'abandoned'] as const;
 export type TResponseStatus = (typeof RESPONSE_STATUSES)[number];
-export const RESPONSE_SOURCES = ['self', 'follow-up'] as const;
+/** Who started a response: the resident, a staff member's follow-up, or an import of an earlier survey round. */
+export const RESPONSE_SOURCES = ['self', 'follow-up', 'import'] as const;
 export type TResponseSource = (typeof RESPONSE_SOURCES)[number];
 
 

@@ -244,9 +244,7 @@ export function parseLine(record: TCsvRecord, header: THeader, context: TImportC
       location: textColumn(header.response.island !== undefined ? 'island' : 'location'),
       leadTimeDays: optionalInteger('leadTimeDays', 0),
       contactCount: optionalInteger('contactCount', 1),
-      // The response sources the store knows are `self` and `follow-up`; an earlier round's answers were given by
-      // the residents themselves.
-      source: 'self',
+      source: 'import',
     },
     status: completed ? 'completed' : 'abandoned',
     startedAt,
