@@ -42,7 +42,7 @@ const refusal = (fields: string[]) => {
 describe('import lines', () => {
   it('turns a line into a response with every answer type the survey has', () => {
     const parsed = line(['2025-11-03', 'paspoort', 'Bonaire', 'pap', '4', '6', 'dk', 'phone', 'ja', 'Mas lihé, por fabor']);
-    expect(parsed.response).toMatchObject({ organisationId: 'org-bonaire', serviceId: 'service-paspoort', location: 'Bonaire', language: 'pap', chatChannel: 'import', source: 'self' });
+    expect(parsed.response).toMatchObject({ organisationId: 'org-bonaire', serviceId: 'service-paspoort', location: 'Bonaire', language: 'pap', chatChannel: 'import', source: 'import' });
     expect(parsed.status).toBe('completed');
     // A date is noon on that day in the organisation's own zone.
     expect(dayIn(parsed.startedAt, 'America/Kralendijk')).toBe('2025-11-03');
