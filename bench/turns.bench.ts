@@ -138,10 +138,10 @@ async function drive(botUrl: string, connector: Awaited<ReturnType<typeof startC
         if (pending !== undefined) answers.push(pending);
         pending = undefined;
         if (reply.values.includes(CHAT.buttons.yes)) next = { type: 'message', text: CHAT.buttons.yes };
-        else if (reply.values.length > 0) {
-          // A scale: its points are the buttons other than "don't know" and "skip"; the resident types a digit.
-          const points = reply.values.filter((value) => value !== CHAT.buttons.dontKnow && value !== CHAT.buttons.skip).length;
-          // Middle-to-high scores: a low satisfaction would open the call-back questions, a different flow.
+        else if (scalePoints(reply.values) >= 2) {
+          // A scale: the resident types a digit. Middle-to-high scores: a low satisfaction would open the
+          // call-back questions, a different flow.
+          const points = scalePoints(reply.values);
           const lowest = Math.ceil(points / 2) + 1;
           pending = lowest + Math.floor(random() * (points - lowest + 1));
           next = { type: 'message', text: String(pending) };
@@ -157,6 +157,11 @@ async function drive(botUrl: string, connector: Awaited<ReturnType<typeof startC
   const started = performance.now();
   await Promise.all(Array.from({ length: residents }, (_, index) => resident(index)));
   return { turns, seconds: (performance.now() - started) / 1000, latencies, errors, retried, sent };
+}
+
+/** A scale's points are its buttons other than "don't know" and "skip"; an open question has none of its own. */
+function scalePoints(values: string[]): number {
+  return values.filter((value) => value !== CHAT.buttons.dontKnow && value !== CHAT.buttons.skip).length;
 }
 
 function percentile(values: number[], p: number): number {
