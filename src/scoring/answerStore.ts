@@ -141,6 +141,19 @@ export class ResponseNotFoundError extends Error {
   }
 }
 
+/** Validates an answer as given and scrubs its free text of personal data: the form every write path stores. */
+export function toStoredAnswer(given: TGivenAnswer): TStoredAnswer {
+  const answer = ZGivenAnswer.parse(given);
+  return {
+    questionKey: answer.questionKey,
+    measure: answer.measure ?? null,
+    value: answer.value ?? null,
+    text: answer.text == null ? null : scrubPersonalData(answer.text).text,
+    dontKnow: answer.dontKnow,
+    skipped: answer.skipped,
+  };
+}
+
 /** What a response contributes to the rollups: nothing until its first answer, so empty starts never count. */
 export function contributionOf(answers: Iterable<TStoredAnswer>, completed: boolean): TStats {
   const measured: Record<string, TMeasuredAnswers[string]> = {};
@@ -216,15 +229,7 @@ export class AnswerStore {
    * response and question: a retried turn or a re-answer overwrites (last write wins) and the rollups follow.
    */
   async recordAnswer(responseId: string, given: TGivenAnswer): Promise<TStoredAnswer> {
-    const answer = ZGivenAnswer.parse(given);
-    const stored: TStoredAnswer = {
-      questionKey: answer.questionKey,
-      measure: answer.measure ?? null,
-      value: answer.value ?? null,
-      text: answer.text == null ? null : scrubPersonalData(answer.text).text,
-      dontKnow: answer.dontKnow,
-      skipped: answer.skipped,
-    };
+    const stored = toStoredAnswer(given);
     await this.changeResponse(responseId, async (tx, response) => {
       const { questionKey, measure, value, text, dontKnow, skipped } = stored;
       const answeredAt = this.clock();

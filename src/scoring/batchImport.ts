@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type TDb, type TPrisma } from '../db/client';
-import { scrubPersonalData } from '../privacy/scrub';
-import { cellOf, contributionOf, ZGivenAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
+import { cellOf, contributionOf, toStoredAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
 import { dayIn } from './dimensions';
 import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
 
@@ -125,17 +124,7 @@ export class BatchAnswerWriter {
   private async prepare(item: TBatchResponse) {
     const key = randomUUID();
     const dimensions = ZNewResponse.parse({ ...item.response, residentKey: `import:${key}`, conversationKey: `import:${key}` });
-    const answers: TStoredAnswer[] = item.answers.map((given) => {
-      const answer = ZGivenAnswer.parse(given);
-      return {
-        questionKey: answer.questionKey,
-        measure: answer.measure ?? null,
-        value: answer.value ?? null,
-        text: answer.text == null ? null : scrubPersonalData(answer.text).text,
-        dontKnow: answer.dontKnow,
-        skipped: answer.skipped,
-      };
-    });
+    const answers: TStoredAnswer[] = item.answers.map(toStoredAnswer);
     const id = randomUUID();
     const row = {
       id,

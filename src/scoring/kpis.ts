@@ -8,6 +8,7 @@ import {
   type TPairSums,
 } from './statistics';
 import { pairKey, type TMeasureStats, type TStats } from './sufficientStats';
+import { DRIVERS } from '../surveys/schema';
 
 /**
  * The KPIs of the Meethuis design notes (MEETHUIS.md, "KPIs"), computed from sufficient statistics only. Percentages
@@ -16,15 +17,7 @@ import { pairKey, type TMeasureStats, type TStats } from './sufficientStats';
  */
 
 /** The seven drivers of the default Meethuis model, in the order the dashboard shows them. */
-export const DEFAULT_DRIVER_KEYS = [
-  'ease',
-  'speed',
-  'clarity',
-  'seriousness',
-  'empathy',
-  'thinkingAlong',
-  'reliability',
-] as const;
+export const DEFAULT_DRIVER_KEYS = DRIVERS;
 
 /** A figure not reported because too few answers carry it. */
 export interface TSuppressed {
