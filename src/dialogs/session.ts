@@ -1,4 +1,4 @@
-import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { turnKeysOf, type TTurnKeys } from '../bots/residentKeys';
 import type { TCallbackRequests, TEventPublisher, TFollowUpGateway } from '../followups/contract';
 import type { TI18n } from '../i18n/i18n';
@@ -118,10 +118,6 @@ export class SurveySession {
   async say(context: TurnContext, key: TChatKey, params?: TTextParams): Promise<void> {
     const texts = await this.texts(context);
     await context.sendActivity(texts.message(texts.chat(key, params)));
-  }
-
-  async send(context: TurnContext, activity: Partial<Activity>): Promise<void> {
-    await context.sendActivity(activity);
   }
 
   /** The survey version this conversation answers. */

@@ -12,7 +12,7 @@ import { QuestionDialog } from './questionDialog';
 import { MAX_TEXT_LENGTH, recogniseCommand, type TCommand } from './recognizers';
 import { DEFAULT_ABANDON_AFTER_HOURS, type SurveySession } from './session';
 import { rememberedAnswersOf } from './state';
-import { ERASE_FLOW, FOLLOW_UP_FLOW, RESUME_FLOW, SELF_STARTED_FLOW, surveyFlows } from './surveyFlows';
+import { ERASE_FLOW, FOLLOW_UP_FLOW, RESUME_FLOW, SELF_STARTED_FLOW, SurveyFlows } from './surveyFlows';
 import type { TChatKey } from './texts';
 import { YesNoDialog } from './yesNoDialog';
 
@@ -40,7 +40,7 @@ export class SurveyConversation {
       .add(new LanguageDialog(session))
       .add(new ContactMethodDialog(session))
       .add(new ContactDetailDialog(session));
-    for (const flow of surveyFlows(session)) this.dialogs.add(flow);
+    for (const flow of new SurveyFlows(session).dialogs()) this.dialogs.add(flow);
   }
 
   /** Someone joined the conversation (the web chat opened): greet them without waiting for a message. */
