@@ -1,56 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { TConfig } from './config';
-import type { TDatabase } from './db/client';
-import { bootstrapDatabase } from './db/bootstrap';
-import { bearerAuthenticator } from './http/auth';
-import { registerHealthRoutes } from './http/health';
-import { databaseRateLimiter, rateLimitCleanupJob } from './http/rateLimit';
 import { TokenService } from './auth/tokens';
-import { AnswerStore } from './scoring/answerStore';
-import { retentionJob } from './scoring/retention';
-import { rollupFoldJob } from './scoring/rollups';
-// --- KPIs for analysts (issue 7): imports ---
-import { KpiService } from './scoring/kpiQuery';
-import { registerKpiRoutes } from './http/kpis';
-import { registerDashboard } from './http/dashboard';
-// --- end KPIs imports ---
-// --- Survey conversation (issue 4): imports ---
-import { SurveyBot } from './bots/surveyBot';
 import { abandonSweepJob } from './bots/abandonSweep';
-import { PrismaStorage } from './db/prismaStorage';
-import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
-import { FollowUpGateway } from './followups/gateway';
-import { CallbackService } from './followups/callbacks';
-import { WebhookPublisher } from './webhooks/publisher';
-// --- end survey conversation imports ---
-// --- Channels (issue 5): imports ---
-import { createBotEndpointAdapter } from './bots/adapter';
+import { createBotEndpointAdapter, ProactiveChannels } from './bots/adapter';
 import { ConversationReferenceStore } from './bots/conversationReferences';
 import { createDirectLine } from './bots/directLineChannel';
-import { registerDirectLineRoutes } from './http/directLine';
-import { registerBotEndpoint } from './http/messages';
-import { registerWebChatPage } from './http/pages';
-// --- end channels imports ---
-// --- Follow-ups, call-backs and webhooks (issue 6): imports ---
-import { ProactiveChannels } from './bots/adapter';
+import { SurveyBot } from './bots/surveyBot';
+import type { TConfig } from './config';
+import { bootstrapDatabase } from './db/bootstrap';
+import type { TDatabase } from './db/client';
+import { PrismaStorage } from './db/prismaStorage';
+import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
+import { CallbackService } from './followups/callbacks';
 import type { TProactiveSender } from './followups/contract';
+import { FollowUpGateway } from './followups/gateway';
 import { FollowUpService } from './followups/service';
 import { parseQuietHours } from './followups/time';
 import { FollowUpWorker } from './followups/worker';
+import { bearerAuthenticator } from './http/auth';
 import { registerCallbackRoutes } from './http/callbacks';
+import { registerDashboard } from './http/dashboard';
+import { registerDirectLineRoutes } from './http/directLine';
 import { registerFollowUpRoutes } from './http/followUps';
+import { registerHealthRoutes } from './http/health';
+import { registerKpiRoutes } from './http/kpis';
+import { registerBotEndpoint } from './http/messages';
+import { registerWebChatPage } from './http/pages';
+import { databaseRateLimiter, rateLimitCleanupJob } from './http/rateLimit';
+import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
 import { registerWebhookRoutes } from './http/webhooks';
-import { WebhookDeliveryWorker } from './webhooks/delivery';
-import { WebhookService } from './webhooks/service';
-// --- end follow-ups imports ---
 import { createI18n } from './i18n/i18n';
-import { loadSurveys } from './surveys/loader';
-import { registerSurveys } from './surveys/registry';
-import { createHttpServer } from './http/server';
 import { startJobs, type TJob } from './jobs';
 import type { TLogger } from './log';
+import { AnswerStore } from './scoring/answerStore';
+import { KpiService } from './scoring/kpiQuery';
+import { retentionJob } from './scoring/retention';
+import { rollupFoldJob } from './scoring/rollups';
+import { loadSurveys } from './surveys/loader';
+import { registerSurveys } from './surveys/registry';
+import { WebhookDeliveryWorker } from './webhooks/delivery';
+import { WebhookPublisher } from './webhooks/publisher';
+import { WebhookService } from './webhooks/service';
 
 export interface TApp {
   /** The base URL the server listens on (known after listen). */
@@ -87,9 +78,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     rateLimitCleanupJob(prisma, clock),
   ];
 
-  // --- Survey conversation (issue 4): the SurveyBot every channel runs, and the abandon sweep ---
-  // The follow-up side as the bot sees it (src/followups/contract.ts); the follow-up routes and workers may use
-  // these same instances.
+  // The survey bot every channel runs, with the follow-up side as it sees it (src/followups/contract.ts).
   const webhookPublisher = new WebhookPublisher(prisma, clock);
   const followUpGateway = new FollowUpGateway(prisma, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
   const callbackRequests = new CallbackService(prisma, config.ENCRYPTION_KEY, webhookPublisher, clock);
@@ -108,11 +97,12 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     events: webhookPublisher,
   });
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
-  // --- end survey conversation ---
 
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
   registerHealthRoutes(http, prisma);
-  // --- Channels (issue 5): the web chat page, the local Direct Line channel and /api/messages, all running the SurveyBot ---
+  const guard = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
+
+  // Channels: the web chat page and the local Direct Line channel, and /api/messages for Teams.
   const conversationReferences = new ConversationReferenceStore(prisma, config.HASH_SECRET, config.ENCRYPTION_KEY, clock);
   const botEndpoint = createBotEndpointAdapter({
     config,
@@ -140,8 +130,8 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     perConversationPerMinute: config.RATE_LIMIT_TOKEN_PER_MINUTE,
   });
   registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS });
-  // --- end channels ---
-  // --- Follow-ups, call-backs and webhooks (issue 6): staff and admin routes, the queue workers ---
+
+  // Follow-ups, call-backs and webhooks: staff and admin routes, and the queues' workers.
   {
     const quietHours = parseQuietHours(config.QUIET_HOURS);
     const followUps = new FollowUpService(prisma, {
@@ -152,10 +142,9 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
       linkTtlHours: config.LINK_TTL_HOURS,
       clock,
     });
-    const guardDeps = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
-    registerFollowUpRoutes(http, { ...guardDeps, prisma, followUps });
-    registerCallbackRoutes(http, { ...guardDeps, prisma, callbacks: callbackRequests, followUps });
-    registerWebhookRoutes(http, { ...guardDeps, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, clock) });
+    registerFollowUpRoutes(http, { ...guard, prisma, followUps });
+    registerCallbackRoutes(http, { ...guard, prisma, callbacks: callbackRequests, followUps });
+    registerWebhookRoutes(http, { ...guard, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, clock) });
     registerStaffPage(http, { i18n });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
@@ -174,22 +163,11 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     const deliveries = new WebhookDeliveryWorker(prisma, { encryptionKey: config.ENCRYPTION_KEY, clock, logger: logger.child({ component: 'webhooks' }) });
     jobs.push(...worker.jobs(), callbackRequests.job(), deliveries.job());
   }
-  // --- end follow-ups ---
-  // --- KPIs for analysts (issue 7): /api/kpis*, /api/responses/export, /dashboard ---
+
+  // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
-  registerKpiRoutes(http, {
-    prisma,
-    kpis,
-    authenticate,
-    rateLimiter,
-    limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE },
-    logger,
-  });
+  registerKpiRoutes(http, { ...guard, prisma, kpis, logger });
   registerDashboard(http);
-  // --- end KPIs ---
-  void surveys;
-  void authenticate;
-  void rateLimiter;
   let runner: ReturnType<typeof startJobs> | undefined;
 
   const app: TApp = {
