@@ -8,7 +8,8 @@ import { TokenService } from '../../src/auth/tokens';
 import { parseCsv } from '../../src/scoring/csv';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { expectedKpis } from './independent';
-import { DRIVERS, rawResponses, seededRandom } from './seed';
+import { seededRandom } from '../../bench/support';
+import { DRIVERS, rawResponses } from './seed';
 
 const run = promisify(execFile);
 let running: TTestApp;

@@ -1,6 +1,7 @@
 import type { TDb, TPrisma } from '../../src/db/client';
 import { AnswerStore } from '../../src/scoring/answerStore';
 import type { TRawResponse } from './independent';
+import { seededRandom } from '../../bench/support';
 
 export const DRIVERS = ['ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability'];
 /** A location value that would run as a formula in a spreadsheet: every CSV must defuse it. */
@@ -8,16 +9,6 @@ export const FORMULA_LOCATION = '=HYPERLINK("http://evil.example")';
 /** Free text that would run as a formula (no personal data, so the scrubber leaves it). */
 export const FORMULA_TEXT = '=1+2 beter uitleggen';
 
-/** mulberry32: a small seeded generator, so every run seeds the same answers. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface TSeedResult {
   demoId: string;
