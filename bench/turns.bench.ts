@@ -29,8 +29,9 @@ interface TReply {
 }
 
 /** The channel's connector service on loopback: records each reply under the activity it answers. */
-async function startConnector(): Promise<{ url: string; replies: Map<string, TReply[]>; close(): Promise<void> }> {
+async function startConnector(): Promise<{ url: string; replies: Map<string, TReply[]>; received: () => number; close(): Promise<void> }> {
   const replies = new Map<string, TReply[]>();
+  let received = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,6 +39,7 @@ async function startConnector(): Promise<{ url: string; replies: Map<string, TRe
       const replyTo = decodeURIComponent((req.url ?? '').split('/activities/')[1] ?? '');
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Partial<Activity>;
       const values = (body.suggestedActions?.actions ?? []).map((action) => String(action.value));
+      received += 1;
       const list = replies.get(replyTo) ?? [];
       list.push({ text: body.text ?? '', values });
       replies.set(replyTo, list);
@@ -50,6 +52,7 @@ async function startConnector(): Promise<{ url: string; replies: Map<string, TRe
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     replies,
+    received: () => received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -58,9 +61,14 @@ async function startConnector(): Promise<{ url: string; replies: Map<string, TRe
 async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> {
   const http = createHttpServer({ logger: createLogger('silent'), maxBodyBytes: 64 * 1024 });
   const adapter = new BotEndpointAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  // Like the survey bot, it greets a new conversation and answers every message with one reply.
   const bot = new ActivityHandler();
+  bot.onMembersAdded(async (context, next) => {
+    await context.sendActivity({ type: 'message', text: 'echo: welcome' });
+    await next();
+  });
   bot.onMessage(async (context, next) => {
-    await context.sendActivity({ type: 'message', text: `echo: ${context.activity.text ?? ''}`, suggestedActions: { to: [], actions: [] } });
+    await context.sendActivity({ type: 'message', text: `echo: ${context.activity.text ?? ''}` });
     await next();
   });
   registerBotEndpoint(http, { adapter, bot, allowlist: serviceUrlAllowlist(['127.0.0.1'], true), loopbackOnly: true });
@@ -177,12 +185,14 @@ async function runOn(db: TDatabaseProvider, context: TBenchContext): Promise<voi
   const echo = await startEchoBot();
   const echoLoad = await drive(echo.url, connector, residents, seconds, 'echo');
   await echo.close();
+  const echoReplies = connector.received();
 
   const bench = await createBenchDatabase(db, context.postgresUrl);
   bench.config.SERVICE_URL_ALLOWLIST = ['127.0.0.1'];
   const { app, url } = await startBenchApp(bench);
   try {
     const surveyLoad = await drive(url, connector, residents, seconds, `survey-${db}`);
+    const surveyReplies = connector.received() - echoReplies;
     // Answers are stored within the turn; give in-flight work nothing to hide behind before counting.
     let lost = 0;
     let duplicated = 0;
@@ -207,7 +217,8 @@ async function runOn(db: TDatabaseProvider, context: TBenchContext): Promise<voi
     context.log(
       `turns on ${db}: echo ${echoTurnsPerSec.toFixed(0)}/s (p50 ${percentile(echoLoad.latencies, 50).toFixed(1)} ms, p99 ${percentile(echoLoad.latencies, 99).toFixed(1)} ms), ` +
         `survey ${surveyTurnsPerSec.toFixed(0)}/s (p50 ${percentile(surveyLoad.latencies, 50).toFixed(1)} ms, p99 ${percentile(surveyLoad.latencies, 99).toFixed(1)} ms), ` +
-        `${answers} answers checked, ${surveyLoad.errors} failed turns, ${surveyLoad.retried} kindly refused`,
+        `${answers} answers checked, ${surveyLoad.errors} failed turns, ${surveyLoad.retried} kindly refused, ` +
+        `replies per turn: echo ${(echoReplies / echoLoad.turns).toFixed(2)}, survey ${(surveyReplies / surveyLoad.turns).toFixed(2)}`,
     );
     context.report({
       name: 'turns',
