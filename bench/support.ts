@@ -69,7 +69,7 @@ export async function createBenchDatabase(provider: TDatabaseProvider, postgresU
 
 /** The real service on the bench database, listening on a loopback port, with an analyst token. */
 export async function startBenchApp(bench: TBenchDatabase): Promise<{ app: TApp; url: string; token: string }> {
-  const app = await createApp(bench.config, createLogger('silent'));
+  const app = await createApp(bench.config, createLogger(process.env.BENCH_LOG_LEVEL ?? 'silent'));
   const url = await app.listen(0, '127.0.0.1');
   const { token } = await new TokenService(bench.database.prisma, bench.config.HASH_SECRET).create({ role: 'analyst', name: 'bench' });
   return { app, url, token };

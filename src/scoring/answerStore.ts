@@ -341,7 +341,8 @@ export class AnswerStore {
    */
   private async inTransaction(work: (tx: TDb, created: Map<string, string>) => Promise<void>): Promise<void> {
     const created = new Map<string, string>();
-    await this.prisma.$transaction((tx) => work(tx, created));
+    // Under load a turn may wait for a pooled connection longer than Prisma's default 2 s; it should wait, not fail.
+    await this.prisma.$transaction((tx) => work(tx, created), { maxWait: 10_000, timeout: 15_000 });
     for (const [cellKey, id] of created) this.cellIds.set(cellKey, id);
   }
 
@@ -377,8 +378,17 @@ export class AnswerStore {
     const cell = cellOf(response);
     let cellId = this.cellIds.get(cell.cellKey) ?? created.get(cell.cellKey);
     if (!cellId) {
-      // An upsert, not find-then-create: two replicas meeting a new cell at once both get its id.
-      cellId = (await tx.rollupCell.upsert({ where: { cellKey: cell.cellKey }, create: cell, update: {}, select: { id: true } })).id;
+      // INSERT … ON CONFLICT DO NOTHING, then read: two turns meeting a new cell at once both get its id (the second
+      // waits for the first to commit). Prisma's upsert with an empty update is find-then-create, which races.
+      await tx.$executeRaw`
+        INSERT INTO "RollupCell" ("id", "cellKey", "organisationId", "serviceSlug", "contactChannel", "chatChannel", "language",
+          "location", "surveyId", "surveyVersion", "leadTimeBand", "contactCountBand")
+        VALUES (${randomUUID()}, ${cell.cellKey}, ${cell.organisationId}, ${cell.serviceSlug}, ${cell.contactChannel}, ${cell.chatChannel},
+          ${cell.language}, ${cell.location}, ${cell.surveyId}, ${cell.surveyVersion}, ${cell.leadTimeBand}, ${cell.contactCountBand})
+        ON CONFLICT ("cellKey") DO NOTHING`;
+      const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "RollupCell" WHERE "cellKey" = ${cell.cellKey}`;
+      if (!row) throw new Error(`rollup cell ${cell.cellKey} vanished`);
+      cellId = row.id;
       created.set(cell.cellKey, cellId);
     }
     const day = dayIn(response.startedAt, response.organisation.timeZone);
