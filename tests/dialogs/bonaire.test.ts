@@ -25,6 +25,17 @@ const coreAfterSatisfaction = (answer: string): TRow[] =>
     (next) => [answer, [q(next)]],
   );
 
+/** Consent, a low satisfaction, everything else skipped: the survey thanks the resident and offers a call-back. */
+const untilCallbackOffer = (satisfaction: string): TRow[] => [
+  ['yes', [q('satisfaction')]],
+  [satisfaction, [q('effort')]],
+  ...coreAfterSatisfaction('skip').slice(1),
+  ['skip', [q('ownLanguage')]],
+  ['skip', [q('mainProblem')]],
+  ['skip', [q('improvement')]],
+  ['skip', ['closing.thanks', 'closeLoop.offer']],
+];
+
 describe('the Bonaire variant', () => {
   it('asks the shared core, then its own questions, shows the follow-up question on low satisfaction, and closes the loop by phone', async () => {
     const resident = bonaireResident();
@@ -90,13 +101,7 @@ describe('the Bonaire variant', () => {
     const resident = bonaireResident('en');
     await resident.open();
     await play(resident, 'en', [
-      ['yes', [q('satisfaction')]],
-      ['Very dissatisfied', [q('effort')]],
-      ...coreAfterSatisfaction('skip').slice(1),
-      ['skip', [q('ownLanguage')]],
-      ['skip', [q('mainProblem')]],
-      ['skip', [q('improvement')]],
-      ['skip', ['closing.thanks', 'closeLoop.offer']],
+      ...untilCallbackOffer('Very dissatisfied'),
       ['hmm', ['reprompt.yesno']],
       ['no thanks', ['closeLoop.declined']],
     ]);
@@ -111,13 +116,7 @@ describe('the Bonaire variant', () => {
     const resident = bonaireResident('en');
     await resident.open();
     await play(resident, 'en', [
-      ['yes', [q('satisfaction')]],
-      ['1', [q('effort')]],
-      ...coreAfterSatisfaction('skip').slice(1),
-      ['skip', [q('ownLanguage')]],
-      ['skip', [q('mainProblem')]],
-      ['skip', [q('improvement')]],
-      ['skip', ['closing.thanks', 'closeLoop.offer']],
+      ...untilCallbackOffer('1'),
       ['yes', ['closeLoop.how']],
       ['by email', ['closeLoop.askEmail']],
       ['not an address', ['closeLoop.invalidEmail']],
@@ -126,13 +125,7 @@ describe('the Bonaire variant', () => {
     const again = bonaireResident('en');
     await again.open();
     await play(again, 'en', [
-      ['yes', [q('satisfaction')]],
-      ['2', [q('effort')]],
-      ...coreAfterSatisfaction('skip').slice(1),
-      ['skip', [q('ownLanguage')]],
-      ['skip', [q('mainProblem')]],
-      ['skip', [q('improvement')]],
-      ['skip', ['closing.thanks', 'closeLoop.offer']],
+      ...untilCallbackOffer('2'),
       ['yes', ['closeLoop.how']],
       ['E-mail', ['closeLoop.askEmail']],
       ['resident@example.org', ['closeLoop.stored']],
