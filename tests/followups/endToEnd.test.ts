@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { residentKeyOf } from '../../src/bots/conversationReferences';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { postJson, startConnectorStub } from '../channels/support';
+import { startConnectorStub } from '../channels/support';
+import { TeamsResident, textsOf } from '../support/teams';
 import { call, createToken } from './support';
 
-const texts = (ns: string) => JSON.parse(readFileSync(new URL(`../../locales/en/${ns}.json`, import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
-const chat = texts('chat');
+const { chat } = textsOf('en');
 
-const USER = { id: '29:1follow-up-resident', name: 'Resident', aadObjectId: '5a4b3c2d-0000-4000-8000-00000000beef' };
-const BOT = { id: '28:meethuis', name: 'Meethuis' };
-const CONVERSATION = { id: 'a:1personal-follow-up', conversationType: 'personal', tenantId: 'tenant' };
+const AAD_OBJECT_ID = '5a4b3c2d-0000-4000-8000-00000000beef';
 
 let running: TTestApp;
 let stub: Awaited<ReturnType<typeof startConnectorStub>>;
@@ -25,39 +22,6 @@ afterAll(async () => {
   await stub?.close();
 });
 
-let sequence = 0;
-const sentByTeams = new Set<string>();
-/** An activity as Teams (through the Azure Bot Service) posts it; returns its id, which replies point at. */
-async function fromTeams(activity: Record<string, unknown>): Promise<string> {
-  const id = `1:${++sequence}`;
-  sentByTeams.add(id);
-  const response = await postJson(`${running.url}/api/messages`, {
-    channelId: 'msteams',
-    serviceUrl: stub.url,
-    id,
-    timestamp: new Date().toISOString(),
-    from: USER,
-    recipient: BOT,
-    conversation: CONVERSATION,
-    channelData: { tenant: { id: 'tenant' } },
-    locale: 'nl-NL',
-    ...activity,
-  });
-  expect(response.status).toBe(200);
-  return id;
-}
-
-const repliesTo = (id: string) =>
-  stub.requests.filter((request) => request.path === `/v3/conversations/${CONVERSATION.id}/activities/${id}`).map((request) => request.body);
-/** Messages the bot started itself: not replies to anything Teams sent (a proactive turn answers its own event). */
-const proactive = () =>
-  stub.requests
-    .filter((request) => {
-      const match = new RegExp(`^/v3/conversations/${CONVERSATION.id}/activities(?:/(.+))?$`).exec(request.path);
-      return request.method === 'POST' && match !== null && !sentByTeams.has(match[1] ?? '');
-    })
-    .map((request) => request.body);
-
 /**
  * Issue 6, "Done when": a Teams-shaped conversation establishes a reference; a staff token triggers a follow-up;
  * the proactive message arrives at the loopback serviceUrl; the resident answers; the stored response carries the
@@ -67,8 +31,14 @@ const proactive = () =>
 describe('a follow-up survey in Microsoft Teams, end to end', () => {
   it('reaches the resident proactively, and the completed response carries the process data', { timeout: 90_000 }, async () => {
     const { prisma } = running.database;
-    await fromTeams({ type: 'conversationUpdate', membersAdded: [BOT, { id: USER.id, aadObjectId: USER.aadObjectId }] });
-    const residentKey = residentKeyOf(TEST_SECRETS.HASH_SECRET, 'msteams', USER.id);
+    const resident = new TeamsResident(stub, 'nl-NL', '1follow-up-resident', AAD_OBJECT_ID);
+    const fromTeams = async (activity: Record<string, unknown>) => {
+      const sent = await resident.send(running.url, activity);
+      expect(sent.status).toBe(200);
+      return sent.bodies;
+    };
+    await resident.open(running.url);
+    const residentKey = residentKeyOf(TEST_SECRETS.HASH_SECRET, 'msteams', resident.user.id);
     expect(await prisma.conversationReference.count({ where: { channel: 'msteams', residentKey } })).toBe(1);
 
     const admin = await createToken(prisma, 'admin', 'demo');
@@ -80,35 +50,35 @@ describe('a follow-up survey in Microsoft Teams, end to end', () => {
       token: staff,
       headers: { 'Idempotency-Key': 'kcc-ticket-1' },
       // Staff know the resident by their AAD object id here; the stored reference finds the Teams user.
-      body: { survey: 'meethuis', service: 'paspoort', contactChannel: 'telefoon', leadTimeDays: 12, contactCount: 3, language: 'en', target: { type: 'conversation', channel: 'msteams', userId: USER.aadObjectId } },
+      body: { survey: 'meethuis', service: 'paspoort', contactChannel: 'telefoon', leadTimeDays: 12, contactCount: 3, language: 'en', target: { type: 'conversation', channel: 'msteams', userId: AAD_OBJECT_ID } },
     });
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ status: 'queued' });
     const id = String(created.body.id);
 
     // The worker runs on its own schedule (every few seconds) on this replica.
-    await expect.poll(() => proactive().length, { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
-    const invitation = proactive().at(-1)!;
-    expect(invitation).toMatchObject({ type: 'message', text: chat.followUp!.invitation!.replace('{{service}}', 'passport or ID card'), recipient: { id: USER.id } });
+    await expect.poll(() => resident.proactive().length, { timeout: 30_000, interval: 250 }).toBeGreaterThan(0);
+    const invitation = resident.proactive().at(-1)!;
+    expect(invitation).toMatchObject({ type: 'message', text: chat.followUp!.invitation!.replace('{{service}}', 'passport or ID card'), recipient: { id: resident.user.id } });
     await expect.poll(async () => (await call(running.url, 'GET', `/api/follow-ups/${id}`, { token: staff })).body.status).toBe('sent');
     // A retry of the staff request returns the same follow-up and sends nothing more.
     const retried = await call(running.url, 'POST', '/api/follow-ups', {
       token: staff,
       headers: { 'Idempotency-Key': 'kcc-ticket-1' },
-      body: { survey: 'meethuis', service: 'paspoort', contactChannel: 'telefoon', leadTimeDays: 12, contactCount: 3, language: 'en', target: { type: 'conversation', channel: 'msteams', userId: USER.aadObjectId } },
+      body: { survey: 'meethuis', service: 'paspoort', contactChannel: 'telefoon', leadTimeDays: 12, contactCount: 3, language: 'en', target: { type: 'conversation', channel: 'msteams', userId: AAD_OBJECT_ID } },
     });
     expect(retried.body.id).toBe(id);
 
     // The resident says yes and answers every question (4 on each scale, the open question skipped).
-    let reply = repliesTo(await fromTeams({ type: 'message', text: chat.buttons!.yes }));
+    let reply = await fromTeams({ type: 'message', text: chat.buttons!.yes });
     expect(reply[0]).toMatchObject({ text: chat.privacy!.notice });
     expect((await call(running.url, 'GET', `/api/follow-ups/${id}`, { token: staff })).body.status).toBe('started');
     for (let turn = 0; turn < 20 && reply.at(-1)?.text !== chat.closing!.thanks; turn++) {
       const hasButtons = Array.isArray((reply.at(-1)?.suggestedActions as { actions?: unknown[] } | undefined)?.actions);
-      reply = repliesTo(await fromTeams({ type: 'message', text: hasButtons ? '4' : 'skip' }));
+      reply = await fromTeams({ type: 'message', text: hasButtons ? '4' : 'skip' });
     }
     expect(reply.at(-1)).toMatchObject({ text: chat.closing!.thanks });
-    expect(proactive()).toHaveLength(1);
+    expect(resident.proactive()).toHaveLength(1);
 
     const response = await prisma.response.findUniqueOrThrow({ where: { followUpId: id }, include: { service: true, answers: true } });
     expect(response).toMatchObject({
@@ -132,7 +102,7 @@ describe('a follow-up survey in Microsoft Teams, end to end', () => {
     expect(JSON.parse(delivery.payload)).toMatchObject({ event: 'response.completed', organisation: 'demo', data: { followUpId: id, responseId: response.id } });
     const again = await call(running.url, 'POST', '/api/follow-ups', {
       token: staff,
-      body: { survey: 'meethuis', service: 'rijbewijs', contactChannel: 'balie', target: { type: 'conversation', channel: 'msteams', userId: USER.id } },
+      body: { survey: 'meethuis', service: 'rijbewijs', contactChannel: 'balie', target: { type: 'conversation', channel: 'msteams', userId: resident.user.id } },
     });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: 'skipped', reason: 'recently-surveyed' });

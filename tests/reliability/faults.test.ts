@@ -7,7 +7,7 @@ import { startConnectorStub } from '../channels/support';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { createTestDatabase, testProvider, type TTestDatabase } from '../support/database';
 import { startTcpProxy, type TTcpProxy } from '../support/tcpProxy';
-import { TeamsResident, textsOf } from './teamsResident';
+import { TeamsResident, textsOf } from '../support/teams';
 
 let running: TTestApp[] = [];
 let proxy: TTcpProxy | undefined;

@@ -3,7 +3,7 @@ import { TokenService } from '../../src/auth/tokens';
 import { parseCsv } from '../../src/scoring/csv';
 import { DirectLineTestClient } from '../channels/support';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { textsOf } from './teamsResident';
+import { textsOf } from '../support/teams';
 
 /** What residents paste: control characters, emoji, right-to-left text, SQL and markup — all of it plain text to us. */
 const HOSTILE = "Tab\there\u0007 bell 🙂👍🏽 \u202eright-to-left\u202c مرحبا '; DROP TABLE \"Answer\"; -- <script>alert('x')</script> &amp;";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAllRollupDeltas } from '../../src/scoring/rollups';
 import { DirectLineTestClient, startConnectorStub } from '../channels/support';
 import { startTestApp, type TTestApp } from '../support/app';
-import { TeamsResident, textsOf } from './teamsResident';
+import { TeamsResident, textsOf } from '../support/teams';
 
 const PHONE = '06-12345678';
 const EMAIL = 'jan.jansen@example.nl';

@@ -17,21 +17,42 @@ export function textsOf(language: TLanguage) {
  */
 export class TeamsResident {
   private sequence = 0;
-  readonly user: { id: string; name: string };
   readonly conversation: ConversationAccount;
+
+  readonly user: { id: string; name: string; aadObjectId?: string };
+  /** Ids of the activities this resident sent: a message to the conversation that answers none of them is proactive. */
+  readonly sent = new Set<string>();
 
   constructor(
     private readonly connector: { url: string; requests: TRecordedRequest[] },
     readonly locale: string,
     name = `resident-${Math.random().toString(36).slice(2, 10)}`,
+    aadObjectId?: string,
   ) {
-    this.user = { id: `29:${name}`, name };
+    this.user = { id: `29:${name}`, name, ...(aadObjectId ? { aadObjectId } : {}) };
     this.conversation = { id: `a:${name}`, conversationType: 'personal', tenantId: 'tenant', isGroup: false, name: '' };
   }
 
-  /** Sends one activity to a replica and returns the texts the bot replied to it. */
-  async send(baseUrl: string, activity: Record<string, unknown>): Promise<{ status: number; replies: string[] }> {
+  /** The bodies the bot posted in reply to one activity, in order. */
+  repliesTo(id: string): Record<string, unknown>[] {
+    return this.connector.requests
+      .filter((request) => request.path === `/v3/conversations/${this.conversation.id}/activities/${id}`)
+      .map((request) => request.body);
+  }
+
+  /** Messages the bot started itself: posted to the conversation, answering nothing this resident sent. */
+  proactive(): Record<string, unknown>[] {
+    const prefix = `/v3/conversations/${this.conversation.id}/activities`;
+    return this.connector.requests
+      .filter((request) => request.method === 'POST' && (request.path === prefix || request.path.startsWith(`${prefix}/`)))
+      .filter((request) => !this.sent.has(request.path.slice(prefix.length + 1)))
+      .map((request) => request.body);
+  }
+
+  /** Sends one activity to a replica; returns its id, the HTTP status, and the texts and bodies the bot replied. */
+  async send(baseUrl: string, activity: Record<string, unknown>): Promise<{ id: string; status: number; replies: string[]; bodies: Record<string, unknown>[] }> {
     const id = `1:${this.user.name}:${++this.sequence}`;
+    this.sent.add(id);
     const response = await postJson(`${baseUrl}/api/messages`, {
       channelId: 'msteams',
       serviceUrl: this.connector.url,
@@ -44,14 +65,12 @@ export class TeamsResident {
       locale: this.locale,
       ...activity,
     });
-    const replies = this.connector.requests
-      .filter((request) => request.path === `/v3/conversations/${this.conversation.id}/activities/${id}`)
-      .map((request) => String(request.body.text ?? ''));
-    return { status: response.status, replies };
+    const bodies = this.repliesTo(id);
+    return { id, status: response.status, replies: bodies.map((body) => String(body.text ?? '')), bodies };
   }
 
   open(baseUrl: string) {
-    return this.send(baseUrl, { type: 'conversationUpdate', membersAdded: [BOT, { id: this.user.id }] });
+    return this.send(baseUrl, { type: 'conversationUpdate', membersAdded: [BOT, { ...this.user }] });
   }
 
   say(baseUrl: string, text: string) {
