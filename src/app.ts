@@ -9,7 +9,7 @@ import { SurveyBot } from './bots/surveyBot';
 import type { TConfig } from './config';
 import { bootstrapDatabase } from './db/bootstrap';
 import type { TDatabase } from './db/client';
-import { PrismaStorage } from './db/prismaStorage';
+import { DatabaseStorage } from './db/databaseStorage';
 import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
 import { CallbackService } from './followups/callbacks';
 import type { TProactiveSender } from './followups/contract';
@@ -68,7 +68,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   const { prisma } = database;
   const replicaId = randomUUID();
   const clock = () => new Date();
-  const answers = new AnswerStore(prisma, clock);
+  const answers = new AnswerStore(database, clock);
   const tokens = new TokenService(prisma, config.HASH_SECRET, clock);
   const authenticate = bearerAuthenticator(tokens);
   const rateLimiter = databaseRateLimiter(prisma, clock);
@@ -83,7 +83,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   const followUpGateway = new FollowUpGateway(prisma, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
   const callbackRequests = new CallbackService(prisma, config.ENCRYPTION_KEY, webhookPublisher, clock);
   const surveyBot = new SurveyBot({
-    storage: new PrismaStorage(prisma),
+    storage: new DatabaseStorage(database.sql),
     i18n,
     catalog: surveys,
     answers,

@@ -12,7 +12,7 @@ import { describeError, dialogStackOf, SurveyTurnError } from './turnErrors';
 
 /** What the SurveyBot is built from (src/app.ts wires it; tests give it a test database). */
 export interface TSurveyBotDependencies extends TSurveyServices {
-  /** Where conversation and user state live: PrismaStorage, so any replica can serve any turn. */
+  /** Where conversation and user state live: DatabaseStorage, so any replica can serve any turn. */
   storage: Storage;
 }
 

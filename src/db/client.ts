@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client';
 import { databaseProviderOf, type TDatabaseProvider } from '../config';
+import { GatedSqliteAdapterFactory, PostgresSql, SerialGate, SqliteSql, type TSql } from './sql';
 
 export { Prisma } from '../generated/sqlite/client';
 export type * from '../generated/sqlite/client';
@@ -19,6 +21,8 @@ export type TDb = Omit<TPrisma, '$connect' | '$disconnect' | '$on' | '$transacti
 
 export interface TDatabase {
   prisma: TPrisma;
+  /** The same database without Prisma's query compiler, for the statements every turn runs (src/db/sql.ts). */
+  sql: TSql;
   provider: TDatabaseProvider;
   /** The PostgreSQL schema the tables live in (null on SQLite). */
   postgresSchema: string | null;
@@ -33,32 +37,38 @@ export function postgresSchemaOf(url: string): string {
 /** Opens the database DATABASE_URL names: `file:` → embedded SQLite, `postgresql://` → PostgreSQL. */
 export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
   const provider = databaseProviderOf(url);
-  let prisma: TPrisma;
-  let postgresSchema: string | null = null;
   if (provider === 'sqlite') {
     const file = resolve(cwd, url.slice('file:'.length));
     mkdirSync(dirname(file), { recursive: true });
     // A writer waits up to 2 s for a lock (another process, a long transaction) before the turn fails kindly.
-    prisma = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: file, timeout: 2000 }) });
-  } else {
-    const schema = postgresSchemaOf(url);
-    postgresSchema = schema;
-    const connection = new URL(url);
-    connection.searchParams.delete('schema');
-    const adapter = new PrismaPg(
-      {
-        connectionString: connection.toString(),
-        options: `-c search_path="${schema}"`,
-        max: 10,
-        connectionTimeoutMillis: 5000,
-        // A dead connection must fail the turn quickly, not hang it.
-        query_timeout: 15000,
-      },
-      { schema },
-    );
-    prisma = new PostgresClient({ adapter }) as unknown as TPrisma;
+    const adapter = new GatedSqliteAdapterFactory(new PrismaBetterSQLite3({ url: file, timeout: 2000 }), new SerialGate());
+    const prisma = new SqliteClient({ adapter });
+    return { prisma, sql: new SqliteSql(adapter), provider, postgresSchema: null, close: () => prisma.$disconnect() };
   }
-  return { prisma, provider, postgresSchema, close: () => prisma.$disconnect() };
+  const schema = postgresSchemaOf(url);
+  const connection = new URL(url);
+  connection.searchParams.delete('schema');
+  const pool = new pg.Pool({
+    connectionString: connection.toString(),
+    options: `-c search_path="${schema}"`,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    // A dead connection must fail the turn quickly, not hang it.
+    query_timeout: 15000,
+  });
+  // An idle connection the server dropped is replaced on next use; unhandled, its error would end the process.
+  pool.on('error', () => {});
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool, { schema }) }) as unknown as TPrisma;
+  return {
+    prisma,
+    sql: new PostgresSql(pool),
+    provider,
+    postgresSchema: schema,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 /**

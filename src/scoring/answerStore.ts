@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { Prisma, type TDb, type TPrisma } from '../db/client';
+import type { TDatabase } from '../db/client';
+import type { TSqlExecutor } from '../db/sql';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { scrubPersonalData } from '../privacy/scrub';
 import { MAX_TEXT_LENGTH } from '../surveys/schema';
@@ -110,15 +111,10 @@ type TResponseColumns = {
   answers: TStoredAnswer[];
 };
 
-/**
- * The hot path (every answer of every turn) reads and writes with plain SQL, identical on both databases:
- * Prisma 6's query compiler costs about 0.8 ms of main-thread time per model query, raw statements a tenth.
- */
-const RESPONSE_COLUMNS = Prisma.raw(
-  ['id', 'surveyVersionId', 'organisationId', 'serviceId', 'language', 'status', 'source', 'followUpId', 'startedAt', 'contactChannel', 'chatChannel', 'location', 'leadTimeDays', 'contactCount']
-    .map((column) => `"${column}"`)
-    .join(', '),
-);
+/** The hot path (every answer of every turn) runs on the direct statements of src/db/sql.ts. */
+const RESPONSE_COLUMNS = ['id', 'surveyVersionId', 'organisationId', 'serviceId', 'language', 'status', 'source', 'followUpId', 'startedAt', 'contactChannel', 'chatChannel', 'location', 'leadTimeDays', 'contactCount']
+  .map((column) => `"${column}"`)
+  .join(', ');
 type TRawResponse = Omit<TResponseColumns, 'answers' | 'startedAt' | 'leadTimeDays' | 'contactCount'> & {
   startedAt: Date | string;
   leadTimeDays: number | bigint | null;
@@ -195,10 +191,16 @@ export class AnswerStore {
   private readonly cellIds = new Map<string, string>();
   private readonly facts = new ImmutableFacts();
 
+  private readonly prisma: TDatabase['prisma'];
+  private readonly sql: TDatabase['sql'];
+
   constructor(
-    private readonly prisma: TPrisma,
+    database: Pick<TDatabase, 'prisma' | 'sql'>,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.prisma = database.prisma;
+    this.sql = database.sql;
+  }
 
   async startResponse(input: TNewResponse): Promise<TStoredResponse> {
     const data = ZNewResponse.parse(input);
@@ -217,11 +219,12 @@ export class AnswerStore {
 
   /** The response a resident left in this conversation (in progress or abandoned), to offer resuming it. */
   async findResumableResponse(conversationKey: string): Promise<TStoredResponse | null> {
-    const rows = await this.prisma.$queryRaw<TRawResponse[]>`
-      SELECT ${RESPONSE_COLUMNS} FROM "Response"
-      WHERE "conversationKey" = ${conversationKey} AND "status" IN ('in-progress', 'abandoned')
-      ORDER BY "startedAt" DESC LIMIT 1`;
-    return rows[0] ? toStoredResponse(await this.withAnswers(this.prisma, rows[0])) : null;
+    const rows = await this.sql.query<TRawResponse>(
+      `SELECT ${RESPONSE_COLUMNS} FROM "Response"
+       WHERE "conversationKey" = ? AND "status" IN ('in-progress', 'abandoned') ORDER BY "startedAt" DESC LIMIT 1`,
+      [conversationKey],
+    );
+    return rows[0] ? toStoredResponse(await this.withAnswers(this.sql, rows[0])) : null;
   }
 
   /**
@@ -233,11 +236,13 @@ export class AnswerStore {
     await this.changeResponse(responseId, async (tx, response) => {
       const { questionKey, measure, value, text, dontKnow, skipped } = stored;
       const answeredAt = this.clock();
-      await tx.$executeRaw`
-        INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "answeredAt")
-        VALUES (${randomUUID()}, ${responseId}, ${questionKey}, ${measure}, ${value}, ${text}, ${dontKnow}, ${skipped}, ${answeredAt})
-        ON CONFLICT ("responseId", "questionKey") DO UPDATE SET "measure" = excluded."measure", "value" = excluded."value",
-          "text" = excluded."text", "dontKnow" = excluded."dontKnow", "skipped" = excluded."skipped", "answeredAt" = excluded."answeredAt"`;
+      await tx.execute(
+        `INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "answeredAt")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT ("responseId", "questionKey") DO UPDATE SET "measure" = excluded."measure", "value" = excluded."value",
+           "text" = excluded."text", "dontKnow" = excluded."dontKnow", "skipped" = excluded."skipped", "answeredAt" = excluded."answeredAt"`,
+        [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, answeredAt],
+      );
       const answers = response.answers.filter((existing) => existing.questionKey !== questionKey);
       const status = z.enum(RESPONSE_STATUSES).parse(response.status);
       return { answers: [...answers, stored], status: status === 'abandoned' ? 'in-progress' : status };
@@ -247,7 +252,7 @@ export class AnswerStore {
 
   async completeResponse(responseId: string): Promise<void> {
     await this.changeResponse(responseId, async (tx) => {
-      await tx.response.update({ where: { id: responseId }, data: { completedAt: this.clock() } });
+      await tx.execute(`UPDATE "Response" SET "completedAt" = ? WHERE "id" = ?`, [this.clock(), responseId]);
       return { status: 'completed' };
     });
   }
@@ -276,12 +281,13 @@ export class AnswerStore {
     const responses = await this.prisma.response.findMany({ where: { residentKey }, select: { id: true } });
     for (const { id } of responses) {
       await this.inTransaction(async (tx, created) => {
-        const columns = await tx.response.findUnique({ where: { id }, select: RESPONSE_SELECT });
+        const [columns] = await tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]);
         if (!columns) return;
-        const row = await this.withFacts(tx, columns);
+        const row = await this.withFacts(tx, await this.withAnswers(tx, columns));
         const before = contributionOf(row.answers, row.status === 'completed');
         await this.writeDelta(tx, row, diffStats(before, emptyStats()), created);
-        await tx.response.delete({ where: { id } });
+        // The answers go with it (ON DELETE CASCADE).
+        await tx.execute(`DELETE FROM "Response" WHERE "id" = ?`, [id]);
       });
     }
     return responses.length;
@@ -305,13 +311,15 @@ export class AnswerStore {
   private async changeResponse(
     responseId: string,
     change: (
-      tx: TDb,
+      tx: TSqlExecutor,
       response: TResponseRow,
     ) => Promise<{ answers?: TStoredAnswer[]; status?: TResponseStatus; language?: TLanguage }>,
   ): Promise<void> {
     await this.inTransaction(async (tx, created) => {
-      const [row] = await tx.$queryRaw<TRawResponse[]>`
-        UPDATE "Response" SET "lastActivityAt" = ${this.clock()} WHERE "id" = ${responseId} RETURNING ${RESPONSE_COLUMNS}`;
+      const [row] = await tx.query<TRawResponse>(`UPDATE "Response" SET "lastActivityAt" = ? WHERE "id" = ? RETURNING ${RESPONSE_COLUMNS}`, [
+        this.clock(),
+        responseId,
+      ]);
       if (!row) throw new ResponseNotFoundError(responseId);
       const response = await this.withFacts(tx, await this.withAnswers(tx, row));
       const result = await change(tx, response);
@@ -322,7 +330,7 @@ export class AnswerStore {
         language: result.language ?? response.language,
       };
       if (after.status !== response.status || after.language !== response.language) {
-        await tx.$executeRaw`UPDATE "Response" SET "status" = ${after.status}, "language" = ${after.language} WHERE "id" = ${responseId}`;
+        await tx.execute(`UPDATE "Response" SET "status" = ?, "language" = ? WHERE "id" = ?`, [after.status, after.language, responseId]);
       }
       const before = contributionOf(response.answers, response.status === 'completed');
       const now = contributionOf(after.answers, after.status === 'completed');
@@ -339,16 +347,17 @@ export class AnswerStore {
    * Runs `work` in a transaction; rollup cells it created are remembered only once it committed, so a rolled
    * back transaction never leaves the id of a cell that does not exist in the cache.
    */
-  private async inTransaction(work: (tx: TDb, created: Map<string, string>) => Promise<void>): Promise<void> {
+  private async inTransaction(work: (tx: TSqlExecutor, created: Map<string, string>) => Promise<void>): Promise<void> {
     const created = new Map<string, string>();
-    // Under load a turn may wait for a pooled connection longer than Prisma's default 2 s; it should wait, not fail.
-    await this.prisma.$transaction((tx) => work(tx, created), { maxWait: 10_000, timeout: 15_000 });
+    await this.sql.transaction((tx) => work(tx, created));
     for (const [cellKey, id] of created) this.cellIds.set(cellKey, id);
   }
 
-  private async withAnswers(db: TDb, row: TRawResponse): Promise<TResponseColumns> {
-    const answers = await db.$queryRaw<TRawAnswer[]>`
-      SELECT "questionKey", "measure", "value", "text", "dontKnow", "skipped" FROM "Answer" WHERE "responseId" = ${row.id}`;
+  private async withAnswers(db: TSqlExecutor, row: TRawResponse): Promise<TResponseColumns> {
+    const answers = await db.query<TRawAnswer>(
+      `SELECT "questionKey", "measure", "value", "text", "dontKnow", "skipped" FROM "Answer" WHERE "responseId" = ?`,
+      [row.id],
+    );
     return {
       ...row,
       startedAt: new Date(row.startedAt),
@@ -364,7 +373,7 @@ export class AnswerStore {
     };
   }
 
-  private async withFacts(db: TDb, columns: TResponseColumns): Promise<TResponseRow> {
+  private async withFacts(db: TSqlExecutor, columns: TResponseColumns): Promise<TResponseRow> {
     return {
       ...columns,
       service: columns.serviceId ? { slug: await this.facts.serviceSlug(db, columns.serviceId) } : null,
@@ -373,27 +382,32 @@ export class AnswerStore {
     };
   }
 
-  private async writeDelta(tx: TDb, response: TResponseRow, delta: TStats, created: Map<string, string>): Promise<void> {
+  private async writeDelta(tx: TSqlExecutor, response: TResponseRow, delta: TStats, created: Map<string, string>): Promise<void> {
     if (isEmptyStats(delta)) return;
     const cell = cellOf(response);
     let cellId = this.cellIds.get(cell.cellKey) ?? created.get(cell.cellKey);
     if (!cellId) {
       // INSERT … ON CONFLICT DO NOTHING, then read: two turns meeting a new cell at once both get its id (the second
       // waits for the first to commit). Prisma's upsert with an empty update is find-then-create, which races.
-      await tx.$executeRaw`
-        INSERT INTO "RollupCell" ("id", "cellKey", "organisationId", "serviceSlug", "contactChannel", "chatChannel", "language",
-          "location", "surveyId", "surveyVersion", "leadTimeBand", "contactCountBand")
-        VALUES (${randomUUID()}, ${cell.cellKey}, ${cell.organisationId}, ${cell.serviceSlug}, ${cell.contactChannel}, ${cell.chatChannel},
-          ${cell.language}, ${cell.location}, ${cell.surveyId}, ${cell.surveyVersion}, ${cell.leadTimeBand}, ${cell.contactCountBand})
-        ON CONFLICT ("cellKey") DO NOTHING`;
-      const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "RollupCell" WHERE "cellKey" = ${cell.cellKey}`;
+      await tx.execute(
+        `INSERT INTO "RollupCell" ("id", "cellKey", "organisationId", "serviceSlug", "contactChannel", "chatChannel", "language",
+           "location", "surveyId", "surveyVersion", "leadTimeBand", "contactCountBand")
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("cellKey") DO NOTHING`,
+        [randomUUID(), cell.cellKey, cell.organisationId, cell.serviceSlug, cell.contactChannel, cell.chatChannel, cell.language,
+          cell.location, cell.surveyId, cell.surveyVersion, cell.leadTimeBand, cell.contactCountBand],
+      );
+      const [row] = await tx.query<{ id: string }>(`SELECT "id" FROM "RollupCell" WHERE "cellKey" = ?`, [cell.cellKey]);
       if (!row) throw new Error(`rollup cell ${cell.cellKey} vanished`);
       cellId = row.id;
       created.set(cell.cellKey, cellId);
     }
     const day = dayIn(response.startedAt, response.organisation.timeZone);
-    await tx.$executeRaw`
-      INSERT INTO "RollupDelta" ("cellId", "day", "stats", "createdAt") VALUES (${cellId}, ${day}, ${JSON.stringify(delta)}, ${this.clock()})`;
+    await tx.execute(`INSERT INTO "RollupDelta" ("cellId", "day", "stats", "createdAt") VALUES (?, ?, ?, ?)`, [
+      cellId,
+      day,
+      JSON.stringify(delta),
+      this.clock(),
+    ]);
   }
 }
 

@@ -40,10 +40,10 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
   beforeAll(async () => {
     running = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_TOKEN_PER_MINUTE: '10000' });
     const { prisma } = running.database;
-    await seedKnownAnswers(prisma);
+    await seedKnownAnswers(running.database);
     const demo = await prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
     const version = await prisma.surveyVersion.findFirstOrThrow({ where: { surveyId: 'meethuis' } });
-    const store = new AnswerStore(prisma, () => new Date('2026-02-20T10:00:00Z'));
+    const store = new AnswerStore(running.database, () => new Date('2026-02-20T10:00:00Z'));
     const response = await store.startResponse({
       surveyVersionId: version.id,
       organisationId: demo.id,

@@ -3,7 +3,7 @@ import type { StoreItems } from 'botbuilder';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abandonSweepJob } from '../../src/bots/abandonSweep';
-import { PrismaStorage } from '../../src/db/prismaStorage';
+import { DatabaseStorage } from '../../src/db/databaseStorage';
 import { AnswerStore, type TGivenAnswer, type TStoredAnswer } from '../../src/scoring/answerStore';
 import { createBotWorld, play, Resident, type TBotWorld, type TExpected } from './support';
 
@@ -24,7 +24,7 @@ class FlakyAnswerStore extends AnswerStore {
 }
 
 /** Bot state storage whose next writes fail (the database went away between the answer and the state). */
-class FlakyStorage extends PrismaStorage {
+class FlakyStorage extends DatabaseStorage {
   failures = 0;
   override async write(changes: StoreItems): Promise<void> {
     if (this.failures > 0) {
@@ -43,8 +43,8 @@ let answers: FlakyAnswerStore;
 let storage: FlakyStorage;
 beforeAll(async () => {
   world = await createBotWorld();
-  answers = new FlakyAnswerStore(world.database.prisma);
-  storage = new FlakyStorage(world.database.prisma);
+  answers = new FlakyAnswerStore(world.database);
+  storage = new FlakyStorage(world.database.sql);
   world.bot = world.replica({ answers, storage, logger });
 });
 afterAll(async () => world?.destroy());

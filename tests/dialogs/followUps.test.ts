@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StoreItems } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaStorage } from '../../src/db/prismaStorage';
+import { DatabaseStorage } from '../../src/db/databaseStorage';
 import { FOLLOW_UP_START_SELECT, FollowUpGateway, followUpStartOf } from '../../src/followups/gateway';
 import { linkTokenHashOf, linkTokenOf } from '../../src/followups/links';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
@@ -153,12 +153,12 @@ describe('a follow-up in a Teams chat', () => {
   });
 
   it('fails the proactive turn, sending nothing, when the state cannot be saved (the queue retries)', async () => {
-    class FailingStorage extends PrismaStorage {
+    class FailingStorage extends DatabaseStorage {
       override async write(_changes: StoreItems): Promise<void> {
         throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'P1017' });
       }
     }
-    const resident = new Resident(world.replica({ followUps: gateway, storage: new FailingStorage(world.database.prisma) }), { channelId: 'msteams' });
+    const resident = new Resident(world.replica({ followUps: gateway, storage: new FailingStorage(world.database.sql) }), { channelId: 'msteams' });
     const { start } = await sentFollowUp({ target: { type: 'conversation', channel: 'msteams', residentKey: resident.keys.residentKey } });
     await expect(resident.proactive((bot, context) => bot.openFollowUp(context, start))).rejects.toThrow(/terminated/);
     expect(resident.adapter.activeQueue).toEqual([]);

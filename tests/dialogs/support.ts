@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { CONTEXT_CHANNEL_DATA_KEY, type TConversationContext } from '../../src/bots/conversationContext';
 import { SurveyBot, type TSurveyBotDependencies } from '../../src/bots/surveyBot';
 import { turnKeysOf } from '../../src/bots/residentKeys';
-import { PrismaStorage } from '../../src/db/prismaStorage';
+import { DatabaseStorage } from '../../src/db/databaseStorage';
 import { seedOrganisations } from '../../src/db/seed';
 import { PrismaOrganisationDirectory } from '../../src/dialogs/organisationDirectory';
 import { createI18n, type TI18n } from '../../src/i18n/i18n';
@@ -32,14 +32,14 @@ export interface TBotWorld {
   destroy(): Promise<void>;
 }
 
-/** The real SurveyBot on PrismaStorage and the real answer store, on a fresh test database of this project's kind. */
+/** The real SurveyBot on DatabaseStorage and the real answer store, on a fresh test database of this project's kind. */
 export async function createBotWorld(overrides: Partial<TSurveyBotDependencies> = {}): Promise<TBotWorld> {
   const database = await createTestDatabase();
   await seedOrganisations(database.prisma);
   const catalog = await registerSurveys(database.prisma, loadSurveys(undefined, { i18n }));
-  const answers = new AnswerStore(database.prisma);
+  const answers = new AnswerStore(database);
   const dependencies: TSurveyBotDependencies = {
-    storage: new PrismaStorage(database.prisma),
+    storage: new DatabaseStorage(database.sql),
     i18n,
     catalog,
     answers,

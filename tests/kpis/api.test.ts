@@ -15,7 +15,7 @@ const MIN = 10;
 beforeAll(async () => {
   running = await startTestApp({ MIN_GROUP_SIZE: String(MIN), RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_TOKEN_PER_MINUTE: '10000' });
   const { prisma } = running.database;
-  await seedKnownAnswers(prisma);
+  await seedKnownAnswers(running.database);
   raw = await rawResponses(prisma);
   const service = new TokenService(prisma, TEST_SECRETS.HASH_SECRET);
   tokens.analyst = (await service.create({ role: 'analyst', name: 'all' })).token;

@@ -11,7 +11,7 @@ const tokens = { analyst: '', demo: '', staff: '' };
 
 beforeAll(async () => {
   running = await startTestApp({ RATE_LIMIT_PER_MINUTE: '10000', RATE_LIMIT_TOKEN_PER_MINUTE: '10000' });
-  await seedKnownAnswers(running.database.prisma);
+  await seedKnownAnswers(running.database);
   const service = new TokenService(running.database.prisma, TEST_SECRETS.HASH_SECRET);
   tokens.analyst = (await service.create({ role: 'analyst', name: 'all' })).token;
   tokens.demo = (await service.create({ role: 'analyst', name: 'demo-analist', organisation: 'demo' })).token;

@@ -1,4 +1,4 @@
-import type { TDb, TPrisma } from '../../src/db/client';
+import type { TDatabase, TDb, TPrisma } from '../../src/db/client';
 import { AnswerStore } from '../../src/scoring/answerStore';
 import type { TRawResponse } from './independent';
 import { seededRandom } from '../../bench/support';
@@ -32,11 +32,12 @@ interface TPlan {
  * several services and locations, "don't know" and skipped answers, re-answers, partial and abandoned responses,
  * a language switch, an erased resident and a response started without any answer.
  */
-export async function seedKnownAnswers(prisma: TPrisma): Promise<TSeedResult> {
+export async function seedKnownAnswers(database: TDatabase): Promise<TSeedResult> {
+  const { prisma } = database;
   const random = seededRandom(20260115);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   let now = new Date('2026-01-05T10:00:00Z');
-  const store = new AnswerStore(prisma, () => now);
+  const store = new AnswerStore(database, () => now);
 
   const demo = await prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
   const bonaire = await prisma.organisation.findUniqueOrThrow({ where: { slug: 'bonaire' } });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   basics = await seedBasics(database.prisma);
   base = { organisationId: basics.demo.id, surveyVersionId: basics.surveyVersion.id };
-  store = new AnswerStore(database.prisma, () => new Date('2026-03-10T12:00:00Z'));
+  store = new AnswerStore(database, () => new Date('2026-03-10T12:00:00Z'));
 });
 afterAll(() => database.destroy());
 
@@ -88,7 +88,7 @@ describe('AnswerStore', () => {
   });
 
   it('purges raw answers past the retention period while the rollup figures stay', async () => {
-    const oldStore = new AnswerStore(database.prisma, () => new Date('2024-01-10T12:00:00Z'));
+    const oldStore = new AnswerStore(database, () => new Date('2024-01-10T12:00:00Z'));
     const old = await oldStore.startResponse(makeNewResponse(base, { language: 'en' }));
     await oldStore.recordAnswer(old.id, { questionKey: 'trust', measure: 'trust', value: 2 });
     const withOld = await rollupTotals();
@@ -114,7 +114,7 @@ describe('the rollups of days and months', () => {
   it('hold the same statistics per month as the days of that month add up to, after many deltas in one fold', async () => {
     for (let index = 0; index < 30; index++) {
       const clock = new Date(Date.UTC(2026, 0, 20 + index, 12));
-      const dated = new AnswerStore(database.prisma, () => clock);
+      const dated = new AnswerStore(database, () => clock);
       const response = await dated.startResponse(makeNewResponse(base, { language: 'pap' }));
       await dated.recordAnswer(response.id, { questionKey: 'ease', measure: 'ease', value: 1 + (index % 5) });
     }

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client';
-import { ETagConflictError, PrismaStorage } from '../../src/db/prismaStorage';
+import { ETagConflictError, DatabaseStorage } from '../../src/db/databaseStorage';
 import { createTestDatabase, type TTestDatabase } from '../support/database';
 
 let database: TTestDatabase;
-let storage: PrismaStorage;
+let storage: DatabaseStorage;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  storage = new PrismaStorage(database.prisma);
+  storage = new DatabaseStorage(database.sql);
 });
 afterAll(() => database.destroy());
 
-describe('PrismaStorage', () => {
+describe('DatabaseStorage', () => {
   it('reads back what was written, with an eTag', async () => {
     await storage.write({ 'conv/1': { dialogStack: ['survey'], step: 2 } });
     const items = await storage.read(['conv/1', 'conv/unknown']);
@@ -52,7 +52,7 @@ describe('PrismaStorage', () => {
     try {
       const results = await Promise.allSettled([
         storage.write({ 'conv/race': { ...shared, winner: 'a' } }),
-        new PrismaStorage(second.prisma).write({ 'conv/race': { ...shared, winner: 'b' } }),
+        new DatabaseStorage(second.sql).write({ 'conv/race': { ...shared, winner: 'b' } }),
       ]);
       const fulfilled = results.filter((result) => result.status === 'fulfilled');
       const rejected = results.filter((result) => result.status === 'rejected');

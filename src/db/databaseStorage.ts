@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { z } from 'zod';
-import { Prisma, type TPrisma } from './client';
+import { placeholders, type TSql } from './sql';
 
 /** A write lost the optimistic-concurrency race: another replica changed the document first. */
 export class ETagConflictError extends Error {
@@ -18,16 +18,17 @@ const ZStateDocument = z.record(z.string(), z.unknown());
  * Semantics follow botbuilder's own stores: no eTag or `*` overwrites; a given eTag must match the stored one,
  * checked and written in one conditional UPDATE so that of two racing writers exactly one wins.
  *
- * Every turn reads and writes here, so the statements are plain SQL (the same for both databases): Prisma 6's
- * query compiler costs about 0.8 ms of main-thread time per model query, raw statements a tenth of that.
+ * Every turn reads and writes here, so it runs on the direct statements of src/db/sql.ts.
  */
-export class PrismaStorage implements Storage {
-  constructor(private readonly prisma: TPrisma) {}
+export class DatabaseStorage implements Storage {
+  constructor(private readonly sql: TSql) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     if (keys.length === 0) return {};
-    const rows = await this.prisma.$queryRaw<{ key: string; document: string; eTag: string }[]>`
-      SELECT "key", "document", "eTag" FROM "BotState" WHERE "key" IN (${Prisma.join(keys)})`;
+    const rows = await this.sql.query<{ key: string; document: string; eTag: string }>(
+      `SELECT "key", "document", "eTag" FROM "BotState" WHERE "key" IN (${placeholders(keys.length)})`,
+      keys,
+    );
     const items: StoreItems = {};
     for (const row of rows) {
       items[row.key] = { ...ZStateDocument.parse(JSON.parse(row.document)), eTag: row.eTag };
@@ -42,24 +43,29 @@ export class PrismaStorage implements Storage {
       const eTag = randomUUID();
       const now = new Date();
       if (typeof expected !== 'string' || expected === '*' || expected === '') {
-        await this.prisma.$executeRaw`
-          INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (${key}, ${document}, ${eTag}, ${now})
-          ON CONFLICT ("key") DO UPDATE SET "document" = excluded."document", "eTag" = excluded."eTag", "updatedAt" = excluded."updatedAt"`;
+        await this.sql.execute(
+          `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, ?, ?, ?)
+           ON CONFLICT ("key") DO UPDATE SET "document" = excluded."document", "eTag" = excluded."eTag", "updatedAt" = excluded."updatedAt"`,
+          [key, document, eTag, now],
+        );
         continue;
       }
-      const updated = await this.prisma.$executeRaw`
-        UPDATE "BotState" SET "document" = ${document}, "eTag" = ${eTag}, "updatedAt" = ${now} WHERE "key" = ${key} AND "eTag" = ${expected}`;
+      const updated = await this.sql.execute(
+        `UPDATE "BotState" SET "document" = ?, "eTag" = ?, "updatedAt" = ? WHERE "key" = ? AND "eTag" = ?`,
+        [document, eTag, now, key, expected],
+      );
       if (updated === 1) continue;
       // Like botbuilder's stores, an eTag for a document that no longer exists creates it; a mismatch is a conflict.
-      const created = await this.prisma.$executeRaw`
-        INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (${key}, ${document}, ${eTag}, ${now})
-        ON CONFLICT ("key") DO NOTHING`;
+      const created = await this.sql.execute(
+        `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING`,
+        [key, document, eTag, now],
+      );
       if (created !== 1) throw new ETagConflictError(key);
     }
   }
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.prisma.$executeRaw`DELETE FROM "BotState" WHERE "key" IN (${Prisma.join(keys)})`;
+    await this.sql.execute(`DELETE FROM "BotState" WHERE "key" IN (${placeholders(keys.length)})`, keys);
   }
 }
