@@ -80,7 +80,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
 
   // The survey bot every channel runs, with the follow-up side as it sees it (src/followups/contract.ts).
   const webhookPublisher = new WebhookPublisher(prisma, clock);
-  const followUpGateway = new FollowUpGateway(prisma, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
+  const followUpGateway = new FollowUpGateway(database, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
   const callbackRequests = new CallbackService(prisma, config.ENCRYPTION_KEY, webhookPublisher, clock);
   const surveyBot = new SurveyBot({
     storage: new DatabaseStorage(database.sql),
@@ -103,7 +103,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   const guard = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
 
   // Channels: the web chat page and the local Direct Line channel, and /api/messages for Teams.
-  const conversationReferences = new ConversationReferenceStore(prisma, config.HASH_SECRET, config.ENCRYPTION_KEY, clock);
+  const conversationReferences = new ConversationReferenceStore(database, config.HASH_SECRET, config.ENCRYPTION_KEY, clock);
   const botEndpoint = createBotEndpointAdapter({
     config,
     logger: logger.child({ component: 'bot-endpoint' }),

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { ConversationReference } from 'botbuilder';
 import { z } from 'zod';
-import type { TPrisma } from '../db/client';
+import type { TDatabase, TPrisma } from '../db/client';
+import type { TSql } from '../db/sql';
 import { decryptJson, encryptJson, keyedHash } from '../privacy/crypto';
 
 /**
@@ -38,12 +40,18 @@ export class ConversationReferenceStore {
   /** Per-process memory of what was written lately; only an optimisation, the database is the truth. */
   private readonly remembered = new Map<string, { fingerprint: string; at: number }>();
 
+  private readonly prisma: TPrisma;
+  private readonly sql: TSql;
+
   constructor(
-    private readonly prisma: TPrisma,
+    database: Pick<TDatabase, 'prisma' | 'sql'>,
     private readonly hashSecret: string,
     private readonly encryptionKey: string,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.prisma = database.prisma;
+    this.sql = database.sql;
+  }
 
   /** Stores (or refreshes) the reference of the resident who sent this turn. */
   async remember(reference: Partial<ConversationReference>, aadObjectId?: string): Promise<void> {
@@ -61,11 +69,14 @@ export class ConversationReferenceStore {
     // The activity id would point proactive messages at an old message as a reply; a fresh message is wanted.
     const { activityId: _activityId, ...stored } = reference;
     const encryptedReference = encryptJson(this.encryptionKey, stored);
-    await this.prisma.conversationReference.upsert({
-      where: { channel_residentKey: { channel, residentKey } },
-      create: { channel, residentKey, aadObjectKey, encryptedReference },
-      update: { encryptedReference, ...(aadObjectKey ? { aadObjectKey } : {}) },
-    });
+    // Written at the start of every conversation: plain SQL rather than a Prisma upsert (src/db/sql.ts).
+    await this.sql.execute(
+      `INSERT INTO "ConversationReference" ("id", "channel", "residentKey", "aadObjectKey", "encryptedReference", "updatedAt")
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT ("channel", "residentKey") DO UPDATE SET "encryptedReference" = excluded."encryptedReference",
+         "aadObjectKey" = COALESCE(excluded."aadObjectKey", "ConversationReference"."aadObjectKey"), "updatedAt" = excluded."updatedAt"`,
+      [randomUUID(), channel, residentKey, aadObjectKey, encryptedReference, this.clock()],
+    );
     this.remembered.delete(memoryKey);
     this.remembered.set(memoryKey, { fingerprint, at: now });
     if (this.remembered.size > REMEMBERED_MAX) this.remembered.delete(this.remembered.keys().next().value!);

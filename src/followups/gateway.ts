@@ -1,4 +1,5 @@
-import { Prisma, type TDb, type TPrisma } from '../db/client';
+import { Prisma, type TDatabase, type TDb, type TPrisma } from '../db/client';
+import type { TSql } from '../db/sql';
 import { isLanguage } from '../i18n/languages';
 import type { TFollowUpGateway, TFollowUpStart, TLinkClaim } from './contract';
 import { isWellFormedLinkToken, linkTokenHashOf } from './links';
@@ -48,10 +49,15 @@ export interface TGatewayOptions {
 export class FollowUpGateway implements TFollowUpGateway {
   private readonly clock: TClock;
 
+  private readonly prisma: TPrisma;
+  private readonly sql: TSql;
+
   constructor(
-    private readonly prisma: TPrisma,
+    database: Pick<TDatabase, 'prisma' | 'sql'>,
     private readonly options: TGatewayOptions,
   ) {
+    this.prisma = database.prisma;
+    this.sql = database.sql;
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -93,12 +99,16 @@ export class FollowUpGateway implements TFollowUpGateway {
   /** The latest invitation sent into this resident's chat and not yet taken up, while it is still fresh. */
   async pendingFor(channel: string, residentKey: string): Promise<TFollowUpStart | null> {
     const freshSince = new Date(this.clock().getTime() - this.options.linkTtlHours * HOUR_MS);
-    const row = await this.prisma.followUp.findFirst({
-      where: { targetType: 'conversation', targetChannel: channel, residentKey, status: 'sent', sentAt: { gt: freshSince } },
-      orderBy: { sentAt: 'desc' },
-      select: FOLLOW_UP_START_SELECT,
-    });
-    return row ? followUpStartOf(row) : null;
+    // Asked at the start of every conversation, so plain SQL rather than a Prisma model query (src/db/sql.ts).
+    const [row] = await this.sql.query<Omit<TFollowUpStartRow, 'service'> & { serviceSlug: string }>(
+      `SELECT f."id", f."surveyId", f."organisationId", f."serviceId", f."contactChannel", f."leadTimeDays", f."contactCount",
+         f."language", s."slug" AS "serviceSlug"
+       FROM "FollowUp" f JOIN "Service" s ON s."id" = f."serviceId"
+       WHERE f."residentKey" = ? AND f."status" = 'sent' AND f."targetType" = 'conversation' AND f."targetChannel" = ? AND f."sentAt" > ?
+       ORDER BY f."sentAt" DESC LIMIT 1`,
+      [residentKey, channel, freshSince],
+    );
+    return row ? followUpStartOf({ ...row, service: { slug: row.serviceSlug } }) : null;
   }
 
   /**

@@ -205,11 +205,28 @@ export class AnswerStore {
   async startResponse(input: TNewResponse): Promise<TStoredResponse> {
     const data = ZNewResponse.parse(input);
     const now = this.clock();
-    const row = await this.prisma.response.create({
-      data: { ...data, status: 'in-progress', startedAt: now, lastActivityAt: now },
-      select: RESPONSE_SELECT,
-    });
-    return toStoredResponse(row);
+    const row = {
+      id: randomUUID(),
+      ...data,
+      serviceId: data.serviceId ?? null,
+      contactChannel: data.contactChannel ?? null,
+      leadTimeDays: data.leadTimeDays ?? null,
+      contactCount: data.contactCount ?? null,
+      location: data.location ?? null,
+      followUpId: data.followUpId ?? null,
+      status: 'in-progress',
+      startedAt: now,
+      lastActivityAt: now,
+    };
+    await this.sql.execute(
+      `INSERT INTO "Response" ("id", "surveyVersionId", "organisationId", "serviceId", "contactChannel", "leadTimeDays", "contactCount",
+         "chatChannel", "language", "location", "source", "status", "residentKey", "conversationKey", "followUpId", "startedAt", "lastActivityAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [row.id, row.surveyVersionId, row.organisationId, row.serviceId, row.contactChannel, row.leadTimeDays, row.contactCount,
+        row.chatChannel, row.language, row.location, row.source, row.status, row.residentKey, row.conversationKey, row.followUpId,
+        row.startedAt, row.lastActivityAt],
+    );
+    return toStoredResponse({ ...row, answers: [] });
   }
 
   async findResponse(responseId: string): Promise<TStoredResponse | null> {

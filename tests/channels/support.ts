@@ -80,7 +80,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
   const database = openDatabase(config.DATABASE_URL);
   const bot = options.bot ?? new EchoFixtureBot();
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
-  const references = new ConversationReferenceStore(database.prisma, config.HASH_SECRET, config.ENCRYPTION_KEY);
+  const references = new ConversationReferenceStore(database, config.HASH_SECRET, config.ENCRYPTION_KEY);
   const { adapter: botAdapter, allowlist } = createBotEndpointAdapter({ config, logger, references });
   const directLine = createDirectLine({
     prisma: database.prisma,

@@ -9,7 +9,7 @@ const q = (key: string): TExpected => `survey:questions.${key}`;
 let world: TBotWorld;
 beforeAll(async () => {
   world = await createBotWorld();
-  world.bot = world.replica({ followUps: new FollowUpGateway(world.database.prisma, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168 }) });
+  world.bot = world.replica({ followUps: new FollowUpGateway(world.database, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168 }) });
 });
 afterAll(async () => world?.destroy());
 

@@ -14,7 +14,7 @@ let world: TBotWorld;
 let gateway: FollowUpGateway;
 beforeAll(async () => {
   world = await createBotWorld();
-  gateway = new FollowUpGateway(world.database.prisma, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168 });
+  gateway = new FollowUpGateway(world.database, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168 });
   world.bot = world.replica({ followUps: gateway, events: new WebhookPublisher(world.database.prisma) });
   await world.database.prisma.webhook.create({
     data: { organisationId: world.organisations.demo!, url: 'https://crm.example.org/hook', encryptedSecret: 'unused-here', events: 'response.completed' },

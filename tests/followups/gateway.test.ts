@@ -17,7 +17,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await seedBasics(database.prisma);
   clock = new ManualClock(new Date('2026-02-10T10:00:00Z'));
-  gateway = new FollowUpGateway(database.prisma, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168, clock: clock.now });
+  gateway = new FollowUpGateway(database, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168, clock: clock.now });
   followUps = new FollowUpService(database.prisma, {
     hashSecret: TEST_SECRETS.HASH_SECRET,
     publicUrl: 'https://enkete.example.nl',

@@ -190,7 +190,7 @@ describe('the follow-up worker', () => {
 
   it('keeps "started" when the resident answered before the worker recorded the send', async () => {
     const followUp = await teamsFollowUp();
-    const gateway = new FollowUpGateway(database.prisma, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168, clock: clock.now });
+    const gateway = new FollowUpGateway(database, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168, clock: clock.now });
     const eager: TProactiveSender = { sendFollowUp: async (_channel, _key, start) => gateway.markStarted(start.followUpId, 'response-1') };
     await new FollowUpWorker(database.prisma, eager, new WebhookPublisher(database.prisma, clock.now), { quietHours: null, linkTtlHours: 168, clock: clock.now }).runOnce();
     expect(await row(followUp.id)).toMatchObject({ status: 'started', attempts: 1, lockedUntil: null, sentAt: clock.now() });
