@@ -20,6 +20,18 @@ export function turnKeysOf(hashSecret: string, activity: Partial<Pick<Activity, 
   };
 }
 
+const TURN_KEYS = Symbol('meethuis.turnKeys');
+
+/** The keys of the turn's resident and conversation, hashed once per turn however often they are asked for. */
+export function turnKeysOfContext(hashSecret: string, context: TurnContext): TTurnKeys {
+  let keys = context.turnState.get(TURN_KEYS) as TTurnKeys | undefined;
+  if (!keys) {
+    keys = turnKeysOf(hashSecret, context.activity);
+    context.turnState.set(TURN_KEYS, keys);
+  }
+  return keys;
+}
+
 /** The kind prefix keeps a conversation id from colliding with a user id that happens to be the same string. */
 export function conversationKeyOf(hashSecret: string, channelId: string, conversationId: string): string {
   return keyedHash(hashSecret, `conversation:${channelId}:${conversationId}`);
@@ -30,7 +42,7 @@ export function conversationKeyOf(hashSecret: string, channelId: string, convers
  * UserState would key the BotState rows by the channel's conversation and user ids in clear.
  */
 export function hashedBotStates(storage: Storage, hashSecret: string): { conversationState: BotState; userState: BotState } {
-  const keys = (context: TurnContext) => turnKeysOf(hashSecret, context.activity);
+  const keys = (context: TurnContext) => turnKeysOfContext(hashSecret, context);
   return {
     conversationState: new BotState(storage, async (context) => `conversation/${keys(context).conversationKey}`),
     userState: new BotState(storage, async (context) => `resident/${keys(context).residentKey}`),

@@ -1,5 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { turnKeysOf, type TTurnKeys } from '../bots/residentKeys';
+import { turnKeysOfContext, type TTurnKeys } from '../bots/residentKeys';
 import type { TCallbackRequests, TEventPublisher, TFollowUpGateway } from '../followups/contract';
 import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, type TLanguage } from '../i18n/languages';
@@ -102,7 +102,7 @@ export class SurveySession {
   }
 
   keys(context: TurnContext): TTurnKeys {
-    return turnKeysOf(this.services.hashSecret, context.activity);
+    return turnKeysOfContext(this.services.hashSecret, context);
   }
 
   now(): Date {

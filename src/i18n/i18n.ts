@@ -108,13 +108,41 @@ export function createI18n(options: TI18nOptions = {}): TI18n {
         }
       : {}),
   });
+  const translators = new Map<string, TFunction>();
   return {
     instance,
     namespaces,
     localesDir,
-    translatorFor: (language, ns) => instance.getFixedT(language, ns),
+    translatorFor: (language, ns) => {
+      const name = `${language}:${ns}`;
+      let translator = translators.get(name);
+      if (!translator) {
+        translator = rememberingPlainTexts(instance.getFixedT(language, ns));
+        translators.set(name, translator);
+      }
+      return translator;
+    },
     hasText: (language, ns, key) => typeof instance.getResource(language, ns, key) === 'string',
   };
+}
+
+/**
+ * The texts are loaded once and never change, so a text without parameters is looked up once per language: every
+ * question asks for its text and a label per button, on every turn.
+ */
+function rememberingPlainTexts(translate: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const translateAny = translate as unknown as (...args: unknown[]) => string;
+  const remembering = (key: unknown, ...rest: unknown[]) => {
+    if (typeof key !== 'string' || rest.some((arg) => arg !== undefined)) return translateAny(key, ...rest);
+    let text = plain.get(key);
+    if (text === undefined) {
+      text = translate(key);
+      plain.set(key, text);
+    }
+    return text;
+  };
+  return Object.assign(remembering, translate) as unknown as TFunction;
 }
 
 function isDirectory(path: string): boolean {

@@ -14,6 +14,9 @@ export type TResponseStatus = (typeof RESPONSE_STATUSES)[number];
 /** Who started a response: the resident, a staff member's follow-up, or an import of an earlier survey round. */
 export const RESPONSE_SOURCES = ['self', 'follow-up', 'import'] as const;
 export type TResponseSource = (typeof RESPONSE_SOURCES)[number];
+const ZResponseStatus = z.enum(RESPONSE_STATUSES);
+const ZResponseSource = z.enum(RESPONSE_SOURCES);
+const ZLanguage = z.enum(LANGUAGES);
 
 
 /** Who, where and how a response was started: its dimensions for every KPI breakdown. */
@@ -25,9 +28,9 @@ export const ZNewResponse = z.object({
   leadTimeDays: z.number().int().min(0).nullish(),
   contactCount: z.number().int().min(1).nullish(),
   chatChannel: z.string().min(1),
-  language: z.enum(LANGUAGES),
+  language: ZLanguage,
   location: z.string().min(1).nullish(),
-  source: z.enum(RESPONSE_SOURCES),
+  source: ZResponseSource,
   /** Keyed hash of the channel user id. */
   residentKey: z.string().min(1),
   /** Keyed hash of the channel conversation id. */
@@ -261,7 +264,7 @@ export class AnswerStore {
         [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, answeredAt],
       );
       const answers = response.answers.filter((existing) => existing.questionKey !== questionKey);
-      const status = z.enum(RESPONSE_STATUSES).parse(response.status);
+      const status = ZResponseStatus.parse(response.status);
       return { answers: [...answers, stored], status: status === 'abandoned' ? 'in-progress' : status };
     });
     return stored;
@@ -433,9 +436,9 @@ function toStoredResponse(row: TResponseColumns): TStoredResponse {
     id: row.id,
     surveyVersionId: row.surveyVersionId,
     organisationId: row.organisationId,
-    language: z.enum(LANGUAGES).parse(row.language),
-    status: z.enum(RESPONSE_STATUSES).parse(row.status),
-    source: z.enum(RESPONSE_SOURCES).parse(row.source),
+    language: ZLanguage.parse(row.language),
+    status: ZResponseStatus.parse(row.status),
+    source: ZResponseSource.parse(row.source),
     followUpId: row.followUpId,
     answers: Object.fromEntries(row.answers.map((answer) => [answer.questionKey, answer])),
   };
