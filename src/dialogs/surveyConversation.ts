@@ -19,6 +19,13 @@ import { YesNoDialog } from './yesNoDialog';
 /** The organisation a conversation belongs to when the page names none (CONTRACTS "Seed data"). */
 export const DEFAULT_ORGANISATION = 'demo';
 
+/**
+ * botbuilder-dialogs builds the memory scopes of every DialogContext's DialogStateManager anew on each turn (a
+ * dependency-graph resolution, ~2% of a turn) and keeps them in turn state under this key. The scopes hold no state
+ * of their own, so the set built on the first turn serves all later ones.
+ */
+const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 const HELP_KEYS = ['help.answering', 'help.commands', 'help.erase', 'help.optOut'] as const satisfies readonly TChatKey[];
 
 /**
@@ -28,6 +35,7 @@ const HELP_KEYS = ['help.answering', 'help.commands', 'help.erase', 'help.optOut
  */
 export class SurveyConversation {
   private readonly dialogs: DialogSet;
+  private dialogStateConfiguration: unknown;
 
   constructor(
     private readonly session: SurveySession,
@@ -43,9 +51,16 @@ export class SurveyConversation {
     for (const flow of new SurveyFlows(session).dialogs()) this.dialogs.add(flow);
   }
 
+  private async createContext(context: TurnContext): Promise<DialogContext> {
+    if (this.dialogStateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, this.dialogStateConfiguration);
+    const dc = await this.dialogs.createContext(context);
+    this.dialogStateConfiguration ??= context.turnState.get(DIALOG_STATE_CONFIGURATION);
+    return dc;
+  }
+
   /** Someone joined the conversation (the web chat opened): greet them without waiting for a message. */
   async onConversationStart(context: TurnContext): Promise<void> {
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.createContext(context);
     await this.returnedAfterAbandoning(context);
     if (!dc.activeDialog) await this.begin(dc);
   }
@@ -61,7 +76,7 @@ export class SurveyConversation {
   }
 
   async onMessage(context: TurnContext): Promise<void> {
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.createContext(context);
     if (dc.activeDialog && (await this.returnedAfterAbandoning(context))) {
       // The resident left mid-survey long ago: rather than a bare re-prompt, they are welcomed back and offered
       // to continue (their answers are stored; the response may be marked abandoned meanwhile).
@@ -88,7 +103,7 @@ export class SurveyConversation {
    * way stops — its answers stay stored — and the invitation is sent.
    */
   async openFollowUp(context: TurnContext, followUp: TFollowUpStart): Promise<void> {
-    const dc = await this.dialogs.createContext(context);
+    const dc = await this.createContext(context);
     await dc.cancelAllDialogs();
     await this.startFollowUp(dc, followUp);
   }
