@@ -140,6 +140,23 @@ export class ResponseNotFoundError extends Error {
   }
 }
 
+/** A new response's columns, dimensions it lacks as null: what both write paths (bot and import) insert. */
+export function newResponseRow(data: z.output<typeof ZNewResponse>, status: TResponseStatus, startedAt: Date, lastActivityAt: Date) {
+  return {
+    id: randomUUID(),
+    ...data,
+    serviceId: data.serviceId ?? null,
+    contactChannel: data.contactChannel ?? null,
+    leadTimeDays: data.leadTimeDays ?? null,
+    contactCount: data.contactCount ?? null,
+    location: data.location ?? null,
+    followUpId: data.followUpId ?? null,
+    status,
+    startedAt,
+    lastActivityAt,
+  };
+}
+
 /** Validates an answer as given and scrubs its free text of personal data: the form every write path stores. */
 export function toStoredAnswer(given: TGivenAnswer): TStoredAnswer {
   const answer = ZGivenAnswer.parse(given);
@@ -208,19 +225,7 @@ export class AnswerStore {
   async startResponse(input: TNewResponse): Promise<TStoredResponse> {
     const data = ZNewResponse.parse(input);
     const now = this.clock();
-    const row = {
-      id: randomUUID(),
-      ...data,
-      serviceId: data.serviceId ?? null,
-      contactChannel: data.contactChannel ?? null,
-      leadTimeDays: data.leadTimeDays ?? null,
-      contactCount: data.contactCount ?? null,
-      location: data.location ?? null,
-      followUpId: data.followUpId ?? null,
-      status: 'in-progress',
-      startedAt: now,
-      lastActivityAt: now,
-    };
+    const row = newResponseRow(data, 'in-progress', now, now);
     await this.sql.execute(
       `INSERT INTO "Response" ("id", "surveyVersionId", "organisationId", "serviceId", "contactChannel", "leadTimeDays", "contactCount",
          "chatChannel", "language", "location", "source", "status", "residentKey", "conversationKey", "followUpId", "startedAt", "lastActivityAt")

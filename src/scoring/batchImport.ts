@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Prisma, type TDb, type TPrisma } from '../db/client';
-import { cellOf, contributionOf, toStoredAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
+import { cellOf, contributionOf, newResponseRow, toStoredAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
 import { dayIn } from './dimensions';
 import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
 
@@ -125,21 +125,7 @@ export class BatchAnswerWriter {
     const key = randomUUID();
     const dimensions = ZNewResponse.parse({ ...item.response, residentKey: `import:${key}`, conversationKey: `import:${key}` });
     const answers: TStoredAnswer[] = item.answers.map(toStoredAnswer);
-    const id = randomUUID();
-    const row = {
-      id,
-      ...dimensions,
-      serviceId: dimensions.serviceId ?? null,
-      contactChannel: dimensions.contactChannel ?? null,
-      leadTimeDays: dimensions.leadTimeDays ?? null,
-      contactCount: dimensions.contactCount ?? null,
-      location: dimensions.location ?? null,
-      followUpId: null,
-      status: item.status,
-      startedAt: item.startedAt,
-      lastActivityAt: item.completedAt ?? item.startedAt,
-      completedAt: item.completedAt,
-    };
+    const row = { ...newResponseRow(dimensions, item.status, item.startedAt, item.completedAt ?? item.startedAt), completedAt: item.completedAt };
     const timeZone = await this.timeZoneOf(row.organisationId);
     const cell = cellOf({
       ...row,
