@@ -21,7 +21,10 @@ export interface TSqlExecutor {
 }
 
 export interface TSql extends TSqlExecutor {
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. `work` uses `tx` only:
+   * on SQLite the transaction holds the connection's gate, so a Prisma call inside it would wait for itself.
+   */
   transaction<T>(work: (tx: TSqlExecutor) => Promise<T>): Promise<T>;
 }
 
