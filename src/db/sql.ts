@@ -8,8 +8,9 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@pr
  * (~0.1–0.25 ms of main-thread time each) and its SQLite adapter prepares every statement anew. Here a statement is
  * prepared once (SQLite) or named (PostgreSQL, which then parses and plans it once per connection).
  *
- * One dialect for both: `?` placeholders and double-quoted identifiers, as the rest of the raw SQL. Values are
- * stored exactly as Prisma stores them, so either side reads what the other wrote.
+ * One dialect for both: `?` placeholders (rewritten to `$n` for pg, so no `?` may appear otherwise) and
+ * double-quoted identifiers, as the rest of the raw SQL. Values are stored exactly as Prisma stores them, so either
+ * side reads what the other wrote.
  */
 export type TSqlValue = string | number | bigint | boolean | Date | null;
 
