@@ -69,7 +69,7 @@ export function plan(responses: number, ids: { organisationId: string; surveyVer
 
 /** Stores responses in day order (as an import of a past round would), so each batch's deltas cover few days. */
 export async function fill(bench: TBenchDatabase, planned: TPlanned[], log: (message: string) => void): Promise<number> {
-  const writer = new BatchAnswerWriter(bench.database.prisma);
+  const writer = new BatchAnswerWriter(bench.database);
   const ordered = [...planned].sort((a, b) => a.day - b.day);
   const started = performance.now();
   for (let index = 0; index < ordered.length; index += BATCH) {

@@ -41,7 +41,7 @@ export const importCommands: TCliCommand[] = [
       if (earlier && values.again !== true) {
         throw new Error(`this file was imported before (${earlier.at.toISOString().slice(0, 10)}); pass --again to import it once more`);
       }
-      const report = await importResponses(prisma, survey, createReadStream(file, { encoding: 'utf8' }), {
+      const report = await importResponses(context.database, survey, createReadStream(file, { encoding: 'utf8' }), {
         batchSize,
         onProgress: (imported) => context.logger.info({ imported }, 'import progress'),
       });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, type TDb, type TPrisma } from '../db/client';
+import { Prisma, type TDatabase, type TDb, type TPrisma } from '../db/client';
+import type { TSql } from '../db/sql';
 import { cellOf, contributionOf, newResponseRow, toStoredAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
 import { dayIn } from './dimensions';
+import { ImmutableFacts } from './immutableFacts';
 import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
 
 /**
@@ -19,11 +21,6 @@ export interface TBatchResponse {
   startedAt: Date;
   completedAt: Date | null;
   answers: TGivenAnswer[];
-}
-
-interface TVersionFacts {
-  surveyId: string;
-  version: number;
 }
 
 const RESPONSE_COLUMNS = [
@@ -71,14 +68,17 @@ async function insertRows<TColumn extends string>(
   }
 }
 
-/** Writes batches of finished responses; keeps only lookups that never change (cells, zones, versions, services). */
+/** Writes batches of finished responses; keeps only lookups that never change (cells, and the answer store's ImmutableFacts). */
 export class BatchAnswerWriter {
   private readonly cellIds = new Map<string, string>();
-  private readonly timeZones = new Map<string, string>();
-  private readonly versions = new Map<string, TVersionFacts>();
-  private readonly serviceSlugs = new Map<string, string>();
+  private readonly facts = new ImmutableFacts();
+  private readonly prisma: TPrisma;
+  private readonly sql: TSql;
 
-  constructor(private readonly prisma: TPrisma) {}
+  constructor(database: Pick<TDatabase, 'prisma' | 'sql'>) {
+    this.prisma = database.prisma;
+    this.sql = database.sql;
+  }
 
   /**
    * Stores the responses, their answers and their share of the rollups in one transaction: all of the batch or none.
@@ -126,12 +126,12 @@ export class BatchAnswerWriter {
     const dimensions = ZNewResponse.parse({ ...item.response, residentKey: `import:${key}`, conversationKey: `import:${key}` });
     const answers: TStoredAnswer[] = item.answers.map(toStoredAnswer);
     const row = { ...newResponseRow(dimensions, item.status, item.startedAt, item.completedAt ?? item.startedAt), completedAt: item.completedAt };
-    const timeZone = await this.timeZoneOf(row.organisationId);
+    const timeZone = await this.facts.timeZone(this.sql, row.organisationId);
     const cell = cellOf({
       ...row,
-      service: row.serviceId ? { slug: await this.serviceSlugOf(row.serviceId) } : null,
+      service: row.serviceId ? { slug: await this.facts.serviceSlug(this.sql, row.serviceId) } : null,
       organisation: { timeZone },
-      surveyVersion: await this.versionOf(row.surveyVersionId),
+      surveyVersion: await this.facts.surveyVersion(this.sql, row.surveyVersionId),
       answers,
     });
     return { row, answers, cell, day: dayIn(row.startedAt, timeZone) };
@@ -151,32 +151,5 @@ export class BatchAnswerWriter {
         })
       ).id;
     this.cellIds.set(cell.cellKey, id);
-  }
-
-  private async timeZoneOf(organisationId: string): Promise<string> {
-    let zone = this.timeZones.get(organisationId);
-    if (!zone) {
-      zone = (await this.prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { timeZone: true } })).timeZone;
-      this.timeZones.set(organisationId, zone);
-    }
-    return zone;
-  }
-
-  private async versionOf(surveyVersionId: string): Promise<TVersionFacts> {
-    let facts = this.versions.get(surveyVersionId);
-    if (!facts) {
-      facts = await this.prisma.surveyVersion.findUniqueOrThrow({ where: { id: surveyVersionId }, select: { surveyId: true, version: true } });
-      this.versions.set(surveyVersionId, facts);
-    }
-    return facts;
-  }
-
-  private async serviceSlugOf(serviceId: string): Promise<string> {
-    let slug = this.serviceSlugs.get(serviceId);
-    if (!slug) {
-      slug = (await this.prisma.service.findUniqueOrThrow({ where: { id: serviceId }, select: { slug: true } })).slug;
-      this.serviceSlugs.set(serviceId, slug);
-    }
-    return slug;
   }
 }

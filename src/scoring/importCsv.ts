@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TPrisma } from '../db/client';
+import type { TDatabase, TPrisma } from '../db/client';
 import { isLanguage } from '../i18n/languages';
 import { MAX_TEXT_LENGTH, NUMERIC_RANGES, YES_NO_VALUES, ZSurvey, type TQuestion, type TSurvey } from '../surveys/schema';
 import type { TGivenAnswer } from './answerStore';
@@ -272,14 +272,15 @@ export interface TImportOptions {
  * line on nothing was.
  */
 export async function importResponses(
-  prisma: TPrisma,
+  database: Pick<TDatabase, 'prisma' | 'sql'>,
   surveyId: string,
   chunks: AsyncIterable<string | Buffer>,
   options: TImportOptions = {},
 ): Promise<TImportReport> {
   const batchSize = options.batchSize ?? 500;
+  const { prisma } = database;
   const context = await loadImportContext(prisma, surveyId);
-  const writer = new BatchAnswerWriter(prisma);
+  const writer = new BatchAnswerWriter(database);
   const report: TImportReport = { imported: 0, refused: [], lines: 0 };
   let header: THeader | undefined;
   let batch: Array<{ line: number; response: TBatchResponse }> = [];
