@@ -11,33 +11,33 @@ export class ImmutableFacts {
   private readonly versions = new Map<string, { surveyId: string; version: number }>();
 
   async serviceSlug(db: TSqlExecutor, serviceId: string): Promise<string> {
-    let slug = this.serviceSlugs.get(serviceId);
-    if (slug === undefined) {
-      slug = (await one(db.query<{ slug: string }>(`SELECT "slug" FROM "Service" WHERE "id" = ?`, [serviceId]), 'service', serviceId)).slug;
-      this.serviceSlugs.set(serviceId, slug);
-    }
-    return slug;
+    return remembered(this.serviceSlugs, serviceId, async () => {
+      const row = await one(db.query<{ slug: string }>(`SELECT "slug" FROM "Service" WHERE "id" = ?`, [serviceId]), 'service', serviceId);
+      return row.slug;
+    });
   }
 
   async timeZone(db: TSqlExecutor, organisationId: string): Promise<string> {
-    let zone = this.timeZones.get(organisationId);
-    if (zone === undefined) {
+    return remembered(this.timeZones, organisationId, async () => {
       const query = db.query<{ timeZone: string }>(`SELECT "timeZone" FROM "Organisation" WHERE "id" = ?`, [organisationId]);
-      zone = (await one(query, 'organisation', organisationId)).timeZone;
-      this.timeZones.set(organisationId, zone);
-    }
-    return zone;
+      return (await one(query, 'organisation', organisationId)).timeZone;
+    });
   }
 
   async surveyVersion(db: TSqlExecutor, surveyVersionId: string): Promise<{ surveyId: string; version: number }> {
-    let version = this.versions.get(surveyVersionId);
-    if (version === undefined) {
-      const query = db.query<{ surveyId: string; version: number }>(`SELECT "surveyId", "version" FROM "SurveyVersion" WHERE "id" = ?`, [surveyVersionId]);
-      version = await one(query, 'survey version', surveyVersionId);
-      this.versions.set(surveyVersionId, version);
-    }
-    return version;
+    return remembered(this.versions, surveyVersionId, () =>
+      one(db.query<{ surveyId: string; version: number }>(`SELECT "surveyId", "version" FROM "SurveyVersion" WHERE "id" = ?`, [surveyVersionId]), 'survey version', surveyVersionId),
+    );
   }
+}
+
+async function remembered<T>(facts: Map<string, T>, id: string, load: () => Promise<T>): Promise<T> {
+  let fact = facts.get(id);
+  if (fact === undefined) {
+    fact = await load();
+    facts.set(id, fact);
+  }
+  return fact;
 }
 
 async function one<T>(rows: Promise<T[]>, kind: string, id: string): Promise<T> {
