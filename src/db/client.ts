@@ -52,6 +52,9 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
     connectionString: connection.toString(),
     options: `-c search_path="${schema}"`,
     max: 10,
+    // Statements go out without waiting for the one before (see PostgresSql.transaction); Prisma, which awaits each
+    // of its statements in turn, is unaffected.
+    pipeline: true,
     connectionTimeoutMillis: 5000,
     // A dead connection must fail the turn quickly, not hang it.
     query_timeout: 15000,

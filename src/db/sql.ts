@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 
@@ -21,12 +22,24 @@ export interface TSqlExecutor {
   execute(sql: string, params?: readonly TSqlValue[]): Promise<number>;
 }
 
+/** The statements of one transaction. */
+export interface TSqlTransaction extends TSqlExecutor {
+  /**
+   * Issues a statement whose result the work does not need. It runs in order with the others; a failure fails the
+   * transaction, which then rolls back. On PostgreSQL it is pipelined: sent at once, not waited for, so several
+   * such statements and the COMMIT share one round trip.
+   */
+  send(sql: string, params?: readonly TSqlValue[]): void;
+}
+
 export interface TSql extends TSqlExecutor {
   /**
-   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. `work` uses `tx` only:
-   * on SQLite the transaction holds the connection's gate, so a Prisma call inside it would wait for itself.
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it (or a sent statement) fails.
+   * `work` uses `tx` only: on SQLite the transaction holds the connection's gate, so a Prisma call inside it would
+   * wait for itself. Statements issued without waiting in between (`send`, or queries awaited together) are
+   * pipelined on PostgreSQL.
    */
-  transaction<T>(work: (tx: TSqlExecutor) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: TSqlTransaction) => Promise<T>): Promise<T>;
 }
 
 /** `?, ?, ?` for a list of `count` values. */
@@ -152,14 +165,15 @@ export class SqliteSql implements TSql {
     return this.factory.gate.run(() => this.changes(database, sql, params));
   }
 
-  async transaction<T>(work: (tx: TSqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: TSqlTransaction) => Promise<T>): Promise<T> {
     const database = await this.factory.connection();
     return this.factory.gate.run(async () => {
       // IMMEDIATE takes the write lock up front: waiting for another writer happens here, not halfway through.
       this.statement(database, 'BEGIN IMMEDIATE').run();
-      const tx: TSqlExecutor = {
+      const tx: TSqlTransaction = {
         query: async <R extends object>(sql: string, params: readonly TSqlValue[] = []) => this.rows<R>(database, sql, params),
         execute: async (sql, params = []) => this.changes(database, sql, params),
+        send: (sql, params = []) => void this.changes(database, sql, params),
       };
       try {
         const result = await work(tx);
@@ -226,23 +240,43 @@ export class PostgresSql implements TSql {
     return this.run(this.pool, sql, params).then((result) => result.rowCount ?? 0);
   }
 
-  async transaction<T>(work: (tx: TSqlExecutor) => Promise<T>): Promise<T> {
+  /**
+   * The pool's clients run in pg's pipeline mode: every statement the work issues goes out at once, BEGIN with the
+   * first ones and COMMIT with the last, so a transaction costs the round trips its work waits for, not one per
+   * statement. Once one statement fails, PostgreSQL refuses the rest and turns COMMIT into a rollback; the first
+   * failure is what the caller gets.
+   */
+  async transaction<T>(work: (tx: TSqlTransaction) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const writesOnce = batchedWrites(client);
+    const issued: Promise<unknown>[] = [];
+    const issue = <R>(start: () => Promise<R>): Promise<R> => {
+      writesOnce();
+      const statement = start();
+      // Observed here so that a failure nobody awaits yet is not an unhandled rejection; firstFailure reports it.
+      statement.catch(() => {});
+      issued.push(statement);
+      return statement;
+    };
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      issue(() => client.query('BEGIN'));
       const result = await work({
-        query: <R extends object>(sql: string, params: readonly TSqlValue[] = []) => this.run<R>(client, sql, params).then((r) => r.rows),
-        execute: (sql, params = []) => this.run(client, sql, params).then((r) => r.rowCount ?? 0),
+        query: <R extends object>(sql: string, params: readonly TSqlValue[] = []) => issue(() => this.run<R>(client, sql, params)).then((r) => r.rows),
+        execute: (sql, params = []) => issue(() => this.run(client, sql, params)).then((r) => r.rowCount ?? 0),
+        send: (sql, params = []) => void issue(() => this.run(client, sql, params)),
       });
-      await client.query('COMMIT');
+      issue(() => client.query('COMMIT'));
+      const failure = await firstFailure(issued);
+      if (failure) throw failure.reason;
       return result;
     } catch (error) {
+      const failure = await firstFailure(issued);
       await client.query('ROLLBACK').catch((rollbackError: unknown) => {
         // A connection that cannot even roll back is not given back to the pool.
         broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
       });
-      throw error;
+      throw failure ? failure.reason : error;
     } finally {
       client.release(broken);
     }
@@ -258,4 +292,29 @@ export class PostgresSql implements TSql {
     }
     return client.query<T>({ text: prepared[0], name: prepared[1], values: params.map(postgresValue), types: UTC_TIMESTAMP_TYPES });
   }
+}
+
+/**
+ * Returns a function that holds the client's socket writes until the current tick ends (Node's cork/uncork): the
+ * statements issued together then leave in one system call instead of one each (about 20 µs apiece here).
+ */
+function batchedWrites(client: pg.PoolClient): () => void {
+  // pg keeps its socket on the client's connection; the typings leave it out.
+  const socket = (client as unknown as { connection?: { stream?: Writable } }).connection?.stream;
+  let corked = false;
+  return () => {
+    if (corked || !socket) return;
+    corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      corked = false;
+      socket.uncork();
+    });
+  };
+}
+
+/** The earliest of the statements that failed: the later ones only report that the transaction was aborted. */
+async function firstFailure(statements: readonly Promise<unknown>[]): Promise<PromiseRejectedResult | undefined> {
+  const outcomes = await Promise.allSettled(statements);
+  return outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
 }

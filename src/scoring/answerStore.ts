@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { TDatabase } from '../db/client';
-import type { TSqlExecutor } from '../db/sql';
+import type { TSqlExecutor, TSqlTransaction } from '../db/sql';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { scrubPersonalData } from '../privacy/scrub';
 import { MAX_TEXT_LENGTH } from '../surveys/schema';
@@ -249,7 +249,7 @@ export class AnswerStore {
        WHERE "conversationKey" = ? AND "status" IN ('in-progress', 'abandoned') ORDER BY "startedAt" DESC LIMIT 1`,
       [conversationKey],
     );
-    return rows[0] ? toStoredResponse(await this.withAnswers(this.sql, rows[0])) : null;
+    return rows[0] ? toStoredResponse(withAnswers(rows[0], await answerRowsOf(this.sql, rows[0].id))) : null;
   }
 
   /**
@@ -261,7 +261,7 @@ export class AnswerStore {
     await this.changeResponse(responseId, async (tx, response) => {
       const { questionKey, measure, value, text, dontKnow, skipped } = stored;
       const answeredAt = this.clock();
-      await tx.execute(
+      tx.send(
         `INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "answeredAt")
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT ("responseId", "questionKey") DO UPDATE SET "measure" = excluded."measure", "value" = excluded."value",
@@ -277,7 +277,7 @@ export class AnswerStore {
 
   async completeResponse(responseId: string): Promise<void> {
     await this.changeResponse(responseId, async (tx) => {
-      await tx.execute(`UPDATE "Response" SET "completedAt" = ? WHERE "id" = ?`, [this.clock(), responseId]);
+      tx.send(`UPDATE "Response" SET "completedAt" = ? WHERE "id" = ?`, [this.clock(), responseId]);
       return { status: 'completed' };
     });
   }
@@ -306,13 +306,16 @@ export class AnswerStore {
     const responses = await this.prisma.response.findMany({ where: { residentKey }, select: { id: true } });
     for (const { id } of responses) {
       await this.inTransaction(async (tx, created) => {
-        const [columns] = await tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]);
+        const [[columns], answers] = await Promise.all([
+          tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]),
+          answerRowsOf(tx, id),
+        ]);
         if (!columns) return;
-        const row = await this.withFacts(tx, await this.withAnswers(tx, columns));
+        const row = await this.withFacts(tx, withAnswers(columns, answers));
         const before = contributionOf(row.answers, row.status === 'completed');
         await this.writeDelta(tx, row, diffStats(before, emptyStats()), created);
         // The answers go with it (ON DELETE CASCADE).
-        await tx.execute(`DELETE FROM "Response" WHERE "id" = ?`, [id]);
+        tx.send(`DELETE FROM "Response" WHERE "id" = ?`, [id]);
       });
     }
     return responses.length;
@@ -336,17 +339,18 @@ export class AnswerStore {
   private async changeResponse(
     responseId: string,
     change: (
-      tx: TSqlExecutor,
+      tx: TSqlTransaction,
       response: TResponseRow,
     ) => Promise<{ answers?: TStoredAnswer[]; status?: TResponseStatus; language?: TLanguage }>,
   ): Promise<void> {
     await this.inTransaction(async (tx, created) => {
-      const [row] = await tx.query<TRawResponse>(`UPDATE "Response" SET "lastActivityAt" = ? WHERE "id" = ? RETURNING ${RESPONSE_COLUMNS}`, [
-        this.clock(),
-        responseId,
+      // Read together (one round trip on PostgreSQL); the UPDATE comes first, so the answers are read under its lock.
+      const [[row], answers] = await Promise.all([
+        tx.query<TRawResponse>(`UPDATE "Response" SET "lastActivityAt" = ? WHERE "id" = ? RETURNING ${RESPONSE_COLUMNS}`, [this.clock(), responseId]),
+        answerRowsOf(tx, responseId),
       ]);
       if (!row) throw new ResponseNotFoundError(responseId);
-      const response = await this.withFacts(tx, await this.withAnswers(tx, row));
+      const response = await this.withFacts(tx, withAnswers(row, answers));
       const result = await change(tx, response);
       const after = {
         ...response,
@@ -355,7 +359,7 @@ export class AnswerStore {
         language: result.language ?? response.language,
       };
       if (after.status !== response.status || after.language !== response.language) {
-        await tx.execute(`UPDATE "Response" SET "status" = ?, "language" = ? WHERE "id" = ?`, [after.status, after.language, responseId]);
+        tx.send(`UPDATE "Response" SET "status" = ?, "language" = ? WHERE "id" = ?`, [after.status, after.language, responseId]);
       }
       const before = contributionOf(response.answers, response.status === 'completed');
       const now = contributionOf(after.answers, after.status === 'completed');
@@ -372,30 +376,10 @@ export class AnswerStore {
    * Runs `work` in a transaction; rollup cells it created are remembered only once it committed, so a rolled
    * back transaction never leaves the id of a cell that does not exist in the cache.
    */
-  private async inTransaction(work: (tx: TSqlExecutor, created: Map<string, string>) => Promise<void>): Promise<void> {
+  private async inTransaction(work: (tx: TSqlTransaction, created: Map<string, string>) => Promise<void>): Promise<void> {
     const created = new Map<string, string>();
     await this.sql.transaction((tx) => work(tx, created));
     for (const [cellKey, id] of created) this.cellIds.set(cellKey, id);
-  }
-
-  private async withAnswers(db: TSqlExecutor, row: TRawResponse): Promise<TResponseColumns> {
-    const answers = await db.query<TRawAnswer>(
-      `SELECT "questionKey", "measure", "value", "text", "dontKnow", "skipped" FROM "Answer" WHERE "responseId" = ?`,
-      [row.id],
-    );
-    return {
-      ...row,
-      startedAt: new Date(row.startedAt),
-      leadTimeDays: row.leadTimeDays === null ? null : Number(row.leadTimeDays),
-      contactCount: row.contactCount === null ? null : Number(row.contactCount),
-      answers: answers.map((answer) => ({
-        ...answer,
-        value: answer.value === null ? null : Number(answer.value),
-        // SQLite hands booleans back as 0/1.
-        dontKnow: Boolean(answer.dontKnow),
-        skipped: Boolean(answer.skipped),
-      })),
-    };
   }
 
   private async withFacts(db: TSqlExecutor, columns: TResponseColumns): Promise<TResponseRow> {
@@ -407,7 +391,7 @@ export class AnswerStore {
     };
   }
 
-  private async writeDelta(tx: TSqlExecutor, response: TResponseRow, delta: TStats, created: Map<string, string>): Promise<void> {
+  private async writeDelta(tx: TSqlTransaction, response: TResponseRow, delta: TStats, created: Map<string, string>): Promise<void> {
     if (isEmptyStats(delta)) return;
     const cell = cellOf(response);
     let cellId = this.cellIds.get(cell.cellKey) ?? created.get(cell.cellKey);
@@ -427,13 +411,35 @@ export class AnswerStore {
       created.set(cell.cellKey, cellId);
     }
     const day = dayIn(response.startedAt, response.organisation.timeZone);
-    await tx.execute(`INSERT INTO "RollupDelta" ("cellId", "day", "stats", "createdAt") VALUES (?, ?, ?, ?)`, [
+    tx.send(`INSERT INTO "RollupDelta" ("cellId", "day", "stats", "createdAt") VALUES (?, ?, ?, ?)`, [
       cellId,
       day,
       JSON.stringify(delta),
       this.clock(),
     ]);
   }
+}
+
+function answerRowsOf(db: TSqlExecutor, responseId: string): Promise<TRawAnswer[]> {
+  return db.query<TRawAnswer>(`SELECT "questionKey", "measure", "value", "text", "dontKnow", "skipped" FROM "Answer" WHERE "responseId" = ?`, [
+    responseId,
+  ]);
+}
+
+function withAnswers(row: TRawResponse, answers: TRawAnswer[]): TResponseColumns {
+  return {
+    ...row,
+    startedAt: new Date(row.startedAt),
+    leadTimeDays: row.leadTimeDays === null ? null : Number(row.leadTimeDays),
+    contactCount: row.contactCount === null ? null : Number(row.contactCount),
+    answers: answers.map((answer) => ({
+      ...answer,
+      value: answer.value === null ? null : Number(answer.value),
+      // SQLite hands booleans back as 0/1.
+      dontKnow: Boolean(answer.dontKnow),
+      skipped: Boolean(answer.skipped),
+    })),
+  };
 }
 
 function toStoredResponse(row: TResponseColumns): TStoredResponse {

@@ -53,6 +53,32 @@ describe('the direct statements beside Prisma (src/db/sql.ts)', () => {
     expect(await stateKeys()).not.toContain('tx/dropped');
   });
 
+  it('run statements sent without waiting in order, and commit them with the transaction', async () => {
+    const insert = `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, '{}', 'e', ?)`;
+    await database.sql.transaction(async (tx) => {
+      tx.send(insert, ['sent/first', new Date()]);
+      tx.send(`UPDATE "BotState" SET "document" = ? WHERE "key" = ?`, ['{"step":2}', 'sent/first']);
+    });
+    const [row] = await database.sql.query<{ document: string }>(`SELECT "document" FROM "BotState" WHERE "key" = ?`, ['sent/first']);
+    expect(JSON.parse(row!.document)).toEqual({ step: 2 });
+  });
+
+  it('roll back the whole transaction when a sent statement fails, and report that failure rather than what followed it', async () => {
+    const insert = `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, '{}', 'e', ?)`;
+    await database.sql.execute(insert, ['sent/taken', new Date()]);
+    await expect(
+      database.sql.transaction(async (tx) => {
+        tx.send(insert, ['sent/dropped', new Date()]);
+        tx.send(insert, ['sent/taken', new Date()]);
+        // On PostgreSQL this is refused because the transaction already failed; the caller hears of the key clash.
+        await tx.query(`SELECT "key" FROM "BotState" WHERE "key" = ?`, ['sent/dropped']);
+      }),
+    ).rejects.toThrow(/unique|duplicate/i);
+    expect(await stateKeys()).not.toContain('sent/dropped');
+    // The connection is usable again afterwards.
+    expect(await database.sql.query(`SELECT "key" FROM "BotState" WHERE "key" = ?`, ['sent/taken'])).toEqual([{ key: 'sent/taken' }]);
+  });
+
   it('never let a statement from elsewhere join a Prisma transaction that is open, and be rolled back with it', async () => {
     let inside!: () => void;
     const transactionOpen = new Promise<void>((resolve) => (inside = resolve));
