@@ -79,7 +79,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   ];
 
   // The survey bot every channel runs, with the follow-up side as it sees it (src/followups/contract.ts).
-  const webhookPublisher = new WebhookPublisher(prisma, clock);
+  const webhookPublisher = new WebhookPublisher(prisma, clock, database.sql);
   const followUpGateway = new FollowUpGateway(database, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
   const callbackRequests = new CallbackService(prisma, config.ENCRYPTION_KEY, webhookPublisher, clock);
   const surveyBot = new SurveyBot({

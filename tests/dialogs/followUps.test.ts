@@ -15,7 +15,7 @@ let gateway: FollowUpGateway;
 beforeAll(async () => {
   world = await createBotWorld();
   gateway = new FollowUpGateway(world.database, { hashSecret: TEST_SECRETS.HASH_SECRET, linkTtlHours: 168 });
-  world.bot = world.replica({ followUps: gateway, events: new WebhookPublisher(world.database.prisma) });
+  world.bot = world.replica({ followUps: gateway, events: new WebhookPublisher(world.database.prisma, undefined, world.database.sql) });
   await world.database.prisma.webhook.create({
     data: { organisationId: world.organisations.demo!, url: 'https://crm.example.org/hook', encryptedSecret: 'unused-here', events: 'response.completed' },
   });

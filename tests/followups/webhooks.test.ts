@@ -113,7 +113,7 @@ describe('delivering events', () => {
     const created = await register(admin, { organisation: 'demo', url: receiver.url, events: ['response.completed'] });
     const secret = String(created.body.secret);
     const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
-    const publisher = new WebhookPublisher(running.database.prisma, clock.now);
+    const publisher = new WebhookPublisher(running.database.prisma, clock.now, running.database.sql);
     await publisher.publish('response.completed', demoId, { responseId: 'r-1', survey: 'meethuis' });
     await publisher.publish('callback.requested', demoId, { callbackId: 'not subscribed' });
 
@@ -141,7 +141,7 @@ describe('delivering events', () => {
   it('retries a failing receiver with back-off from the database queue, then marks the delivery failed', async () => {
     const created = await register(admin, { organisation: 'demo', url: receiver.url, events: ['follow-up.failed'] });
     const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
-    await new WebhookPublisher(running.database.prisma, clock.now).publish('follow-up.failed', demoId, { followUpId: 'f-1' });
+    await new WebhookPublisher(running.database.prisma, clock.now, running.database.sql).publish('follow-up.failed', demoId, { followUpId: 'f-1' });
     receiver.answers.push(500, 302, 503);
 
     expect(await worker(clock).runOnce()).toMatchObject({ retried: 1 });
@@ -160,12 +160,32 @@ describe('delivering events', () => {
     expect(log.body.deliveries).toEqual([expect.objectContaining({ status: 'failed', attempts: 3, responseStatus: 503, lastError: 'HTTP 503', nextAttemptAt: null })]);
   });
 
+  it.each([
+    ['looked up directly (a resident turn)', () => new WebhookPublisher(running.database.prisma, undefined, running.database.sql)],
+    ['looked up through Prisma (inside a transaction)', () => new WebhookPublisher(running.database.prisma)],
+  ])('queues an event for the organisation and the all-organisations webhooks only, %s', async (_how, publisher) => {
+    const { prisma } = running.database;
+    const bonaireId = (await prisma.organisation.findUniqueOrThrow({ where: { slug: 'bonaire' } })).id;
+    const hook = (url: string, data: { organisationId: string | null; events: string; active?: boolean }) =>
+      prisma.webhook.create({ data: { url, encryptedSecret: 'unused-here', ...data }, select: { id: true } });
+    const own = await hook('https://crm.example.org/own', { organisationId: demoId, events: 'callback.requested,response.completed' });
+    const everyone = await hook('https://crm.example.org/all', { organisationId: null, events: 'response.completed' });
+    await hook('https://crm.example.org/other', { organisationId: bonaireId, events: 'response.completed' });
+    await hook('https://crm.example.org/paused', { organisationId: demoId, events: 'response.completed', active: false });
+    await hook('https://crm.example.org/unsubscribed', { organisationId: demoId, events: 'callback.requested' });
+
+    await publisher().publish('response.completed', demoId, { responseId: 'r-which' });
+    const queued = await prisma.webhookDelivery.findMany({ where: { payload: { contains: 'r-which' } }, select: { webhookId: true } });
+    expect(queued.map((row) => row.webhookId).sort()).toEqual([own.id, everyone.id].sort());
+    await prisma.webhookDelivery.deleteMany({ where: { payload: { contains: 'r-which' } } });
+  });
+
   it('counts a receiver that is down as a failed attempt', async () => {
     await running.database.prisma.webhook.create({
       data: { organisationId: demoId, url: 'http://127.0.0.1:9/closed', encryptedSecret: (await import('../../src/privacy/crypto')).encryptJson(TEST_SECRETS.ENCRYPTION_KEY, 'whsec_x'), events: 'response.completed' },
     });
     const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
-    await new WebhookPublisher(running.database.prisma, clock.now).publish('response.completed', demoId, {});
+    await new WebhookPublisher(running.database.prisma, clock.now, running.database.sql).publish('response.completed', demoId, {});
     expect(await worker(clock).runOnce()).toMatchObject({ retried: 1 });
     const [row] = await running.database.prisma.webhookDelivery.findMany({ where: { status: 'pending' } });
     expect(row).toMatchObject({ attempts: 1, responseStatus: null, lastError: expect.stringMatching(/fetch failed|ECONNREFUSED/) });
