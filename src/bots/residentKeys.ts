@@ -1,4 +1,4 @@
-import { BotState, type Activity, type Storage, type TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { keyedHash } from '../privacy/crypto';
 import { residentKeyOf } from './conversationReferences';
 
@@ -35,16 +35,4 @@ export function turnKeysOfContext(hashSecret: string, context: TurnContext): TTu
 /** The kind prefix keeps a conversation id from colliding with a user id that happens to be the same string. */
 export function conversationKeyOf(hashSecret: string, channelId: string, conversationId: string): string {
   return keyedHash(hashSecret, `conversation:${channelId}:${conversationId}`);
-}
-
-/**
- * Conversation and user state whose storage keys are keyed hashes. botbuilder's own ConversationState and
- * UserState would key the BotState rows by the channel's conversation and user ids in clear.
- */
-export function hashedBotStates(storage: Storage, hashSecret: string): { conversationState: BotState; userState: BotState } {
-  const keys = (context: TurnContext) => turnKeysOfContext(hashSecret, context);
-  return {
-    conversationState: new BotState(storage, async (context) => `conversation/${keys(context).conversationKey}`),
-    userState: new BotState(storage, async (context) => `resident/${keys(context).residentKey}`),
-  };
 }

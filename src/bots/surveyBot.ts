@@ -1,5 +1,6 @@
-import { ActivityHandler, type BotState, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityHandler, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import type { TStateStorage } from '../db/databaseStorage';
 import type { TFollowUpStart } from '../followups/contract';
 import { DEFAULT_LANGUAGE, languageFromLocale } from '../i18n/languages';
 import { SurveyConversation } from '../dialogs/surveyConversation';
@@ -7,13 +8,13 @@ import { SurveySession, type TSurveyServices } from '../dialogs/session';
 import { Texts } from '../dialogs/texts';
 import { conversationContextOf } from './conversationContext';
 import { holdReplies } from './heldReplies';
-import { hashedBotStates } from './residentKeys';
+import { hashedStateDocuments, type StateDocument } from './stateDocuments';
 import { describeError, dialogStackOf, SurveyTurnError } from './turnErrors';
 
 /** What the SurveyBot is built from (src/app.ts wires it; tests give it a test database). */
 export interface TSurveyBotDependencies extends TSurveyServices {
-  /** Where conversation and user state live: DatabaseStorage, so any replica can serve any turn. */
-  storage: Storage;
+  /** Where conversation and resident state live: DatabaseStorage, so any replica can serve any turn. */
+  storage: TStateStorage;
 }
 
 /**
@@ -22,18 +23,18 @@ export interface TSurveyBotDependencies extends TSurveyServices {
  * replies out; one error handler answers kindly when anything fails.
  */
 export class SurveyBot extends ActivityHandler {
-  private readonly conversationState: BotState;
-  private readonly userState: BotState;
+  private readonly conversationState: StateDocument;
+  private readonly residentState: StateDocument;
   private readonly session: SurveySession;
   private readonly conversation: SurveyConversation;
 
   constructor(private readonly dependencies: TSurveyBotDependencies) {
     super();
-    const { conversationState, userState } = hashedBotStates(dependencies.storage, dependencies.hashSecret);
-    this.conversationState = conversationState;
-    this.userState = userState;
-    this.session = new SurveySession(dependencies, conversationState.createProperty('survey'), userState.createProperty('profile'));
-    this.conversation = new SurveyConversation(this.session, conversationState.createProperty<DialogState>('dialogState'));
+    const { conversation, resident } = hashedStateDocuments(dependencies.storage, dependencies.hashSecret);
+    this.conversationState = conversation;
+    this.residentState = resident;
+    this.session = new SurveySession(dependencies, conversation.property('survey'), resident.property('profile'));
+    this.conversation = new SurveyConversation(this.session, conversation.property<DialogState>('dialogState'));
 
     this.onMessage(async (context, next) => {
       await this.conversation.onMessage(context);
@@ -48,7 +49,7 @@ export class SurveyBot extends ActivityHandler {
     });
   }
 
-  /** One turn: the handlers, then the state, then the replies; a failure anywhere is answered kindly. */
+  /** One turn: the handlers, then its answers and state together, then the replies; a failure anywhere is answered kindly. */
   override async run(context: TurnContext): Promise<void> {
     await this.inTurn(context, () => super.run(context), 'answer kindly');
   }
@@ -72,7 +73,7 @@ export class SurveyBot extends ActivityHandler {
     this.dependencies.logger.error(
       {
         error: describeError(error),
-        dialogStack: dialogStackOf(this.conversationState.get(context)),
+        dialogStack: dialogStackOf(this.conversationState.asRead(context)),
         channel: context.activity.channelId,
         activityType: context.activity.type,
       },
@@ -97,13 +98,15 @@ export class SurveyBot extends ActivityHandler {
     const replies = holdReplies(context);
     try {
       await work();
-      await this.userState.saveChanges(context);
-      await this.conversationState.saveChanges(context);
+      await this.session.commitTurn(context, async (within) => {
+        await this.residentState.save(context, within);
+        await this.conversationState.save(context, within);
+      });
     } catch (error) {
       replies.discard();
       if (onError === 'throw') {
         this.dependencies.logger.warn(
-          { error: describeError(error), dialogStack: dialogStackOf(this.conversationState.get(context)), channel: context.activity.channelId },
+          { error: describeError(error), dialogStack: dialogStackOf(this.conversationState.asRead(context)), channel: context.activity.channelId },
           'proactive survey turn failed',
         );
         throw error;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { z } from 'zod';
-import { placeholders, type TSql } from './sql';
+import { placeholders, type TSql, type TSqlTransaction } from './sql';
 
 /** A write lost the optimistic-concurrency race: another replica changed the document first. */
 export class ETagConflictError extends Error {
@@ -13,6 +13,11 @@ export class ETagConflictError extends Error {
 
 const ZStateDocument = z.record(z.string(), z.unknown());
 
+/** A botbuilder Storage whose writes can join a transaction: the bot saves a turn's state with its answers. */
+export interface TStateStorage extends Storage {
+  write(changes: StoreItems, within?: TSqlTransaction): Promise<void>;
+}
+
 /**
  * botbuilder conversation and user state kept in the database, so any replica can serve any turn.
  * Semantics follow botbuilder's own stores: no eTag or `*` overwrites; a given eTag must match the stored one,
@@ -20,7 +25,7 @@ const ZStateDocument = z.record(z.string(), z.unknown());
  *
  * Every turn reads and writes here, so it runs on the direct statements of src/db/sql.ts.
  */
-export class DatabaseStorage implements Storage {
+export class DatabaseStorage implements TStateStorage {
   constructor(private readonly sql: TSql) {}
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -36,27 +41,29 @@ export class DatabaseStorage implements Storage {
     return items;
   }
 
-  async write(changes: StoreItems): Promise<void> {
+  /** `within`: a transaction to write in (committed by its owner); by default each document commits on its own. */
+  async write(changes: StoreItems, within?: TSqlTransaction): Promise<void> {
+    const sql = within ?? this.sql;
     for (const [key, item] of Object.entries(changes)) {
       const { eTag: expected, ...content } = (item ?? {}) as Record<string, unknown> & { eTag?: unknown };
       const document = JSON.stringify(content);
       const eTag = randomUUID();
       const now = new Date();
       if (typeof expected !== 'string' || expected === '*' || expected === '') {
-        await this.sql.execute(
-          `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, ?, ?, ?)
-           ON CONFLICT ("key") DO UPDATE SET "document" = excluded."document", "eTag" = excluded."eTag", "updatedAt" = excluded."updatedAt"`,
-          [key, document, eTag, now],
-        );
+        const upsert = `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, ?, ?, ?)
+           ON CONFLICT ("key") DO UPDATE SET "document" = excluded."document", "eTag" = excluded."eTag", "updatedAt" = excluded."updatedAt"`;
+        // Nothing to check: within a transaction it goes out with the COMMIT.
+        if (within) within.send(upsert, [key, document, eTag, now]);
+        else await this.sql.execute(upsert, [key, document, eTag, now]);
         continue;
       }
-      const updated = await this.sql.execute(
+      const updated = await sql.execute(
         `UPDATE "BotState" SET "document" = ?, "eTag" = ?, "updatedAt" = ? WHERE "key" = ? AND "eTag" = ?`,
         [document, eTag, now, key, expected],
       );
       if (updated === 1) continue;
       // Like botbuilder's stores, an eTag for a document that no longer exists creates it; a mismatch is a conflict.
-      const created = await this.sql.execute(
+      const created = await sql.execute(
         `INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (?, ?, ?, ?) ON CONFLICT ("key") DO NOTHING`,
         [key, document, eTag, now],
       );

@@ -4,6 +4,7 @@ import type { TCallbackRequests, TEventPublisher, TFollowUpGateway } from '../fo
 import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, type TLanguage } from '../i18n/languages';
 import type { TLogger } from '../log';
+import type { TSqlTransaction } from '../db/sql';
 import type { AnswerStore, TGivenAnswer } from '../scoring/answerStore';
 import type { SurveyCatalog, TSurveyVersion } from '../surveys/registry';
 import type { TAnswer, TQuestion } from '../surveys/schema';
@@ -17,8 +18,11 @@ export type TSurveyCatalog = Pick<SurveyCatalog, 'latest' | 'forOrganisation' | 
 /** The answer store as the conversation uses it (the one write path for answers). */
 export type TAnswerWrites = Pick<
   AnswerStore,
-  'startResponse' | 'findResumableResponse' | 'recordAnswer' | 'completeResponse' | 'resumeResponse' | 'setLanguage' | 'eraseResident'
+  'startResponse' | 'findResumableResponse' | 'recordAnswers' | 'completeResponse' | 'resumeResponse' | 'setLanguage' | 'eraseResident'
 >;
+
+/** What the dialogs do with responses besides answering: each first stores the answers the turn has given so far. */
+export type TResponseWrites = Omit<TAnswerWrites, 'recordAnswers'>;
 
 /** Everything the survey conversation is built from; the follow-up side is optional until it is wired. */
 export interface TSurveyServices {
@@ -43,6 +47,13 @@ export const DEFAULT_ABANDON_AFTER_HOURS = 24;
 const STATE_CACHE = Symbol('meethuis.surveyState');
 const PROFILE_CACHE = Symbol('meethuis.residentProfile');
 const ANSWER_PENDING = Symbol('meethuis.answerPending');
+const GIVEN_ANSWERS = Symbol('meethuis.givenAnswers');
+
+/** The answers given in a turn and not stored yet: they are stored with the turn's state (commitTurn). */
+interface TGivenAnswers {
+  responseId: string;
+  answers: TGivenAnswer[];
+}
 
 /**
  * What every survey dialog shares in a turn: the state (read once, validated), the resident's keys, the
@@ -135,21 +146,65 @@ export class SurveySession {
   }
 
   /**
-   * Stores an answer the moment it is given, then remembers it for the skip logic. While the write is under
-   * way the turn is marked, so that a failing write is reported as "not saved" — never as saved.
+   * Takes an answer and remembers it for the skip logic. It is stored at the end of the turn, in one transaction
+   * with the turn's state (commitTurn), or earlier when the turn writes to its response otherwise (`responses`).
+   * Until it is stored the turn is marked, so that a failure is reported as "not saved" — never as saved.
    */
   async recordAnswer(context: TurnContext, question: TQuestion, answer: TAnswer): Promise<void> {
     const state = await this.state(context);
     if (!state.responseId) throw new Error('an answer arrived before the response was started');
+    const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
+    if (given && given.responseId !== state.responseId) await this.storeGivenAnswers(context);
+    const pending = (context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined) ?? { responseId: state.responseId, answers: [] };
+    pending.answers.push(givenAnswerOf(question, answer));
+    context.turnState.set(GIVEN_ANSWERS, pending);
     context.turnState.set(ANSWER_PENDING, true);
-    await this.services.answers.recordAnswer(state.responseId, givenAnswerOf(question, answer));
-    context.turnState.set(ANSWER_PENDING, false);
     state.answers[question.key] = rememberedAnswerOf(question, answer);
   }
 
-  /** Whether the turn failed while an answer was being stored (so the resident hears it was not saved). */
+  /** Whether the turn failed before its answers were stored (so the resident hears they were not saved). */
   answerPending(context: TurnContext): boolean {
     return context.turnState.get(ANSWER_PENDING) === true;
+  }
+
+  /**
+   * The end of a turn: its answers and its state (`saveState`) in one transaction, so the two are stored together
+   * or not at all — and on SQLite the turn waits for one commit to reach the disk, not two. Without answers, the
+   * state alone.
+   */
+  async commitTurn(context: TurnContext, saveState: (within?: TSqlTransaction) => Promise<void>): Promise<void> {
+    const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
+    if (!given) return saveState();
+    await this.services.answers.recordAnswers(given.responseId, given.answers, saveState);
+    context.turnState.delete(GIVEN_ANSWERS);
+    context.turnState.set(ANSWER_PENDING, false);
+  }
+
+  /** The answer store for the rest of the dialogs: the turn's answers are stored before anything else touches a response. */
+  responses(context: TurnContext): TResponseWrites {
+    const { answers } = this.services;
+    const afterGivenAnswers =
+      <TArgs extends unknown[], TResult>(write: (...args: TArgs) => Promise<TResult>) =>
+      async (...args: TArgs): Promise<TResult> => {
+        await this.storeGivenAnswers(context);
+        return write.apply(answers, args);
+      };
+    return {
+      startResponse: afterGivenAnswers(answers.startResponse),
+      findResumableResponse: afterGivenAnswers(answers.findResumableResponse),
+      completeResponse: afterGivenAnswers(answers.completeResponse),
+      resumeResponse: afterGivenAnswers(answers.resumeResponse),
+      setLanguage: afterGivenAnswers(answers.setLanguage),
+      eraseResident: afterGivenAnswers(answers.eraseResident),
+    };
+  }
+
+  private async storeGivenAnswers(context: TurnContext): Promise<void> {
+    const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
+    if (!given) return;
+    await this.services.answers.recordAnswers(given.responseId, given.answers);
+    context.turnState.delete(GIVEN_ANSWERS);
+    context.turnState.set(ANSWER_PENDING, false);
   }
 
   /** Changes the conversation's language; the response follows, since language is one of its KPI dimensions. */
@@ -162,7 +217,7 @@ export class SurveySession {
       await this.residentProfile.set(context, profile);
       context.turnState.set(PROFILE_CACHE, profile);
     }
-    if (state.responseId) await this.services.answers.setLanguage(state.responseId, language);
+    if (state.responseId) await this.responses(context).setLanguage(state.responseId, language);
   }
 }
 

@@ -114,7 +114,8 @@ export class SurveyConversation {
    */
   private async begin(dc: DialogContext): Promise<void> {
     const { context } = dc;
-    const { answers, followUps } = this.session.services;
+    const { followUps } = this.session.services;
+    const answers = this.session.responses(context);
     const state = await this.session.state(context);
     const keys = this.session.keys(context);
     const page = conversationContextOf(context.activity.channelData);

@@ -102,7 +102,7 @@ export class SurveyFlows {
     }
     const state = await this.session.state(step.context);
     if (!state.responseId) throw new Error('nothing to resume');
-    await this.session.services.answers.resumeResponse(state.responseId);
+    await this.session.responses(step.context).resumeResponse(state.responseId);
     await this.session.say(step.context, 'resume.resumed');
     return step.beginDialog(QUESTIONS_LOOP);
   }
@@ -151,7 +151,7 @@ export class SurveyFlows {
       await this.session.say(step.context, 'erase.cancelled');
       return step.endDialog();
     }
-    const erased = await this.session.services.answers.eraseResident(this.session.keys(step.context).residentKey);
+    const erased = await this.session.responses(step.context).eraseResident(this.session.keys(step.context).residentKey);
     if (erased === 0) {
       // Nothing was stored yet (say, before consent): whatever was under way goes on.
       await this.session.say(step.context, 'erase.nothing');
@@ -194,7 +194,8 @@ export class SurveyFlows {
    * finds the empty response it created before and carries on with it instead of starting a second one.
    */
   private async startResponse(context: TurnContext): Promise<void> {
-    const { answers, followUps } = this.session.services;
+    const { followUps } = this.session.services;
+    const answers = this.session.responses(context);
     const state = await this.session.state(context);
     const { residentKey, conversationKey } = this.session.keys(context);
     if (!state.organisationId || !state.surveyVersionId || !state.language) throw new Error('the survey context is not settled');
@@ -229,7 +230,8 @@ export class SurveyFlows {
 
   /** Marks the response completed, tells the follow-up and the organisation's systems, and thanks the resident. */
   private async complete(context: TurnContext): Promise<void> {
-    const { answers, followUps, events } = this.session.services;
+    const { followUps, events } = this.session.services;
+    const answers = this.session.responses(context);
     const state = await this.session.state(context);
     const responseId = state.responseId;
     if (!responseId || !state.organisationId) throw new Error('there is no response to complete');

@@ -252,26 +252,42 @@ export class AnswerStore {
     return rows[0] ? toStoredResponse(withAnswers(rows[0], await answerRowsOf(this.sql, rows[0].id))) : null;
   }
 
-  /**
-   * Stores an answer the moment it is given. Free text is scrubbed of personal data first. Idempotent per
-   * response and question: a retried turn or a re-answer overwrites (last write wins) and the rollups follow.
-   */
+  /** Stores one answer: see recordAnswers. */
   async recordAnswer(responseId: string, given: TGivenAnswer): Promise<TStoredAnswer> {
-    const stored = toStoredAnswer(given);
-    await this.changeResponse(responseId, async (tx, response) => {
-      const { questionKey, measure, value, text, dontKnow, skipped } = stored;
-      const answeredAt = this.clock();
-      tx.send(
-        `INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "answeredAt")
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT ("responseId", "questionKey") DO UPDATE SET "measure" = excluded."measure", "value" = excluded."value",
-           "text" = excluded."text", "dontKnow" = excluded."dontKnow", "skipped" = excluded."skipped", "answeredAt" = excluded."answeredAt"`,
-        [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, answeredAt],
-      );
-      const answers = response.answers.filter((existing) => existing.questionKey !== questionKey);
-      const status = ZResponseStatus.parse(response.status);
-      return { answers: [...answers, stored], status: status === 'abandoned' ? 'in-progress' : status };
-    });
+    const [stored] = await this.recordAnswers(responseId, [given]);
+    return stored!;
+  }
+
+  /**
+   * Stores answers to one response, with their share of the rollups, in one transaction. Free text is scrubbed of
+   * personal data first. Idempotent per response and question: a retried turn or a re-answer overwrites (last write
+   * wins) and the rollups follow. `alongside` runs in the same transaction (the bot saves the turn's state there),
+   * so the answers and what it writes are stored together or not at all.
+   */
+  async recordAnswers(responseId: string, given: readonly TGivenAnswer[], alongside?: (tx: TSqlTransaction) => Promise<void>): Promise<TStoredAnswer[]> {
+    const stored = given.map(toStoredAnswer);
+    await this.changeResponse(
+      responseId,
+      async (tx, response) => {
+        const answeredAt = this.clock();
+        for (const { questionKey, measure, value, text, dontKnow, skipped } of stored) {
+          tx.send(
+            `INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "answeredAt")
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT ("responseId", "questionKey") DO UPDATE SET "measure" = excluded."measure", "value" = excluded."value",
+               "text" = excluded."text", "dontKnow" = excluded."dontKnow", "skipped" = excluded."skipped", "answeredAt" = excluded."answeredAt"`,
+            [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, answeredAt],
+          );
+        }
+        const given = new Set(stored.map((answer) => answer.questionKey));
+        // Of two answers to one question in the batch, the later counts, as it does in the Answer table.
+        const latest = [...new Map(stored.map((answer) => [answer.questionKey, answer])).values()];
+        const answers = response.answers.filter((existing) => !given.has(existing.questionKey));
+        const status = ZResponseStatus.parse(response.status);
+        return { answers: [...answers, ...latest], status: status === 'abandoned' ? 'in-progress' : status };
+      },
+      alongside,
+    );
     return stored;
   }
 
@@ -342,6 +358,7 @@ export class AnswerStore {
       tx: TSqlTransaction,
       response: TResponseRow,
     ) => Promise<{ answers?: TStoredAnswer[]; status?: TResponseStatus; language?: TLanguage }>,
+    alongside?: (tx: TSqlTransaction) => Promise<void>,
   ): Promise<void> {
     await this.inTransaction(async (tx, created) => {
       // Read together (one round trip on PostgreSQL); the UPDATE comes first, so the answers are read under its lock.
@@ -369,6 +386,7 @@ export class AnswerStore {
         await this.writeDelta(tx, response, diffStats(before, emptyStats()), created);
         await this.writeDelta(tx, after, now, created);
       }
+      await alongside?.(tx);
     });
   }
 

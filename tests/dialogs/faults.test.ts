@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abandonSweepJob } from '../../src/bots/abandonSweep';
 import { DatabaseStorage } from '../../src/db/databaseStorage';
+import type { TSqlTransaction } from '../../src/db/sql';
 import { AnswerStore, type TGivenAnswer, type TStoredAnswer } from '../../src/scoring/answerStore';
 import { createBotWorld, play, Resident, type TBotWorld, type TExpected } from './support';
 
@@ -12,26 +13,26 @@ const q = (key: string): TExpected => `survey:questions.${key}`;
 /** The answer store with a database that drops out: the next writes fail the way Prisma fails, query arguments in the message. */
 class FlakyAnswerStore extends AnswerStore {
   failures = 0;
-  override async recordAnswer(responseId: string, given: TGivenAnswer): Promise<TStoredAnswer> {
+  override async recordAnswers(responseId: string, given: readonly TGivenAnswer[], alongside?: (tx: TSqlTransaction) => Promise<void>): Promise<TStoredAnswer[]> {
     if (this.failures > 0) {
       this.failures -= 1;
       const error = new Error(`Invalid \`prisma.answer.upsert()\` invocation: Can't reach database server. Arguments: ${JSON.stringify(given)}`);
       Object.assign(error, { code: 'P1001', name: 'PrismaClientKnownRequestError' });
       throw error;
     }
-    return super.recordAnswer(responseId, given);
+    return super.recordAnswers(responseId, given, alongside);
   }
 }
 
 /** Bot state storage whose next writes fail (the database went away between the answer and the state). */
 class FlakyStorage extends DatabaseStorage {
   failures = 0;
-  override async write(changes: StoreItems): Promise<void> {
+  override async write(changes: StoreItems, within?: TSqlTransaction): Promise<void> {
     if (this.failures > 0) {
       this.failures -= 1;
       throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'P1017' });
     }
-    return super.write(changes);
+    return super.write(changes, within);
   }
 }
 
@@ -72,15 +73,16 @@ describe('a database fault during a turn', () => {
     ]);
   });
 
-  it('holds the next question back when the state cannot be saved after the answer was stored, and stores the retried answer once', async () => {
+  it('stores an answer together with the state: when the state cannot be saved, neither is, and the retried answer is stored once', async () => {
     const resident = new Resident(world.bot, { locale: 'en' });
     await resident.open();
     await play(resident, 'en', [['yes', [q('satisfaction')]]]);
     storage.failures = 1;
-    // The answer is stored, but the conversation could not move on: the resident is not shown the next question.
-    await play(resident, 'en', [['3', ['error.general']]]);
-    expect(await answersOf(resident)).toEqual([['satisfaction', 3]]);
+    // The conversation could not move on, so the answer was not kept either: the resident hears so, and is not shown the next question.
+    await play(resident, 'en', [['3', ['error.notSaved']]]);
+    expect(await answersOf(resident)).toEqual([]);
     await play(resident, 'en', [['3', [q('effort')]]]);
+    expect(await answersOf(resident)).toEqual([['satisfaction', 3]]);
     const rows = await world.database.prisma.answer.findMany({ where: { response: { conversationKey: resident.keys.conversationKey } } });
     expect(rows).toHaveLength(1);
   });
@@ -104,20 +106,12 @@ describe('a database fault during a turn', () => {
 
   it('throws an error without the query’s arguments when not even the kind answer can be sent', async () => {
     let channelDown = false;
-    const resident = new Resident(world.bot, {
-      locale: 'en',
-      middleware: [
-        {
-          async onTurn(context, next) {
-            context.onSendActivities(async (_context, activities, send) => {
-              if (channelDown) throw new Error('channel unreachable');
-              return send();
-            });
-            await next();
-          },
-        },
-      ],
-    });
+    const resident = new Resident(world.bot, { locale: 'en' });
+    const deliver = resident.adapter.sendActivities.bind(resident.adapter);
+    resident.adapter.sendActivities = async (context, activities) => {
+      if (channelDown) throw new Error('channel unreachable');
+      return deliver(context, activities);
+    };
     await resident.open();
     await play(resident, 'en', [['yes', [q('satisfaction')]]]);
     answers.failures = 1;
