@@ -12,9 +12,9 @@ import type { TBenchContext, TBenchmark } from './registry';
 import { createBenchDatabase, seededRandom, startBenchApp } from './support';
 
 /**
- * Turn throughput and latency (issue 8): C residents at once drive `POST /api/messages` for D seconds, first on a
- * minimal echo bot on the same stack (restify + CloudAdapter, no storage) — the physical limit — then on the survey
- * bot with its real storage. Afterwards every answer a resident sent is looked up: stored exactly once?
+ * Turn throughput and latency (issue 8): C residents at once drive `POST /api/messages` for D seconds on a minimal
+ * echo bot on the same stack (restify + CloudAdapter, no storage) — the physical limit — and for D seconds on the
+ * survey bot with its real storage. Afterwards every answer a resident sent is looked up: stored exactly once?
  */
 
 const CHAT = JSON.parse(readFileSync(new URL('../locales/nl/chat.json', import.meta.url), 'utf8')) as {
@@ -88,6 +88,19 @@ interface TLoadResult {
   retried: number;
   /** Per conversation id: the answers the bot acknowledged (by asking the next question), in order. */
   sent: Map<string, (number | string)[]>;
+}
+
+function emptyLoad(): TLoadResult {
+  return { turns: 0, seconds: 0, latencies: [], errors: 0, retried: 0, sent: new Map() };
+}
+
+function addLoad(total: TLoadResult, slice: TLoadResult): void {
+  total.turns += slice.turns;
+  total.seconds += slice.seconds;
+  total.latencies.push(...slice.latencies);
+  total.errors += slice.errors;
+  total.retried += slice.retried;
+  for (const [conversationId, answers] of slice.sent) total.sent.set(conversationId, answers);
 }
 
 /**
@@ -177,28 +190,45 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+/**
+ * The two bots take turns in slices, so that both meet the machine in the same state: on a shared VM its speed
+ * drifts by up to 2× within minutes, and one bot measured after the other would carry that drift into the ratio.
+ */
+const SLICES = 4;
+/** After each slice the service's background jobs (the rollup fold runs every second) finish what it left, unmeasured. */
+const SETTLE_MS = 1500;
+
 async function runOn(db: TDatabaseProvider, context: TBenchContext): Promise<void> {
   const residents = 50;
   const seconds = context.quick ? 5 : 20;
+  const slices = context.quick ? 2 : SLICES;
   const connector = await startConnector();
-
-  // Each bot is warmed up before it is measured, so neither pays for the JIT compiling the shared stack.
-  const warmUpSeconds = context.quick ? 1 : 3;
   const echo = await startEchoBot();
-  await drive(echo.url, connector, residents, warmUpSeconds, 'echo-warm-up');
-  const echoRepliesBefore = connector.received();
-  const echoLoad = await drive(echo.url, connector, residents, seconds, 'echo');
-  await echo.close();
-  const echoReplies = connector.received() - echoRepliesBefore;
-
   const bench = await createBenchDatabase(db, context.postgresUrl);
   bench.config.SERVICE_URL_ALLOWLIST = ['127.0.0.1'];
   const { app, url } = await startBenchApp(bench);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   try {
+    // Each bot is warmed up before it is measured, so neither pays for the JIT compiling the shared stack.
+    const warmUpSeconds = context.quick ? 1 : 3;
+    await drive(echo.url, connector, residents, warmUpSeconds, 'echo-warm-up');
     await drive(url, connector, residents, warmUpSeconds, `survey-warm-up-${db}`);
-    const surveyRepliesBefore = connector.received();
-    const surveyLoad = await drive(url, connector, residents, seconds, `survey-${db}`);
-    const surveyReplies = connector.received() - surveyRepliesBefore;
+    await settle();
+
+    const echoLoad = emptyLoad();
+    const surveyLoad = emptyLoad();
+    let echoReplies = 0;
+    let surveyReplies = 0;
+    for (let slice = 1; slice <= slices; slice++) {
+      const echoBefore = connector.received();
+      addLoad(echoLoad, await drive(echo.url, connector, residents, seconds / slices, `echo-${slice}`));
+      echoReplies += connector.received() - echoBefore;
+      await settle();
+      const surveyBefore = connector.received();
+      addLoad(surveyLoad, await drive(url, connector, residents, seconds / slices, `survey-${db}-${slice}`));
+      surveyReplies += connector.received() - surveyBefore;
+      await settle();
+    }
     // Answers are stored within the turn; give in-flight work nothing to hide behind before counting.
     let lost = 0;
     let duplicated = 0;
@@ -245,6 +275,7 @@ async function runOn(db: TDatabaseProvider, context: TBenchContext): Promise<voi
       duplicated,
     });
   } finally {
+    await echo.close();
     await app.close();
     await bench.destroy();
     await connector.close();
