@@ -6,7 +6,7 @@ import pg from 'pg';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client';
 import { databaseProviderOf, type TDatabaseProvider } from '../config';
-import { GatedSqliteAdapterFactory, PostgresSql, SerialGate, SqliteSql, type TSql } from './sql';
+import { GatedSqliteAdapterFactory, PostgresSql, SerialGate, SqliteSql, WalSync, walFileSync, type TSql } from './sql';
 
 export { Prisma } from '../generated/sqlite/client';
 export type * from '../generated/sqlite/client';
@@ -41,7 +41,11 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
     const file = resolve(cwd, url.slice('file:'.length));
     mkdirSync(dirname(file), { recursive: true });
     // A writer waits up to 2 s for a lock (another process, a long transaction) before the turn fails kindly.
-    const adapter = new GatedSqliteAdapterFactory(new PrismaBetterSQLite3({ url: file, timeout: 2000 }), new SerialGate());
+    const adapter = new GatedSqliteAdapterFactory(
+      new PrismaBetterSQLite3({ url: file, timeout: 2000 }),
+      new SerialGate(),
+      new WalSync(walFileSync(file)),
+    );
     const prisma = new SqliteClient({ adapter });
     return { prisma, sql: new SqliteSql(adapter), provider, postgresSchema: null, close: () => prisma.$disconnect() };
   }
@@ -72,14 +76,6 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
       await pool.end();
     },
   };
-}
-
-/**
- * Settings a connection needs before use. SQLite runs in WAL mode so that readers (the KPI API, polls)
- * never wait for a writing turn.
- */
-export async function prepareDatabase({ prisma, provider }: TDatabase): Promise<void> {
-  if (provider === 'sqlite') await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
 }
 
 /**

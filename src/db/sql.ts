@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import pg from 'pg';
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
@@ -78,8 +79,62 @@ export class SerialGate {
 }
 
 /**
- * Prisma's better-sqlite3 adapter with every statement and transaction passing the gate, and its connection shared
- * with the direct statements (`connection()`).
+ * Makes SQLite commits durable without blocking the main thread. The connection runs in WAL mode with
+ * `synchronous = NORMAL`, so a COMMIT only hands its WAL frames to the operating system (about 15 µs here, against
+ * 250–600 µs for the fsync of `FULL`, during which better-sqlite3 would hold the event loop). Before a write is
+ * reported as stored, `afterCommit` waits for an fdatasync of the WAL file that started after the commit, on
+ * libuv's thread pool: what `FULL` promises, and one sync serves every commit made while the previous one ran.
+ */
+export class WalSync {
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(private readonly syncWal: () => Promise<void>) {}
+
+  /** Resolves once a sync that began after this call has finished; rejects if that sync failed. */
+  afterCommit(): Promise<void> {
+    if (!this.running) return this.start();
+    // The running sync may have begun before the caller's commit: wait for the one after it.
+    this.next ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        return this.start();
+      });
+    return this.next;
+  }
+
+  private start(): Promise<void> {
+    const run: Promise<void> = this.syncWal().finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+}
+
+/** fdatasync of a database's WAL file; none there means nothing is waiting in it (it is checkpointed and gone). */
+export function walFileSync(databaseFile: string): () => Promise<void> {
+  const wal = `${databaseFile}-wal`;
+  return async () => {
+    let handle;
+    try {
+      handle = await open(wal, 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
+/**
+ * Prisma's better-sqlite3 adapter with every statement and transaction passing the gate, its connection shared with
+ * the direct statements (`connection()`), and its writes reported done once durable (WalSync).
  */
 export class GatedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly provider = 'sqlite';
@@ -89,23 +144,32 @@ export class GatedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   constructor(
     private readonly inner: SqlDriverAdapterFactory,
     readonly gate: SerialGate,
+    readonly walSync: WalSync,
   ) {
     this.adapterName = inner.adapterName;
   }
 
   async connect(): Promise<SqlDriverAdapter> {
     const adapter = await this.open();
-    const { gate } = this;
+    const { gate, walSync } = this;
+    const durable = async <T>(result: T): Promise<T> => {
+      await walSync.afterCommit();
+      return result;
+    };
     return {
       provider: adapter.provider,
       adapterName: adapter.adapterName,
-      queryRaw: (query) => gate.run(() => adapter.queryRaw(query)),
-      executeRaw: (query) => gate.run(() => adapter.executeRaw(query)),
-      executeScript: (script) => gate.run(() => adapter.executeScript(script)),
+      // Prisma writes through queryRaw too (INSERT … RETURNING); only plain reads need not wait for the disk.
+      queryRaw: async (query) => {
+        const result = await gate.run(() => adapter.queryRaw(query));
+        return /^\s*SELECT\b/i.test(query.sql) ? result : durable(result);
+      },
+      executeRaw: async (query) => durable(await gate.run(() => adapter.executeRaw(query))),
+      executeScript: async (script) => durable(await gate.run(() => adapter.executeScript(script))),
       startTransaction: async (isolationLevel) => {
         const release = await gate.acquire();
         try {
-          return releasingOnEnd(await adapter.startTransaction(isolationLevel), release);
+          return releasingOnEnd(await adapter.startTransaction(isolationLevel), release, walSync);
         } catch (error) {
           release();
           throw error;
@@ -126,19 +190,29 @@ export class GatedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   private open(): Promise<SqlDriverAdapter> {
-    this.opened ??= this.inner.connect();
+    this.opened ??= this.inner.connect().then((adapter) => {
+      // Before anything else runs on the connection. WAL: readers (the KPI API, polls) never wait for a writing turn;
+      // NORMAL with WalSync: commits reach the disk off the main thread.
+      const database = (adapter as unknown as { client: Database }).client;
+      database.pragma('journal_mode = WAL');
+      database.pragma('synchronous = NORMAL');
+      return adapter;
+    });
     return this.opened;
   }
 }
 
-function releasingOnEnd(transaction: Transaction, release: () => void): Transaction {
+function releasingOnEnd(transaction: Transaction, release: () => void, walSync: WalSync): Transaction {
   return {
     provider: transaction.provider,
     adapterName: transaction.adapterName,
     options: transaction.options,
     queryRaw: (query) => transaction.queryRaw(query),
     executeRaw: (query) => transaction.executeRaw(query),
-    commit: () => transaction.commit().finally(release),
+    commit: async () => {
+      await transaction.commit().finally(release);
+      await walSync.afterCommit();
+    },
     rollback: () => transaction.rollback().finally(release),
   };
 }
@@ -157,12 +231,17 @@ export class SqliteSql implements TSql {
 
   async query<T extends object>(sql: string, params: readonly TSqlValue[] = []): Promise<T[]> {
     const database = await this.factory.connection();
-    return this.factory.gate.run(() => this.rows<T>(database, sql, params));
+    const [rows, wrote] = await this.factory.gate.run(() => [this.rows<T>(database, sql, params), !this.statement(database, sql).readonly] as const);
+    if (wrote) await this.factory.walSync.afterCommit();
+    return rows;
   }
 
   async execute(sql: string, params: readonly TSqlValue[] = []): Promise<number> {
     const database = await this.factory.connection();
-    return this.factory.gate.run(() => this.changes(database, sql, params));
+    const changes = await this.factory.gate.run(() => this.changes(database, sql, params));
+    // Outside the gate: the next statement need not wait while this one's commit reaches the disk.
+    await this.factory.walSync.afterCommit();
+    return changes;
   }
 
   async transaction<T>(work: (tx: TSqlTransaction) => Promise<T>): Promise<T> {
@@ -183,6 +262,9 @@ export class SqliteSql implements TSql {
         if (database.inTransaction) this.statement(database, 'ROLLBACK').run();
         throw error;
       }
+    }).then(async (result) => {
+      await this.factory.walSync.afterCommit();
+      return result;
     });
   }
 
