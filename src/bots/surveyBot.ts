@@ -64,10 +64,10 @@ export class SurveyBot extends ActivityHandler {
   }
 
   /**
-   * The one turn error handler (also fit for `adapter.onTurnError`): logs where the conversation was and the
-   * error's code — never what the resident wrote — and answers in the resident's language. The state of the
-   * failed turn is not saved, so the resident is asked the same thing again and no stored answer is lost;
-   * an answer whose write failed is reported as not saved.
+   * The one turn error handler (also fit for `adapter.onTurnError`): logs where the conversation was when the turn
+   * began and the error's code — never what the resident wrote — and answers in the resident's language. A failed
+   * turn stores neither its answers nor its state, so the resident is asked the same thing again and nothing stored
+   * is lost; a turn that held an answer is reported as not saved.
    */
   readonly handleTurnError = async (context: TurnContext, error: unknown): Promise<void> => {
     this.dependencies.logger.error(

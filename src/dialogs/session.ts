@@ -1,10 +1,10 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { turnKeysOfContext, type TTurnKeys } from '../bots/residentKeys';
+import type { TSqlTransaction } from '../db/sql';
 import type { TCallbackRequests, TEventPublisher, TFollowUpGateway } from '../followups/contract';
 import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, type TLanguage } from '../i18n/languages';
 import type { TLogger } from '../log';
-import type { TSqlTransaction } from '../db/sql';
 import type { AnswerStore, TGivenAnswer } from '../scoring/answerStore';
 import type { SurveyCatalog, TSurveyVersion } from '../surveys/registry';
 import type { TAnswer, TQuestion } from '../surveys/schema';
@@ -153,11 +153,16 @@ export class SurveySession {
   async recordAnswer(context: TurnContext, question: TQuestion, answer: TAnswer): Promise<void> {
     const state = await this.state(context);
     if (!state.responseId) throw new Error('an answer arrived before the response was started');
-    const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
-    if (given && given.responseId !== state.responseId) await this.storeGivenAnswers(context);
-    const pending = (context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined) ?? { responseId: state.responseId, answers: [] };
-    pending.answers.push(givenAnswerOf(question, answer));
-    context.turnState.set(GIVEN_ANSWERS, pending);
+    let given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
+    if (given && given.responseId !== state.responseId) {
+      await this.storeGivenAnswers(context);
+      given = undefined;
+    }
+    if (!given) {
+      given = { responseId: state.responseId, answers: [] };
+      context.turnState.set(GIVEN_ANSWERS, given);
+    }
+    given.answers.push(givenAnswerOf(question, answer));
     context.turnState.set(ANSWER_PENDING, true);
     state.answers[question.key] = rememberedAnswerOf(question, answer);
   }
@@ -173,11 +178,8 @@ export class SurveySession {
    * state alone.
    */
   async commitTurn(context: TurnContext, saveState: (within?: TSqlTransaction) => Promise<void>): Promise<void> {
-    const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
-    if (!given) return saveState();
-    await this.services.answers.recordAnswers(given.responseId, given.answers, saveState);
-    context.turnState.delete(GIVEN_ANSWERS);
-    context.turnState.set(ANSWER_PENDING, false);
+    if (!context.turnState.get(GIVEN_ANSWERS)) return saveState();
+    await this.storeGivenAnswers(context, saveState);
   }
 
   /** The answer store for the rest of the dialogs: the turn's answers are stored before anything else touches a response. */
@@ -199,10 +201,10 @@ export class SurveySession {
     };
   }
 
-  private async storeGivenAnswers(context: TurnContext): Promise<void> {
+  private async storeGivenAnswers(context: TurnContext, alongside?: (tx: TSqlTransaction) => Promise<void>): Promise<void> {
     const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
     if (!given) return;
-    await this.services.answers.recordAnswers(given.responseId, given.answers);
+    await this.services.answers.recordAnswers(given.responseId, given.answers, alongside);
     context.turnState.delete(GIVEN_ANSWERS);
     context.turnState.set(ANSWER_PENDING, false);
   }
