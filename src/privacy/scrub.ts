@@ -208,14 +208,17 @@ function detectIbans(text: string): TSpan[] {
 // Brackets are neither around the keyword nor between it and the number: the placeholder [BSN] is no keyword
 // and cannot be bridged, so scrubbing already-scrubbed text changes nothing.
 const BSN_AFTER_KEYWORD =
-  /(?<![\p{L}[])(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofi-?\s?nummer|sofi|persoonsnummer|crib(?:-?\s?nummer|\snumber)?|social\s?security\s?number)(?![\p{L}\]])[^\d\n[\]]{0,30}?(?<!\d)(\d(?:[ .-]?\d){7,8})(?![\p{L}\p{N}])/giu;
+  /(?<![\p{L}\p{N}[])(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofi-?\s?nummer|sofi|persoonsnummer|crib(?:-?\s?nummer|\snumber)?|social\s?security\s?number)(?![\p{L}\]])[^\d\n[\]]{0,30}?(?<!\d)(\d(?:[ .-]?\d){7,8})(?![\p{L}\p{N}])/giu;
 
 function detectBsnAfterKeyword(text: string): TSpan[] {
   return scanRegex(text, BSN_AFTER_KEYWORD, 'bsn', (match) => {
     const number = match[1];
     if (number === undefined) return undefined;
     const end = match.index + match[0].length;
-    return { start: end - number.length, end };
+    const start = end - number.length;
+    // "BSN123456782" is one token: scrubbing only its digits would leave "BSN" glued to the placeholder, and free
+    // what "BSN" was glued to on its other side ("x@mail.BSN…") for a second pass.
+    return { start: isWordChar(text[start - 1]) ? match.index : start, end };
   });
 }
 
@@ -320,15 +323,18 @@ function scanDigitRuns(text: string): TDigitRun[] {
       continue;
     }
     const plus = text[i - 1] === '+';
-    const before = plus ? i - 1 : i;
-    const prev = text[before - 1];
-    const gluedLeft =
-      isWordChar(prev) || ((prev === ',' || prev === '.' || prev === ':') && isDigit(text[before - 2]));
+    const prev = text[i - 1];
+    // A leading + bounds the number as a space would: the run before it ends at the + too ("…643+31 6 …"), so
+    // neither may count the other as glued on, or scrubbing one would leave the other to a second pass.
+    const gluedLeft = !plus && (isWordChar(prev) || ((prev === ',' || prev === '.' || prev === ':') && isDigit(text[i - 2])));
     const groups: TDigitGroup[] = [{ start: i, end: first.end, digits: first.digits, sep: '' }];
     let at = first.end;
     for (;;) {
       const sep = readSeparator(text, at);
       if (!sep) break;
+      // The trunk "(0)" follows a country code ("+31 (0)6", "0031 (0)6") and nothing else: after any other number
+      // it does not join the digits behind it to it ("123456782(0)2026").
+      if (sep.trunk && !(groups.length === 1 && (plus || first.digits.startsWith('00')))) break;
       const group = readGroup(text, sep.next);
       if (!group) break;
       // The trunk "(0)" is dialled only from inside the country; it is not part of the international number.
@@ -455,9 +461,10 @@ const MAX_GROUPS_PER_NUMBER = 7;
 function detectNumbers(text: string): TSpan[] {
   const spans: TSpan[] = [];
   for (const run of scanDigitRuns(text)) {
-    if (run.gluedLeft) continue;
     const last = run.groups.length - 1;
-    let i = 0;
+    // A run glued on at its start ("Kaya1234 123456782") is no number there, but may hold one after a soft break,
+    // just as a run glued on at its end may hold one before.
+    let i = run.gluedLeft ? 1 : 0;
     while (i <= last) {
       const group = run.groups[i];
       if (!group || (i > 0 && !isSoftBreak(group.sep))) {
@@ -487,8 +494,15 @@ function detectNumbers(text: string): TSpan[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Addresses
 
+/**
+ * The end of a number in an address: no letter or digit, and nothing the number rules read as joining it to more
+ * digits ("12.5", "12-345", the trunk "(0)" of "+31 (0)6"). An address ending inside such a token would leave the
+ * rest standing free for a second pass.
+ */
+const NUMBER_END = String.raw`(?![\p{L}\p{N}]|[.,:-]\d|\s{0,2}\(0\)\s?\d)`;
+
 /** A house number with an optional addition: 12, 12a, 12-3, 12-II, 12 A. */
-const HOUSE_NUMBER = String.raw`\d{1,5}(?:[a-zA-Z](?![\p{L}])|-[\p{L}\p{N}]{1,4}(?![\p{L}\p{N}])| [A-Z](?![\p{L}]))?(?![\p{N}]|[.,:]\d)`;
+const HOUSE_NUMBER = String.raw`\d{1,5}(?:[a-zA-Z](?![\p{L}])|-[\p{L}\p{N}]{1,4}(?![\p{L}\p{N}])| [A-Z](?![\p{L}]))?${NUMBER_END}`;
 
 /**
  * A Dutch postcode: four digits (no leading zero) and two letters; PostNL never issues SA, SD or SS. Followed by
@@ -496,6 +510,17 @@ const HOUSE_NUMBER = String.raw`\d{1,5}(?:[a-zA-Z](?![\p{L}])|-[\p{L}\p{N}]{1,4}
  */
 const POSTCODE = /(?<![\p{L}\p{N}])[1-9]\d{3}( ?)([a-z]{2})(?![\p{L}\p{N}-])/giu;
 const NEVER_ISSUED_POSTCODE_LETTERS = new Set(['SA', 'SD', 'SS']);
+
+/**
+ * Digits joined to the ones before by a separator that does not end a number ("123456782-2026ab", "…782(0)2026ab"):
+ * the number rules read the whole as one glued token, so the postcode rule must too. Were the tail scrubbed alone,
+ * the number before it would stand free for the next pass (see the detectors' rule below).
+ */
+const JOINED_TO_A_NUMBER_BEFORE = /\d(?:[-.]|\s{0,2}\(0\)[ \t\u00a0]?)$/;
+
+function joinedToANumberBefore(text: string, start: number): boolean {
+  return JOINED_TO_A_NUMBER_BEFORE.test(text.slice(Math.max(0, start - 8), start));
+}
 
 /**
  * Letter pairs that, after four digits, are much more often a unit, an ordinal or a clock time than a postcode
@@ -583,6 +608,7 @@ function detectPostcodeAddresses(text: string): TSpan[] {
     const letters = match[2] ?? '';
     const spaced = match[1] === ' ';
     if (NEVER_ISSUED_POSTCODE_LETTERS.has(letters.toUpperCase())) return undefined;
+    if (joinedToANumberBefore(text, match.index)) return undefined;
     let end = match.index + match[0].length;
     HOUSE_NUMBER_AFTER_POSTCODE.lastIndex = end;
     const house = HOUSE_NUMBER_AFTER_POSTCODE.exec(text);
@@ -619,8 +645,10 @@ const DUTCH_STREET = new RegExp(
  * it a street name, so any case is accepted, but not when a name word is a common function word — "e kaya tin 3
  * buraku" ("the street has 3 holes") is feedback, not an address. "Kaya Grandi" without a number survives.
  */
-const PAPIAMENTU_STREET =
-  /(?<![\p{L}\p{N}])(?:kaya|kaminda|plasa|avenida)((?:\s{1,2}[\p{L}][\p{L}'.-]{0,30}){1,4})\s{0,2}(?:(?:#|nr\.?|no\.?|num\.?|number|numero|nùmer)\s?)?(\d{1,4}(?:[a-z](?![\p{L}]))?)(?![\p{N}]|[.,:]\d)/giu;
+const PAPIAMENTU_STREET = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:kaya|kaminda|plasa|avenida)((?:\s{1,2}[\p{L}][\p{L}'.-]{0,30}){1,4})\s{0,2}(?:(?:#|nr\.?|no\.?|num\.?|number|numero|nùmer)\s?)?(\d{1,4}(?:[a-z](?![\p{L}]))?)${NUMBER_END}`,
+  'giu',
+);
 
 const NOT_A_STREET_NAME = new Set([
   // pap
@@ -649,7 +677,7 @@ const ENGLISH_STREET_TYPES = 'Road|Street|Lane|Avenue|Drive|Boulevard|Rd|St|Ave|
  * capitalised names count: in English a street is written capitalised, while "after 2 hours on the road" is not.
  */
 const ENGLISH_STREET_NUMBER_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:#\s?)?\d{1,5}[a-zA-Z]?,?\s{1,2}(?:\p{Lu}[\p{L}'-]{0,30}\s{1,2}){1,3}(?:${ENGLISH_STREET_TYPES})\.?(?![\p{L}])`,
+  String.raw`(?<![\p{L}\p{N}])(?:#\s?)?\d{1,5}[a-zA-Z]?,?\s{1,2}(?:\p{Lu}[\p{L}'-]{0,30}\s{1,2}){1,3}(?:${ENGLISH_STREET_TYPES})\.?(?![\p{L}\p{N}])`,
   'gu',
 );
 const ENGLISH_STREET_NAME_FIRST = new RegExp(
@@ -673,5 +701,5 @@ const DETECTORS: readonly ((text: string) => TSpan[])[] = [
   (text) => detectStreetsWithNumber(text, DUTCH_STREET),
   detectPapiamentuStreets,
   (text) => detectStreetsWithNumber(text, ENGLISH_STREET_NAME_FIRST),
-  (text) => scanRegex(text, ENGLISH_STREET_NUMBER_FIRST, 'address', whole),
+  (text) => scanRegex(text, ENGLISH_STREET_NUMBER_FIRST, 'address', (match) => (joinedToANumberBefore(text, match.index) ? undefined : whole(match))),
 ];
