@@ -76,7 +76,7 @@ export async function fill(bench: TBenchDatabase, planned: TPlanned[], log: (mes
     await writer.writeBatch(ordered.slice(index, index + BATCH).map((entry) => entry.item));
     if ((index / BATCH) % 20 === 19) log(`  ${bench.provider}: ${index + BATCH} responses stored`);
   }
-  const folded = await foldPendingRollups(bench.database.prisma);
+  const folded = await foldPendingRollups(bench.database);
   log(`  ${bench.provider}: ${ordered.length} responses stored and ${folded} deltas folded in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return ordered.length;
 }

@@ -73,7 +73,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   const authenticate = bearerAuthenticator(tokens);
   const rateLimiter = databaseRateLimiter(prisma, clock);
   const jobs: TJob[] = [
-    rollupFoldJob(prisma, replicaId),
+    rollupFoldJob(database, replicaId),
     retentionJob(prisma, answers, config.RETENTION_DAYS, replicaId, clock),
     rateLimitCleanupJob(prisma, clock),
   ];

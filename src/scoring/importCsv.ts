@@ -293,7 +293,7 @@ export async function importResponses(
     }
     report.imported += batch.length;
     batch = [];
-    await foldPendingRollups(prisma);
+    await foldPendingRollups(database);
     options.onProgress?.(report.imported);
   };
   try {

@@ -85,7 +85,7 @@ describe('GET /api/kpis', () => {
   });
 
   it('adds whole months and the days at ragged range edges up to the raw answers of exactly that range', async () => {
-    await foldPendingRollups(running.database.prisma);
+    await foldPendingRollups(running.database);
     for (const [from, to] of [
       ['2026-01-15', '2026-03-10'],
       ['2026-01-31', '2026-02-01'],
@@ -103,7 +103,7 @@ describe('GET /api/kpis', () => {
     const service = new KpiService(prisma, { minGroupSize: MIN, provider: running.database.provider });
     const selection = await service.resolve({ survey: 'meethuis', organisation: ['demo'], from: '2026-02-01', to: '2026-02-28' }, { organisationId: null });
     const before = await service.kpis(selection);
-    await foldPendingRollups(prisma);
+    await foldPendingRollups(running.database);
     const after = await service.kpis(selection);
     expect(after).toEqual(before);
     expectGroup(after.groups[0] as TGroup, demoIn('2026-02-01', '2026-02-28'), 'February');

@@ -67,7 +67,7 @@ describe('what a resident types', () => {
     await teams.open(app.url);
     await teams.say(app.url, chat.buttons!.yes!);
     await teams.say(app.url, '4');
-    await foldAllRollupDeltas(app.database.prisma);
+    await foldAllRollupDeltas(app.database);
 
     const answer = await app.database.prisma.answer.findFirstOrThrow({ where: { questionKey: 'improvement' } });
     expect(answer.text).toContain('Wachten duurde lang.');

@@ -21,7 +21,7 @@ afterAll(() => database.destroy());
 
 /** Everything the rollups hold, summed over cells and days, per language. */
 async function rollupTotals(): Promise<Record<string, TStats>> {
-  await foldAllRollupDeltas(database.prisma);
+  await foldAllRollupDeltas(database);
   const days = await database.prisma.rollupDay.findMany({ include: { cell: true } });
   const totals: Record<string, TStats> = {};
   for (const day of days) accumulateStats((totals[day.cell.language] ??= emptyStats()), ZStats.parse(JSON.parse(day.stats)));
@@ -118,7 +118,7 @@ describe('the rollups of days and months', () => {
       const response = await dated.startResponse(makeNewResponse(base, { language: 'pap' }));
       await dated.recordAnswer(response.id, { questionKey: 'ease', measure: 'ease', value: 1 + (index % 5) });
     }
-    await foldAllRollupDeltas(database.prisma);
+    await foldAllRollupDeltas(database);
     const days = await database.prisma.rollupDay.findMany({ where: { cell: { language: 'pap' } } });
     const months = await database.prisma.rollupMonth.findMany({ where: { cell: { language: 'pap' } } });
     const byMonth = new Map<string, TStats>();
