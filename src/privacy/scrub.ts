@@ -322,8 +322,8 @@ function scanDigitRuns(text: string): TDigitRun[] {
       i++;
       continue;
     }
-    const plus = text[i - 1] === '+';
     const prev = text[i - 1];
+    const plus = prev === '+';
     // A leading + bounds the number as a space would: the run before it ends at the + too ("…643+31 6 …"), so
     // neither may count the other as glued on, or scrubbing one would leave the other to a second pass.
     const gluedLeft = !plus && (isWordChar(prev) || ((prev === ',' || prev === '.' || prev === ':') && isDigit(text[i - 2])));

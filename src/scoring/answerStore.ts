@@ -279,10 +279,10 @@ export class AnswerStore {
             [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, answeredAt],
           );
         }
-        const given = new Set(stored.map((answer) => answer.questionKey));
+        const answeredKeys = new Set(stored.map((answer) => answer.questionKey));
         // Of two answers to one question in the batch, the later counts, as it does in the Answer table.
         const latest = [...new Map(stored.map((answer) => [answer.questionKey, answer])).values()];
-        const answers = response.answers.filter((existing) => !given.has(existing.questionKey));
+        const answers = response.answers.filter((existing) => !answeredKeys.has(existing.questionKey));
         const status = ZResponseStatus.parse(response.status);
         return { answers: [...answers, ...latest], status: status === 'abandoned' ? 'in-progress' : status };
       },
