@@ -17,7 +17,8 @@ const ZQuestionInstance = z.object({ questionKey: z.string().min(1), misses: z.n
 /**
  * The one dialog that asks any survey question, whatever its type: the text from the definition, the
  * options as buttons, typed answers through the recognisers. Not understood: a re-prompt that repeats the
- * options; the second miss skips the question (stored as skipped) and the survey goes on.
+ * options; the second miss skips the question (stored as skipped) and the survey goes on. Once answered (or
+ * skipped), it asks the next question the resident is shown, and ends when there is none.
  */
 export class QuestionDialog extends InputDialog<TQuestionOptions> {
   constructor(session: SurveySession) {
@@ -50,14 +51,26 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
       if (own.misses >= MAX_MISSES) {
         await this.session.recordAnswer(dc.context, question, { kind: 'skip' });
         await dc.context.sendActivity(texts.message(texts.chat('reprompt.skipped')));
-        return dc.endDialog();
+        return this.askNextOrEnd(dc, instance);
       }
       await dc.context.sendActivity(texts.message(repromptText(texts, question), buttonsOf(texts, question, this.session)));
       return Dialog.EndOfTurn;
     }
 
     await this.session.recordAnswer(dc.context, question, recognised);
-    return dc.endDialog();
+    return this.askNextOrEnd(dc, instance);
+  }
+
+  /**
+   * Asks the survey's next question in this same dialog, or ends it when none is left. Ending and beginning a
+   * dialog per answer would run the flow's waterfall between them: most of botbuilder-dialogs' cost of a turn.
+   */
+  private async askNextOrEnd(dc: DialogContext, instance: DialogInstance): Promise<DialogTurnResult> {
+    const next = await this.session.nextQuestion(dc.context);
+    if (!next) return dc.endDialog();
+    instance.state = { questionKey: next.key, misses: 0 } satisfies z.infer<typeof ZQuestionInstance>;
+    await this.ask(dc.context, instance);
+    return Dialog.EndOfTurn;
   }
 
   protected override async ask(context: TurnContext, instance: DialogInstance): Promise<void> {

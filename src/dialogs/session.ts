@@ -6,11 +6,12 @@ import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, type TLanguage } from '../i18n/languages';
 import type { TLogger } from '../log';
 import type { AnswerStore, TGivenAnswer } from '../scoring/answerStore';
+import { nextQuestion } from '../surveys/logic';
 import type { SurveyCatalog, TSurveyVersion } from '../surveys/registry';
 import type { TAnswer, TQuestion } from '../surveys/schema';
 import type { TOrganisationDirectory } from './organisationDirectory';
 import { defaultRecognizerLexicon, type TLexicon } from './recognizers';
-import { rememberedAnswerOf, ZResidentProfile, ZSurveyState, type TResidentProfile, type TSurveyState } from './state';
+import { logicAnswers, rememberedAnswerOf, ZResidentProfile, ZSurveyState, type TResidentProfile, type TSurveyState } from './state';
 import { Texts, type TChatKey, type TTextParams } from './texts';
 
 export type TSurveyCatalog = Pick<SurveyCatalog, 'latest' | 'forOrganisation' | 'version'>;
@@ -136,6 +137,13 @@ export class SurveySession {
     const state = await this.state(context);
     if (!state.surveyVersionId) throw new Error('the conversation has no survey version yet');
     return this.services.catalog.version(state.surveyVersionId);
+  }
+
+  /** The next question this conversation's resident is shown and has not answered yet; none when the survey is done. */
+  async nextQuestion(context: TurnContext): Promise<TQuestion | undefined> {
+    const state = await this.state(context);
+    const { survey } = await this.survey(context);
+    return nextQuestion(survey, logicAnswers(state.answers));
   }
 
   async question(context: TurnContext, key: string): Promise<TQuestion> {

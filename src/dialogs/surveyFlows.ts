@@ -1,12 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { nextQuestion } from '../surveys/logic';
 import { CONTACT_DETAIL_DIALOG, CONTACT_METHOD_DIALOG } from './closeLoopDialogs';
 import { CONTACT_METHODS } from './contactDetails';
 import { LANGUAGE_DIALOG } from './languageDialog';
 import { QUESTION_DIALOG } from './questionDialog';
 import type { SurveySession } from './session';
-import { logicAnswers } from './state';
 import { YES_NO_DIALOG, yesNoResult, type TYesNoPrompt } from './yesNoDialog';
 
 export const SELF_STARTED_FLOW = 'selfStarted';
@@ -107,12 +105,11 @@ export class SurveyFlows {
     return step.beginDialog(QUESTIONS_LOOP);
   }
 
-  // --- questions: one per turn, the next shown and unanswered one; when there is none, complete ---
+  // --- questions: one per turn, the next shown and unanswered one, asked by the question dialog until none is
+  // left; the loop then finds none and completes ---
 
   private async askNextQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const state = await this.session.state(step.context);
-    const { survey } = await this.session.survey(step.context);
-    const next = nextQuestion(survey, logicAnswers(state.answers));
+    const next = await this.session.nextQuestion(step.context);
     return next ? step.beginDialog(QUESTION_DIALOG, { questionKey: next.key }) : step.replaceDialog(COMPLETION_FLOW);
   }
 
