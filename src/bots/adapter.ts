@@ -198,9 +198,8 @@ export function rememberConversation(references: ConversationReferenceStore, log
       const { activity } = context;
       const fromResident = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.ConversationUpdate;
       if (fromResident && activity.from?.id && activity.from.role !== 'bot') {
-        const aadObjectId = typeof activity.from.aadObjectId === 'string' ? activity.from.aadObjectId : undefined;
         await references
-          .remember(TurnContext.getConversationReference(activity), aadObjectId)
+          .rememberTurn(context)
           .catch((error: unknown) => logger.warn({ err: error, channel: activity.channelId }, 'could not store the conversation reference'));
       }
       await next();

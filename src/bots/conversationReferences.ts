@@ -1,22 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationReference } from 'botbuilder';
+import { TurnContext, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { TDatabase, TPrisma } from '../db/client';
 import type { TSql } from '../db/sql';
-import { decryptJson, encryptJson, keyedHash } from '../privacy/crypto';
-
-/**
- * The keyed hash that stands for a resident on a channel (Response.residentKey, ConversationReference,
- * follow-up targets). The channel id is part of the hashed value: the same id on two channels is two people.
- */
-export function residentKeyOf(hashSecret: string, channelId: string, userId: string): string {
-  return keyedHash(hashSecret, `${channelId}:${userId}`);
-}
-
-/** The keyed hash of a Teams user's Azure AD object id (staff may name a resident by it); GUIDs compare case-blind. */
-export function aadObjectKeyOf(hashSecret: string, aadObjectId: string): string {
-  return keyedHash(hashSecret, `aad:${aadObjectId.toLowerCase()}`);
-}
+import { decryptJson, encryptJson } from '../privacy/crypto';
+import { aadObjectKeyOf, residentKeyOf, turnKeysOfContext } from './residentKeys';
 
 /** What a proactive message needs back; read from the decrypted column and checked like any JSON read back. */
 const ZStoredReference = z.looseObject({
@@ -54,11 +42,14 @@ export class ConversationReferenceStore {
   }
 
   /** Stores (or refreshes) the reference of the resident who sent this turn. */
-  async remember(reference: Partial<ConversationReference>, aadObjectId?: string): Promise<void> {
+  async rememberTurn(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const reference = TurnContext.getConversationReference(activity);
     const channel = reference.channelId;
-    const userId = reference.user?.id;
-    if (!channel || !userId || !reference.conversation?.id || !reference.serviceUrl) return;
-    const residentKey = residentKeyOf(this.hashSecret, channel, userId);
+    if (!channel || !reference.user?.id || !reference.conversation?.id || !reference.serviceUrl) return;
+    // The turn's own keys: hashed once per turn, shared with the survey session.
+    const { residentKey } = turnKeysOfContext(this.hashSecret, context);
+    const aadObjectId = typeof activity.from?.aadObjectId === 'string' ? activity.from.aadObjectId : undefined;
     const aadObjectKey = aadObjectId ? aadObjectKeyOf(this.hashSecret, aadObjectId) : null;
     const memoryKey = `${channel}:${residentKey}`;
     const fingerprint = `${reference.serviceUrl}|${reference.conversation.id}|${aadObjectKey ?? ''}|${reference.locale ?? ''}`;

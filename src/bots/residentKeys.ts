@@ -1,6 +1,18 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { keyedHash } from '../privacy/crypto';
-import { residentKeyOf } from './conversationReferences';
+
+/**
+ * The keyed hash that stands for a resident on a channel (Response.residentKey, ConversationReference,
+ * follow-up targets). The channel id is part of the hashed value: the same id on two channels is two people.
+ */
+export function residentKeyOf(hashSecret: string, channelId: string, userId: string): string {
+  return keyedHash(hashSecret, `${channelId}:${userId}`);
+}
+
+/** The keyed hash of a Teams user's Azure AD object id (staff may name a resident by it); GUIDs compare case-blind. */
+export function aadObjectKeyOf(hashSecret: string, aadObjectId: string): string {
+  return keyedHash(hashSecret, `aad:${aadObjectId.toLowerCase()}`);
+}
 
 /** The keyed hashes that stand for the resident and the conversation of a turn; channel ids never leave the turn. */
 export interface TTurnKeys {
