@@ -36,15 +36,25 @@ export function bandOfContactCount(count: number | null | undefined): string {
 }
 
 const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Days lately asked for, by zone and instant: a response's day is asked for again on each of its answers. */
+const recentDays = new Map<string, string>();
+const RECENT_DAYS_MAX = 4096;
 
 /** The calendar day (YYYY-MM-DD) of an instant in a time zone: KPIs cut days in the organisation's zone. */
 export function dayIn(instant: Date, timeZone: string): string {
-  let formatter = dayFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormatters.set(timeZone, formatter);
+  const key = `${timeZone} ${instant.getTime()}`;
+  let day = recentDays.get(key);
+  if (day === undefined) {
+    let formatter = dayFormatters.get(timeZone);
+    if (!formatter) {
+      formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      dayFormatters.set(timeZone, formatter);
+    }
+    day = formatter.format(instant);
+    if (recentDays.size >= RECENT_DAYS_MAX) recentDays.clear();
+    recentDays.set(key, day);
   }
-  return formatter.format(instant);
+  return day;
 }
 
 /** The period key of a day: `2026-01-15`, ISO week `2026-W03`, or month `2026-01`. */
@@ -52,10 +62,10 @@ export function periodOf(day: string, period: TPeriod): string {
   if (period === 'day') return day;
   if (period === 'month') return day.slice(0, 7);
   const date = new Date(`${day}T00:00:00Z`);
-  // ISO 8601: the week belongs to the year of its Thursday.
+  // ISO 8601: a week belongs to the year of its Thursday, and week 1 holds that year's first Thursday.
   const weekday = (date.getUTCDay() + 6) % 7;
   date.setUTCDate(date.getUTCDate() - weekday + 3);
-  const firstThursday = new Date(Date.UTC(date.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round((date.getTime() - firstThursday.getTime()) / 86_400_000 / 7 - ((firstThursday.getUTCDay() + 6) % 7 - 3) / 7);
+  const dayOfYear = (date.getTime() - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000;
+  const week = 1 + Math.floor(dayOfYear / 7);
   return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
