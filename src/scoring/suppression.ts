@@ -1,8 +1,9 @@
 /**
  * Small-group suppression of a breakdown table. A group below the minimum is hidden (primary suppression); then,
  * within each breakdown dimension, every row of the table (the groups that share the values of all other dimensions)
- * that would hide exactly one group gets a second group hidden, because the one could otherwise be recovered as the
- * row's total minus the groups shown.
+ * with hidden groups gets more hidden until it hides at least two groups together holding at least the minimum:
+ * the row's total minus the groups shown is the sum of the hidden ones, and that sum must not give away a single
+ * group, nor a set of responses smaller than the minimum.
  */
 
 /** A group of a breakdown: its value per dimension and its number of responses, plus whatever figures it carries. */
@@ -26,8 +27,8 @@ export type TSuppressionResult<TGroup extends TGroupCount> = (TGroup & { suppres
  * figure.
  *
  * The complement chosen is the smallest shown group of the row (the first of equals in input order), which hides the
- * least information. Groups with n = 0 protect nothing (subtracting them reveals the same total), so they do not count
- * as the second hidden group of a row. Rows overlap between dimensions, so a complement may leave another row with a
+ * least information; a row takes complements one at a time until its hidden groups are protected. Groups with n = 0
+ * protect nothing (subtracting them reveals the same total), so they do not count as the second hidden group of a row. Rows overlap between dimensions, so a complement may leave another row with a
  * single hidden group; the passes repeat until nothing changes. A row holding a single group cannot be protected
  * within the table (its total is the group); reporting that row's total is then the caller's concern.
  */
@@ -43,16 +44,19 @@ export function suppressSmallGroups<TGroup extends TGroupCount>(
     changed = false;
     for (const row of rows) {
       let hiddenWithAnswers = 0;
+      let hiddenResponses = 0;
       let smallestShown: number | undefined;
       for (const index of row) {
         const group = groups[index]!;
         if (suppressed[index]) {
           if (group.n > 0) hiddenWithAnswers++;
+          hiddenResponses += group.n;
         } else if (smallestShown === undefined || group.n < groups[smallestShown]!.n) {
           smallestShown = index;
         }
       }
-      if (hiddenWithAnswers === 1 && smallestShown !== undefined) {
+      const exposed = hiddenWithAnswers === 1 || (hiddenWithAnswers > 1 && hiddenResponses < minGroupSize);
+      if (exposed && smallestShown !== undefined) {
         suppressed[smallestShown] = true;
         changed = true;
       }

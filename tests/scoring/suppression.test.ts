@@ -46,6 +46,29 @@ describe('suppressSmallGroups along one dimension', () => {
     expect(hiddenKeys(result)).toEqual(['pap', 'en']);
   });
 
+  it('hides one more when the hidden groups together hold fewer responses than the minimum', () => {
+    // 3 + 4 = 7: the total minus the groups shown would be the figures of 7 residents, fewer than 10.
+    const groups = [
+      group({ language: 'nl' }, 40),
+      group({ language: 'pap' }, 3),
+      group({ language: 'en' }, 4),
+      group({ language: 'es' }, 15),
+    ];
+    const result = suppressSmallGroups(groups, ['language'], 10);
+    expect(hiddenKeys(result)).toEqual(['pap', 'en', 'es']);
+  });
+
+  it('keeps taking complements, smallest first, until the hidden groups reach the minimum', () => {
+    const groups = [
+      group({ location: 'Bonaire' }, 1),
+      group({ location: 'Saba' }, 2),
+      group({ location: 'Sint Eustatius' }, 3),
+      group({ location: 'Europees Nederland' }, 90),
+    ];
+    // 1 + 2 + 3 = 6 < 10, and only one group is left to hide: the row is hidden whole.
+    expect(hiddenKeys(suppressSmallGroups(groups, ['location'], 10))).toEqual(['Bonaire', 'Saba', 'Sint Eustatius', 'Europees Nederland']);
+  });
+
   it('hides nothing when every group reaches the minimum, the minimum itself included', () => {
     const result = suppressSmallGroups([group({ language: 'nl' }, 10), group({ language: 'en' }, 11)], ['language'], 10);
     expect(hiddenKeys(result)).toEqual([]);
@@ -152,7 +175,7 @@ describe('suppressSmallGroups on any table', () => {
     { selector: (cell) => `${cell.service}/${cell.channel}/${cell.language}`, maxLength: 18 },
   );
 
-  it('hides every small group and leaves no row with exactly one hidden group it could have protected', () => {
+  it('hides every small group and leaves no row whose hidden groups it could have protected exposed', () => {
     fc.assert(
       fc.property(arbitraryTable, fc.integer({ min: 1, max: 3 }), (cells, dimensionCount) => {
         const used = dimensions.slice(0, dimensionCount);
@@ -180,9 +203,12 @@ describe('suppressSmallGroups on any table', () => {
             rows.set(rowId, [...(rows.get(rowId) ?? []), index]);
           });
           for (const row of rows.values()) {
-            const hiddenWithAnswers = row.filter((index) => result[index]!.suppressed && groups[index]!.n > 0).length;
+            const hidden = row.filter((index) => result[index]!.suppressed && groups[index]!.n > 0);
+            const hiddenResponses = hidden.reduce((sum, index) => sum + groups[index]!.n, 0);
             const shown = row.filter((index) => !result[index]!.suppressed).length;
-            expect(hiddenWithAnswers === 1 && shown > 0).toBe(false);
+            // What the row's total minus the shown groups gives away: one group, or fewer responses than the minimum.
+            const exposed = hidden.length === 1 || (hidden.length > 1 && hiddenResponses < 10);
+            expect(exposed && shown > 0).toBe(false);
           }
         }
       }),
