@@ -362,6 +362,8 @@ export class AnswerStore {
   ): Promise<void> {
     await this.inTransaction(async (tx, created) => {
       // Read together (one round trip on PostgreSQL); the UPDATE comes first, so the answers are read under its lock.
+      // Not in its RETURNING: under READ COMMITTED that statement's snapshot predates the lock it may have waited for,
+      // so it would miss the answers of the transaction it waited for (checked on PostgreSQL 15).
       const [[row], answers] = await Promise.all([
         tx.query<TRawResponse>(`UPDATE "Response" SET "lastActivityAt" = ? WHERE "id" = ? RETURNING ${RESPONSE_COLUMNS}`, [this.clock(), responseId]),
         answerRowsOf(tx, responseId),
