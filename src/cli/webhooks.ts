@@ -9,7 +9,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : undefined)
 export const webhookCommands: TCliCommand[] = [
   {
     words: 'webhooks create',
-    usage: '--organisation SLUG --url https://… --events response.completed,callback.requested,follow-up.failed',
+    usage: "--organisation SLUG|'*' --url https://… --events response.completed,callback.requested,follow-up.failed",
     options: { organisation: { type: 'string' }, url: { type: 'string' }, events: { type: 'string' } },
     async run(context, values) {
       const events = (text(values.events) ?? '')
@@ -26,7 +26,7 @@ export const webhookCommands: TCliCommand[] = [
   },
   {
     words: 'webhooks list',
-    usage: '[--organisation SLUG]',
+    usage: "[--organisation SLUG|'*']",
     options: { organisation: { type: 'string' } },
     async run(context, values) {
       for (const hook of await service(context).list(CLI_ACTOR, text(values.organisation))) {

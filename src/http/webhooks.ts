@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import type { WebhookService } from '../webhooks/service';
-import { ZNewWebhook } from '../webhooks/service';
+import { EVERY_ORGANISATION, ZNewWebhook } from '../webhooks/service';
 import { parseInput } from './errors';
 import { domain, guard, ZIdParams, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
 
 const ZListQuery = z.strictObject({
-  organisation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo').optional(),
+  organisation: z
+    .union([z.literal(EVERY_ORGANISATION), z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/)], { error: 'must be a lower-case name such as demo, or *' })
+    .optional(),
 });
 const ZDeliveriesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 

@@ -16,7 +16,11 @@ export const ZWebhookUrl = z
     return !parsed.username && !parsed.password;
   }, 'must not contain a user name or password');
 
+/** In place of an organisation's slug: the webhook hears the events of every organisation. */
+export const EVERY_ORGANISATION = '*';
+
 export const ZNewWebhook = z.strictObject({
+  /** The organisation's slug, or `*` for every organisation (an admin of every organisation only). */
   organisation: z.string().trim().min(1).max(64).optional(),
   url: ZWebhookUrl,
   events: z
@@ -78,7 +82,8 @@ export class WebhookService {
     const scoped = organisation !== undefined || actor.organisationId !== null;
     const organisationId = scoped ? await this.organisationFor(actor, organisation) : undefined;
     const rows = await this.prisma.webhook.findMany({
-      where: organisationId ? { organisationId } : {},
+      // null: the webhooks registered for every organisation.
+      where: organisationId === undefined ? {} : { organisationId },
       orderBy: { createdAt: 'asc' },
       select: VIEW_SELECT,
     });
@@ -124,8 +129,17 @@ export class WebhookService {
     return row;
   }
 
-  /** A scoped admin acts for its own organisation; an admin of every organisation names one. */
-  private async organisationFor(actor: TActor, slug: string | undefined): Promise<string> {
+  /**
+   * A scoped admin acts for its own organisation; an admin of every organisation names one, or `*` for all of them
+   * (null: the publisher sends such a webhook every organisation's events).
+   */
+  private async organisationFor(actor: TActor, slug: string | undefined): Promise<string | null> {
+    if (slug === EVERY_ORGANISATION) {
+      if (actor.organisationId !== null) {
+        throw new FollowUpError('forbidden', 'forbidden', 'Only a token of every organisation may register a webhook for all of them.', 'organisation');
+      }
+      return null;
+    }
     if (actor.organisationId !== null) {
       if (slug !== undefined) {
         const own = await this.prisma.organisation.findUnique({ where: { id: actor.organisationId }, select: { slug: true } });
@@ -133,7 +147,9 @@ export class WebhookService {
       }
       return actor.organisationId;
     }
-    if (slug === undefined) throw new FollowUpError('invalid', 'invalid_request', 'organisation: required for a token of every organisation', 'organisation');
+    if (slug === undefined) {
+      throw new FollowUpError('invalid', 'invalid_request', `organisation: required for a token of every organisation (a slug, or "${EVERY_ORGANISATION}" for all)`, 'organisation');
+    }
     const found = await this.prisma.organisation.findUnique({ where: { slug }, select: { id: true } });
     if (!found) throw new FollowUpError('invalid', 'unknown_organisation', `organisation: "${slug}" is not known`, 'organisation');
     return found.id;

@@ -90,6 +90,18 @@ describe('npm run cli -- webhooks', { timeout: 90_000 }, () => {
     expect(await database.prisma.webhook.count({ where: { id: hook.id } })).toBe(0);
   });
 
+  it("registers a webhook for every organisation with --organisation '*', and lists those apart", async () => {
+    const { code, stdout } = await cli('webhooks', 'create', '--organisation', '*', '--url', 'https://ministerie.example.nl/meethuis', '--events', 'response.completed');
+    expect(code).toBe(0);
+    expect(stdout).toContain('for every organisation');
+    const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://ministerie.example.nl/meethuis' } });
+    expect(hook.organisationId).toBeNull();
+    const list = await cli('webhooks', 'list', '--organisation', '*');
+    expect(list.stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${hook.id}\t\\*\tactive\tresponse\\.completed\t`))]);
+    expect((await cli('webhooks', 'list', '--organisation', 'demo')).stdout).not.toContain(hook.id);
+    expect((await cli('webhooks', 'delete', hook.id)).code).toBe(0);
+  });
+
   it('refuses a URL that is not http(s)', async () => {
     const { code, stderr } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'file:///etc/passwd', '--events', 'response.completed');
     expect(code).not.toBe(0);

@@ -103,6 +103,42 @@ describe('registering webhooks', () => {
   });
 });
 
+describe('a webhook for every organisation', () => {
+  it('is registered with "*" by an admin of every organisation only, and listed apart', async () => {
+    expect((await register(adminDemo, { organisation: '*', url: receiver.url, events: ['response.completed'] })).status).toBe(403);
+    const created = await register(admin, { organisation: '*', url: receiver.url, events: ['response.completed'] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ organisation: null, events: ['response.completed'] });
+    const ownOfDemo = await register(adminDemo, { url: receiver.url, events: ['response.completed'] });
+
+    const everyOrganisation = await call(running.url, 'GET', '/api/webhooks?organisation=*', { token: admin });
+    const ids = (list: unknown) => (list as Array<{ id: string }>).map((hook) => hook.id);
+    expect(ids(everyOrganisation.body.webhooks)).toEqual([created.body.id]);
+    const demo = await call(running.url, 'GET', '/api/webhooks?organisation=demo', { token: admin });
+    expect(ids(demo.body.webhooks)).toEqual([ownOfDemo.body.id]);
+    // A municipality's admin neither sees nor removes the webhook of every organisation.
+    expect((await call(running.url, 'GET', '/api/webhooks', { token: adminDemo })).body.webhooks).toHaveLength(1);
+    expect((await call(running.url, 'DELETE', `/api/webhooks/${String(created.body.id)}`, { token: adminDemo })).status).toBe(403);
+    expect(await running.database.prisma.auditLog.count({ where: { action: 'webhook.create', subjectId: String(created.body.id), organisationId: null } })).toBe(1);
+  });
+
+  it('hears the events of each organisation, each named in its body', async () => {
+    await register(admin, { organisation: '*', url: receiver.url, events: ['response.completed'] });
+    const bonaireId = (await running.database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'bonaire' } })).id;
+    const clock = new ManualClock(new Date('2099-03-02T10:00:00Z'));
+    const publisher = new WebhookPublisher(running.database.prisma, clock.now, running.database.sql);
+    await publisher.publish('response.completed', demoId, { responseId: 'r-demo' });
+    await publisher.publish('response.completed', bonaireId, { responseId: 'r-bonaire' });
+    const worker = new WebhookDeliveryWorker(running.database.prisma, { encryptionKey: TEST_SECRETS.ENCRYPTION_KEY, clock: clock.now, backoffBaseMs: 30_000, maxAttempts: 3 });
+    expect(await worker.runOnce()).toEqual({ delivered: 2, retried: 0, failed: 0 });
+    const bodies = receiver.received.map((request) => JSON.parse(request.body) as { organisation: string; data: { responseId: string } });
+    expect(bodies.map((body) => [body.organisation, body.data.responseId]).sort()).toEqual([
+      ['bonaire', 'r-bonaire'],
+      ['demo', 'r-demo'],
+    ]);
+  });
+});
+
 describe('delivering events', () => {
   // The clock is far ahead of real time, so the service's own delivery job (on the real clock) never finds these
   // rows due and the test's worker is the only one sending.
