@@ -119,6 +119,16 @@ describe('GET /api/kpis', () => {
     }
     const weeks = groupsOf((await get('/api/kpis?survey=meethuis&organisation=demo&groupBy=period:week')).json);
     expect(weeks.every((group) => /^2026-W\d\d$/.test(group.key.period!))).toBe(true);
+    // Each week holds the responses of its Monday to Sunday: ISO week 1 is the week of 4 January.
+    const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
+    const fourthOfJanuary = Date.UTC(2026, 0, 4);
+    const mondayOfWeekOne = fourthOfJanuary - ((new Date(fourthOfJanuary).getUTCDay() + 6) % 7) * 86_400_000;
+    const shownWeeks = weeks.filter((week) => !week.suppressed);
+    expect(shownWeeks.length).toBeGreaterThan(0);
+    for (const week of shownWeeks) {
+      const monday = mondayOfWeekOne + (Number(week.key.period!.slice(6)) - 1) * 7 * 86_400_000;
+      expectGroup(week, demoIn(dayOf(monday), dayOf(monday + 6 * 86_400_000)), `week ${week.key.period}`);
+    }
     const days = groupsOf((await get('/api/kpis?survey=meethuis&organisation=demo&groupBy=period:day&from=2026-02-01&to=2026-02-01')).json);
     expect(days.map((group) => group.key.period)).toEqual(['2026-02-01']);
   });
