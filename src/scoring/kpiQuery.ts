@@ -8,11 +8,14 @@ import {
   DEFAULT_DRIVER_KEYS,
   driverImportance,
   driverKpi,
+  kpiCounts,
   kpisOf,
+  withholdKpis,
   type TCesExtras,
   type TCorrelation,
   type TDriverExtras,
   type TKpi,
+  type TKpiName,
   type TNpsExtras,
   type TSuppressed,
 } from './kpis';
@@ -348,20 +351,20 @@ export class KpiService {
   /** CSAT, CES, trust, NPS and the driver scores per group, suppressed where a group or a KPI is too small. */
   async kpis(selection: TKpiSelection): Promise<TKpiReport> {
     const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), false);
-    const groups = this.suppressGroups(selection, [...summed.values()], (group) => this.kpiFigures(group));
+    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => this.kpiFigures(group, withheld));
     return { ...this.header(selection), groups: await this.withSlugs(groups) };
   }
 
   /** Per driver its performance and its importance for the outcome: the priority matrix. */
   async drivers(selection: TKpiSelection, outcome: string): Promise<TDriverReport> {
     const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), true);
-    const groups = this.suppressGroups(selection, [...summed.values()], (group) => {
+    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => {
       const options = { minGroupSize: this.minGroupSize, drivers: this.driverKeys, outcome };
       const importance = driverImportance(group.stats, options);
       const drivers: Record<string, TDriverFigures> = {};
       for (const driver of this.driverKeys.filter((key) => key !== outcome)) {
         drivers[driver] = {
-          performance: driverKpi(group.stats, driver, options),
+          performance: withheld.has(`drivers.${driver}`) ? { suppressed: true } : driverKpi(group.stats, driver, options),
           importance: importance.drivers[driver] ?? { suppressed: true },
           relativeWeight: importance.relativeWeights?.weights[driver] ?? null,
         };
@@ -391,7 +394,7 @@ export class KpiService {
       this.suppressGroups(
         widened,
         [...summed.values()].filter((group) => group.values[0] === side).map((group) => ({ ...group, values: group.values.slice(1) })),
-        (group) => this.kpiFigures(group),
+        (group, withheld) => this.kpiFigures(group, withheld),
         (group) => side === 'others' && group.organisations.size < MIN_OTHER_ORGANISATIONS,
       ).map((group) => ({ ...group, key: { [COMPARISON_KEY]: side, ...group.key } })),
     );
@@ -559,19 +562,20 @@ export class KpiService {
       UNION ALL ${edgeDays}${pending}`;
   }
 
-  private kpiFigures(group: TSummedGroup): { completed: number; kpis: TKpiFigures } {
+  private kpiFigures(group: TSummedGroup, withheld: ReadonlySet<TKpiName>): { completed: number; kpis: TKpiFigures } {
     const { completed, csat, ces, trust, nps, drivers } = kpisOf(group.stats, { minGroupSize: this.minGroupSize, drivers: this.driverKeys });
-    return { completed, kpis: { csat, ces, trust, nps, drivers } };
+    return { completed, kpis: withholdKpis({ csat, ces, trust, nps, drivers }, withheld) };
   }
 
   /**
    * Sorts the groups by their key, suppresses the small ones (primary) and, within every breakdown dimension, the
-   * ones that would let a small one be recovered (complementary); only the groups left shown get figures.
+   * ones that would let a small one be recovered (complementary); only the groups left shown get figures. Each KPI is
+   * then protected the same way on its own n: `figures` gets the KPIs to withhold in a shown group.
    */
   private suppressGroups<TFigures extends object>(
     selection: TKpiSelection,
     summed: readonly TSummedGroup[],
-    figures: (group: TSummedGroup) => TFigures,
+    figures: (group: TSummedGroup, withheld: ReadonlySet<TKpiName>) => TFigures,
     forceSuppressed: (group: TSummedGroup) => boolean = () => false,
   ): Array<({ key: TGroupKey; n: number; suppressed: false } & TFigures) | TSuppressedGroup> {
     const names = [...selection.groupBy, ...(selection.period ? [PERIOD_KEY] : [])];
@@ -583,12 +587,36 @@ export class KpiService {
       n: forceSuppressed(group) ? Math.min(group.stats.responses, this.minGroupSize - 1) : group.stats.responses,
       group,
     }));
-    return suppressSmallGroups(counted, names, this.minGroupSize).map((result) => {
+    const results = suppressSmallGroups(counted, names, this.minGroupSize);
+    const withheld = this.withheldKpis(counted, names, results);
+    return results.map((result, index) => {
       const key = Object.fromEntries(Object.entries(result.key).map(([name, value]) => [name, value === '' ? null : value]));
       if (result.suppressed) return { key, n: null, suppressed: true as const };
       const { group } = result;
-      return { key, n: group.stats.responses, suppressed: false as const, ...figures(group) };
+      return { key, n: group.stats.responses, suppressed: false as const, ...figures(group, withheld[index]!) };
     });
+  }
+
+  /**
+   * Per KPI, the table of its own n across the groups: a KPI hidden on its n inside a shown group, or with a group
+   * hidden whole, could otherwise be worked out as the row's KPI minus those shown. The same complementary suppression
+   * runs on every KPI's table; the result is, per group, the KPIs to withhold.
+   */
+  private withheldKpis(
+    counted: ReadonlyArray<{ key: Record<string, string>; group: TSummedGroup }>,
+    dimensions: readonly string[],
+    results: ReadonlyArray<{ suppressed: boolean }>,
+  ): Array<Set<TKpiName>> {
+    const counts = counted.map(({ group }) => kpiCounts(group.stats, this.driverKeys));
+    const hiddenWhole = results.map((result) => result.suppressed);
+    const withheld = counted.map(() => new Set<TKpiName>());
+    for (const name of counts[0]?.keys() ?? []) {
+      const table = counted.map(({ key }, index) => ({ key, n: counts[index]!.get(name) ?? 0 }));
+      suppressSmallGroups(table, dimensions, this.minGroupSize, hiddenWhole).forEach((result, index) => {
+        if (result.suppressed && !hiddenWhole[index]) withheld[index]!.add(name);
+      });
+    }
+    return withheld;
   }
 
   /** Organisation ids in keys become slugs: ids are internal. */

@@ -61,6 +61,15 @@ const percent = (share: number) => roundTo(100 * share, 1);
 const percentOf = (count: number, n: number) => roundTo((100 * count) / n, 1);
 const percentOrNull = (share: number | undefined) => (share === undefined ? null : percent(share));
 
+/** The measure behind each headline KPI and the scale its answers lie on; a driver is a 1–5 measure of its own. */
+const KPI_SCALES = {
+  csat: { measure: 'satisfaction', min: 1, max: 5 },
+  trust: { measure: 'trust', min: 1, max: 5 },
+  ces: { measure: 'effort', min: 1, max: 7 },
+  nps: { measure: 'recommend', min: 0, max: 10 },
+} as const;
+const DRIVER_SCALE = { min: 1, max: 5 } as const;
+
 /** n, Σx, Σx² and a counter of answers in a range, over the answers of a measure that lie on its scale. */
 interface TScaleSummary {
   n: number;
@@ -103,8 +112,9 @@ function isTooSmall(n: number, options: TKpiOptions): boolean {
   return n === 0 || n < options.minGroupSize;
 }
 
-function topBoxKpi(stats: TStats, measureKey: string, options: TKpiOptions): TKpi<{ mean: number }> {
-  const scale = summariseScale(stats.measures[measureKey], 1, 5);
+function topBoxKpi(stats: TStats, kpi: 'csat' | 'trust', options: TKpiOptions): TKpi<{ mean: number }> {
+  const { measure, min, max } = KPI_SCALES[kpi];
+  const scale = summariseScale(stats.measures[measure], min, max);
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const agree = scale.countBetween(4, 5);
   const interval = wilsonInterval(agree, scale.n);
@@ -119,7 +129,7 @@ function topBoxKpi(stats: TStats, measureKey: string, options: TKpiOptions): TKp
 
 /** CSAT: % of satisfaction answers 4–5 on the 1–5 scale (Wilson interval); also the mean. */
 export function csatKpi(stats: TStats, options: TKpiOptions): TKpi<{ mean: number }> {
-  return topBoxKpi(stats, 'satisfaction', options);
+  return topBoxKpi(stats, 'csat', options);
 }
 
 /** Trust: % of trust answers 4–5 on the 1–5 scale (Wilson interval); also the mean. */
@@ -136,7 +146,7 @@ export interface TCesExtras {
 
 /** CES: mean of effort on 1–7 (t interval); also % 5–7 (Wilson). */
 export function cesKpi(stats: TStats, options: TKpiOptions): TKpi<TCesExtras> {
-  const scale = summariseScale(stats.measures.effort, 1, 7);
+  const scale = summariseScale(stats.measures[KPI_SCALES.ces.measure], KPI_SCALES.ces.min, KPI_SCALES.ces.max);
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const estimate = meanWithTInterval(scale.n, scale.sum, scale.sumOfSquares)!;
   const easy = scale.countBetween(5, 7);
@@ -162,9 +172,9 @@ export interface TNpsExtras {
  * Null when the organisation's survey never asked it (the measure is absent from the statistics altogether).
  */
 export function npsKpi(stats: TStats, options: TKpiOptions): TKpi<TNpsExtras> | null {
-  const measure = stats.measures.recommend;
+  const measure = stats.measures[KPI_SCALES.nps.measure];
   if (measure === undefined) return null;
-  const scale = summariseScale(measure, 0, 10);
+  const scale = summariseScale(measure, KPI_SCALES.nps.min, KPI_SCALES.nps.max);
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const promoters = scale.countBetween(9, 10);
   const detractors = scale.countBetween(0, 6);
@@ -191,7 +201,7 @@ export interface TDriverExtras {
  * the interval of the raw mean mapped the same way.
  */
 export function driverKpi(stats: TStats, driverKey: string, options: TKpiOptions): TKpi<TDriverExtras> {
-  const scale = summariseScale(stats.measures[driverKey], 1, 5);
+  const scale = summariseScale(stats.measures[driverKey], DRIVER_SCALE.min, DRIVER_SCALE.max);
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const estimate = meanWithTInterval(scale.n, scale.sum, scale.sumOfSquares)!;
   const toScore = (raw: number) => roundTo(((raw - 1) / 4) * 100, 1);
@@ -243,6 +253,37 @@ export function kpisOf(stats: TStats, options: TDriverKpiOptions): TKpiSet {
     trust: trustKpi(stats, options),
     nps: npsKpi(stats, options),
     drivers: driverKpis(stats, options),
+  };
+}
+
+/** The name a KPI goes by in a group's figures: `csat`, `ces`, `trust`, `nps`, or `drivers.<key>`. */
+export type TKpiName = keyof typeof KPI_SCALES | `drivers.${string}`;
+
+/**
+ * Each KPI's own n in a group (the answers on its scale), whether the KPI is shown or not: complementary suppression
+ * protects a KPI hidden on its own n the way it protects a small group.
+ */
+export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiName, number> {
+  const counts = new Map<TKpiName, number>();
+  for (const [name, { measure, min, max }] of Object.entries(KPI_SCALES) as Array<[keyof typeof KPI_SCALES, (typeof KPI_SCALES)[keyof typeof KPI_SCALES]]>) {
+    counts.set(name, summariseScale(stats.measures[measure], min, max).n);
+  }
+  for (const driver of drivers) counts.set(`drivers.${driver}`, summariseScale(stats.measures[driver], DRIVER_SCALE.min, DRIVER_SCALE.max).n);
+  return counts;
+}
+
+/** A group's KPIs with the named ones withheld; NPS stays null where the survey never asked it. */
+export function withholdKpis<TFigures extends Pick<TKpiSet, 'csat' | 'ces' | 'trust' | 'nps' | 'drivers'>>(figures: TFigures, names: ReadonlySet<TKpiName>): TFigures {
+  if (names.size === 0) return figures;
+  const drivers = { ...figures.drivers };
+  for (const name of names) if (name.startsWith('drivers.') && drivers[name.slice('drivers.'.length)] !== undefined) drivers[name.slice('drivers.'.length)] = SUPPRESSED;
+  return {
+    ...figures,
+    csat: names.has('csat') ? SUPPRESSED : figures.csat,
+    ces: names.has('ces') ? SUPPRESSED : figures.ces,
+    trust: names.has('trust') ? SUPPRESSED : figures.trust,
+    nps: names.has('nps') && figures.nps !== null ? SUPPRESSED : figures.nps,
+    drivers,
   };
 }
 

@@ -36,8 +36,10 @@ export function suppressSmallGroups<TGroup extends TGroupCount>(
   groups: readonly TGroup[],
   dimensions: readonly string[],
   minGroupSize: number,
+  /** Groups hidden already whatever their n (a KPI's table: groups hidden whole); their n counts as hidden. */
+  hiddenAlready: readonly boolean[] = [],
 ): Array<TSuppressionResult<TGroup>> {
-  const suppressed = groups.map((group) => group.n < minGroupSize);
+  const suppressed = groups.map((group, index) => group.n < minGroupSize || hiddenAlready[index] === true);
   const rows = rowsOf(groups, dimensions);
   let changed = true;
   while (changed) {

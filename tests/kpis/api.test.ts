@@ -3,8 +3,9 @@ import { TokenService } from '../../src/auth/tokens';
 import { parseCsv } from '../../src/scoring/csv';
 import { KpiService } from '../../src/scoring/kpiQuery';
 import { foldPendingRollups } from '../../src/scoring/rollups';
+import { suppressSmallGroups } from '../../src/scoring/suppression';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { closeTo, expectedImportance, expectedKpis, expectedRelativeWeights, type TExpected, type TExpectedKpi, type TRawResponse } from './independent';
+import { closeTo, expectedImportance, expectedKpis, expectedRelativeWeights, valuesOf, type TExpected, type TExpectedKpi, type TRawResponse } from './independent';
 import { DRIVERS, FORMULA_LOCATION, rawResponses, seedKnownAnswers } from './seed';
 
 let running: TTestApp;
@@ -55,18 +56,47 @@ function expectKpi(actual: unknown, expected: TExpectedKpi | null, decimals: Rec
   }
 }
 
-function expectGroup(group: TGroup, responses: TRawResponse[], what: string) {
+/** Compares a shown group with the KPIs computed from its raw answers; `withheld` KPIs must read suppressed. */
+function expectGroup(group: TGroup, responses: TRawResponse[], what: string, withheld: ReadonlySet<string> = new Set()) {
   const expected = expectedKpis(responses, MIN, DRIVERS);
+  const unless = <T,>(name: string, kpi: T) => (withheld.has(name) && kpi !== null ? ('suppressed' as const) : kpi);
   expect(group.n, `${what}.n`).toBe(expected.n);
   expect(group.completed, `${what}.completed`).toBe(expected.completed);
   const kpis = group.kpis!;
-  expectKpi(kpis.csat, expected.csat, { value: 1, low: 1, high: 1, mean: 2 }, `${what}.csat`);
-  expectKpi(kpis.trust, expected.trust, { value: 1, low: 1, high: 1, mean: 2 }, `${what}.trust`);
-  expectKpi(kpis.ces, expected.ces, { value: 2, low: 2, high: 2, pctEasy: 1, pctEasyLow: 1, pctEasyHigh: 1 }, `${what}.ces`);
-  expectKpi(kpis.nps, expected.nps, { value: 1, low: 1, high: 1, pctPromoters: 1, pctDetractors: 1 }, `${what}.nps`);
+  expectKpi(kpis.csat, unless('csat', expected.csat), { value: 1, low: 1, high: 1, mean: 2 }, `${what}.csat`);
+  expectKpi(kpis.trust, unless('trust', expected.trust), { value: 1, low: 1, high: 1, mean: 2 }, `${what}.trust`);
+  expectKpi(kpis.ces, unless('ces', expected.ces), { value: 2, low: 2, high: 2, pctEasy: 1, pctEasyLow: 1, pctEasyHigh: 1 }, `${what}.ces`);
+  expectKpi(kpis.nps, unless('nps', expected.nps), { value: 1, low: 1, high: 1, pctPromoters: 1, pctDetractors: 1 }, `${what}.nps`);
   for (const driver of DRIVERS) {
-    expectKpi(kpis.drivers[driver], expected.drivers[driver]!, { value: 1, low: 1, high: 1, mean: 2, pctAgree: 1 }, `${what}.${driver}`);
+    expectKpi(kpis.drivers[driver], unless(`drivers.${driver}`, expected.drivers[driver]!), { value: 1, low: 1, high: 1, mean: 2, pctAgree: 1 }, `${what}.${driver}`);
   }
+}
+
+const KPI_MEASURES: Record<string, [measure: string, min: number, max: number]> = {
+  csat: ['satisfaction', 1, 5],
+  ces: ['effort', 1, 7],
+  trust: ['trust', 1, 5],
+  nps: ['recommend', 0, 10],
+  ...Object.fromEntries(DRIVERS.map((driver) => [`drivers.${driver}`, [driver, 1, 5]])),
+};
+
+/**
+ * Per group, the KPIs the API must withhold: each KPI's table of counts, from the raw answers, under the same
+ * complementary suppression as the groups (the rule itself is tested in tests/scoring/suppression.test.ts).
+ */
+function expectedWithheld(groups: readonly TGroup[], responsesOf: (group: TGroup) => TRawResponse[], dimensions: readonly string[]): Array<Set<string>> {
+  const hiddenWhole = groups.map((group) => group.suppressed);
+  const withheld = groups.map(() => new Set<string>());
+  for (const [name, [measure, min, max]] of Object.entries(KPI_MEASURES)) {
+    const table = groups.map((group) => ({
+      key: group.key as Record<string, string>,
+      n: valuesOf(responsesOf(group).filter((response) => response.answerCount > 0), measure, min, max).length,
+    }));
+    suppressSmallGroups(table, dimensions, MIN, hiddenWhole).forEach((result, index) => {
+      if (result.suppressed && !hiddenWhole[index]) withheld[index]!.add(name);
+    });
+  }
+  return withheld;
 }
 
 const demoIn = (from: string, to: string) => raw.filter((response) => response.organisation === 'demo' && response.surveyId === 'meethuis' && response.day >= from && response.day <= to);
@@ -146,16 +176,23 @@ describe('GET /api/kpis', () => {
     expect(byLocation.Utrecht).toMatchObject({ suppressed: false, n: counts('Utrecht') });
   });
 
-  it('suppresses a KPI whose own n is below the minimum inside a shown group', async () => {
+  it('suppresses a KPI whose own n is below the minimum inside a shown group, and protects it like a small group', async () => {
     const groups = groupsOf((await get('/api/kpis?survey=meethuis&organisation=demo&groupBy=language,chatChannel')).json);
     const shown = groups.filter((group) => !group.suppressed);
     expect(shown.length).toBeGreaterThan(0);
-    for (const group of shown) {
-      const responses = raw.filter(
+    const responsesOf = (group: TGroup) =>
+      raw.filter(
         (response) => response.organisation === 'demo' && response.surveyId === 'meethuis' && response.language === group.key.language && response.chatChannel === group.key.chatChannel,
       );
-      expectGroup(group, responses, JSON.stringify(group.key));
-    }
+    const withheld = expectedWithheld(groups, responsesOf, ['language', 'chatChannel']);
+    groups.forEach((group, index) => {
+      if (!group.suppressed) expectGroup(group, responsesOf(group), JSON.stringify(group.key), withheld[index]);
+    });
+    // Some KPI is withheld only to protect another: its own n reaches the minimum.
+    const complements = shown.flatMap((group) =>
+      [...withheld[groups.indexOf(group)]!].filter((name) => valuesOf(responsesOf(group).filter((response) => response.answerCount > 0), ...KPI_MEASURES[name]!).length >= MIN),
+    );
+    expect(complements.length).toBeGreaterThan(0);
     const npsSuppressed = shown.filter((group) => JSON.stringify(group.kpis?.nps) === '{"suppressed":true}');
     expect(npsSuppressed.length + groups.filter((group) => group.suppressed).length).toBeGreaterThan(0);
     // In every row of the table, no single group is hidden alone.

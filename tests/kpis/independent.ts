@@ -36,7 +36,8 @@ export interface TExpected {
   [extra: string]: number | null;
 }
 
-const valuesOf = (responses: readonly TRawResponse[], measure: string, min: number, max: number): number[] =>
+/** The answers of a measure that lie on its scale. */
+export const valuesOf = (responses: readonly TRawResponse[], measure: string, min: number, max: number): number[] =>
   responses.flatMap((response) => {
     const answer = response.answers[measure];
     return answer && answer.value !== null && answer.value >= min && answer.value <= max ? [answer.value] : [];

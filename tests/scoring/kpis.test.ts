@@ -6,10 +6,12 @@ import {
   driverImportance,
   driverKpi,
   driverKpis,
+  kpiCounts,
   kpisOf,
   npsKpi,
   responseRateKpi,
   trustKpi,
+  withholdKpis,
 } from '../../src/scoring/kpis';
 import { accumulateStats, emptyStats, statsOfResponse, type TMeasuredAnswer, type TStats } from '../../src/scoring/sufficientStats';
 
@@ -174,6 +176,28 @@ describe('kpisOf', () => {
     const kpis = kpisOf(stats, options);
     expect(kpis).toMatchObject({ n: 14, completed: 11, csat: { n: 12, value: 100 }, ces: { suppressed: true }, nps: null });
     expect(kpis.trust).toEqual({ suppressed: true });
+  });
+});
+
+describe('kpiCounts and withholdKpis', () => {
+  const stats = statsWithCounts({
+    satisfaction: { counts: { 4: 12, 7: 3 }, dontKnow: 5 },
+    effort: { counts: { 6: 4 } },
+    ease: { counts: { 5: 20 } },
+  });
+
+  it('counts each KPI’s answers on its scale, shown or not, a driver under drivers.<key>', () => {
+    expect(Object.fromEntries(kpiCounts(stats, ['ease', 'speed']))).toEqual({ csat: 12, trust: 0, ces: 4, nps: 0, 'drivers.ease': 20, 'drivers.speed': 0 });
+  });
+
+  it('withholds the KPIs named, and leaves NPS null where it was never asked', () => {
+    const figures = kpisOf(stats, { ...options, drivers: ['ease', 'speed'] });
+    const withheld = withholdKpis(figures, new Set(['csat', 'nps', 'drivers.ease'] as const));
+    expect(withheld.csat).toEqual({ suppressed: true });
+    expect(withheld.nps).toBeNull();
+    expect(withheld.drivers).toEqual({ ease: { suppressed: true }, speed: { suppressed: true } });
+    expect(figures.csat).toMatchObject({ n: 12 });
+    expect(figures.drivers.ease).toMatchObject({ n: 20 });
   });
 });
 

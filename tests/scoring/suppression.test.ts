@@ -69,6 +69,14 @@ describe('suppressSmallGroups along one dimension', () => {
     expect(hiddenKeys(suppressSmallGroups(groups, ['location'], 10))).toEqual(['Bonaire', 'Saba', 'Sint Eustatius', 'Europees Nederland']);
   });
 
+  it('counts groups hidden already as hidden, whatever their n (a KPI of groups hidden whole)', () => {
+    // A KPI's own table: the paspoort group is hidden whole, so its 30 answers to this KPI are not shown either; the
+    // KPI of the smallest other group must go too, or the row's KPI minus those shown would give paspoort's.
+    const groups = [group({ service: 'paspoort' }, 30), group({ service: 'rijbewijs' }, 12), group({ service: 'afval' }, 20)];
+    expect(hiddenKeys(suppressSmallGroups(groups, ['service'], 10, [true, false, false]))).toEqual(['paspoort', 'rijbewijs']);
+    expect(hiddenKeys(suppressSmallGroups(groups, ['service'], 10))).toEqual([]);
+  });
+
   it('hides nothing when every group reaches the minimum, the minimum itself included', () => {
     const result = suppressSmallGroups([group({ language: 'nl' }, 10), group({ language: 'en' }, 11)], ['language'], 10);
     expect(hiddenKeys(result)).toEqual([]);
