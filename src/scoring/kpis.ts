@@ -265,7 +265,8 @@ export type TKpiName = keyof typeof KPI_SCALES | `drivers.${string}`;
  */
 export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiName, number> {
   const counts = new Map<TKpiName, number>();
-  for (const [name, { measure, min, max }] of Object.entries(KPI_SCALES) as Array<[keyof typeof KPI_SCALES, (typeof KPI_SCALES)[keyof typeof KPI_SCALES]]>) {
+  for (const name of Object.keys(KPI_SCALES) as Array<keyof typeof KPI_SCALES>) {
+    const { measure, min, max } = KPI_SCALES[name];
     counts.set(name, summariseScale(stats.measures[measure], min, max).n);
   }
   for (const driver of drivers) counts.set(`drivers.${driver}`, summariseScale(stats.measures[driver], DRIVER_SCALE.min, DRIVER_SCALE.max).n);
@@ -276,7 +277,7 @@ export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiNa
 export function withholdKpis<TFigures extends Pick<TKpiSet, 'csat' | 'ces' | 'trust' | 'nps' | 'drivers'>>(figures: TFigures, names: ReadonlySet<TKpiName>): TFigures {
   if (names.size === 0) return figures;
   const drivers = { ...figures.drivers };
-  for (const name of names) if (name.startsWith('drivers.') && drivers[name.slice('drivers.'.length)] !== undefined) drivers[name.slice('drivers.'.length)] = SUPPRESSED;
+  for (const driver of Object.keys(drivers)) if (names.has(`drivers.${driver}`)) drivers[driver] = SUPPRESSED;
   return {
     ...figures,
     csat: names.has('csat') ? SUPPRESSED : figures.csat,
