@@ -28,9 +28,10 @@ export type TSuppressionResult<TGroup extends TGroupCount> = (TGroup & { suppres
  *
  * The complement chosen is the smallest shown group of the row (the first of equals in input order), which hides the
  * least information; a row takes complements one at a time until its hidden groups are protected. Groups with n = 0
- * protect nothing (subtracting them reveals the same total), so they do not count as the second hidden group of a row. Rows overlap between dimensions, so a complement may leave another row with a
- * single hidden group; the passes repeat until nothing changes. A row holding a single group cannot be protected
- * within the table (its total is the group); reporting that row's total is then the caller's concern.
+ * protect nothing (subtracting them reveals the same total), so they do not count as the second hidden group of a
+ * row. Rows overlap between dimensions, so a complement may leave another row exposed; the passes repeat until
+ * nothing changes. A row holding a single group cannot be protected within the table (its total is the group);
+ * reporting that row's total is then the caller's concern.
  */
 export function suppressSmallGroups<TGroup extends TGroupCount>(
   groups: readonly TGroup[],
