@@ -107,14 +107,19 @@ function summariseScale(measure: TMeasureStats | undefined, scaleMin: number, sc
   };
 }
 
+/** The answers of a headline KPI's measure that lie on its scale. */
+function kpiScale(stats: TStats, kpi: keyof typeof KPI_SCALES): TScaleSummary {
+  const { measure, min, max } = KPI_SCALES[kpi];
+  return summariseScale(stats.measures[measure], min, max);
+}
+
 function isTooSmall(n: number, options: TKpiOptions): boolean {
   // n = 0 has no figure to report even where a minimum of 0 is configured.
   return n === 0 || n < options.minGroupSize;
 }
 
 function topBoxKpi(stats: TStats, kpi: 'csat' | 'trust', options: TKpiOptions): TKpi<{ mean: number }> {
-  const { measure, min, max } = KPI_SCALES[kpi];
-  const scale = summariseScale(stats.measures[measure], min, max);
+  const scale = kpiScale(stats, kpi);
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const agree = scale.countBetween(4, 5);
   const interval = wilsonInterval(agree, scale.n);
@@ -146,7 +151,7 @@ export interface TCesExtras {
 
 /** CES: mean of effort on 1–7 (t interval); also % 5–7 (Wilson). */
 export function cesKpi(stats: TStats, options: TKpiOptions): TKpi<TCesExtras> {
-  const scale = summariseScale(stats.measures[KPI_SCALES.ces.measure], KPI_SCALES.ces.min, KPI_SCALES.ces.max);
+  const scale = kpiScale(stats, 'ces');
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const estimate = meanWithTInterval(scale.n, scale.sum, scale.sumOfSquares)!;
   const easy = scale.countBetween(5, 7);
@@ -172,9 +177,8 @@ export interface TNpsExtras {
  * Null when the organisation's survey never asked it (the measure is absent from the statistics altogether).
  */
 export function npsKpi(stats: TStats, options: TKpiOptions): TKpi<TNpsExtras> | null {
-  const measure = stats.measures[KPI_SCALES.nps.measure];
-  if (measure === undefined) return null;
-  const scale = summariseScale(measure, KPI_SCALES.nps.min, KPI_SCALES.nps.max);
+  if (stats.measures[KPI_SCALES.nps.measure] === undefined) return null;
+  const scale = kpiScale(stats, 'nps');
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const promoters = scale.countBetween(9, 10);
   const detractors = scale.countBetween(0, 6);
@@ -265,10 +269,7 @@ export type TKpiName = keyof typeof KPI_SCALES | `drivers.${string}`;
  */
 export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiName, number> {
   const counts = new Map<TKpiName, number>();
-  for (const name of Object.keys(KPI_SCALES) as Array<keyof typeof KPI_SCALES>) {
-    const { measure, min, max } = KPI_SCALES[name];
-    counts.set(name, summariseScale(stats.measures[measure], min, max).n);
-  }
+  for (const name of Object.keys(KPI_SCALES) as Array<keyof typeof KPI_SCALES>) counts.set(name, kpiScale(stats, name).n);
   for (const driver of drivers) counts.set(`drivers.${driver}`, summariseScale(stats.measures[driver], DRIVER_SCALE.min, DRIVER_SCALE.max).n);
   return counts;
 }

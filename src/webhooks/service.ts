@@ -136,7 +136,7 @@ export class WebhookService {
   private async organisationFor(actor: TActor, slug: string | undefined): Promise<string | null> {
     if (slug === EVERY_ORGANISATION) {
       if (actor.organisationId !== null) {
-        throw new FollowUpError('forbidden', 'forbidden', 'Only a token of every organisation may register a webhook for all of them.', 'organisation');
+        throw new FollowUpError('forbidden', 'forbidden', 'Only a token of every organisation may manage the webhooks of all of them.', 'organisation');
       }
       return null;
     }
