@@ -42,6 +42,7 @@ import { registerSurveys } from './surveys/registry';
 import { WebhookDeliveryWorker } from './webhooks/delivery';
 import { WebhookPublisher } from './webhooks/publisher';
 import { WebhookService } from './webhooks/service';
+import { webhookTargetsOf, type TResolveHost } from './webhooks/targets';
 
 export interface TApp {
   /** The base URL the server listens on (known after listen). */
@@ -58,7 +59,13 @@ export interface TApp {
  * The composition root: the one place where configuration, database, repositories, bot, channels,
  * routes and background jobs are built and wired. `src/main.ts` and the tests both start the service through it.
  */
-export async function createApp(config: TConfig, logger: TLogger): Promise<TApp> {
+/** What the service would otherwise take from the machine; tests give their own. */
+export interface TAppDependencies {
+  /** The resolver webhook targets are checked with (the system's DNS by default). */
+  resolveHost?: TResolveHost;
+}
+
+export async function createApp(config: TConfig, logger: TLogger, dependencies: TAppDependencies = {}): Promise<TApp> {
   const i18n = createI18n();
   // A broken survey file stops start-up before anything listens, with one line naming file, path and reason.
   const loadedSurveys = loadSurveys(undefined, { i18n });
@@ -98,7 +105,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
   });
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
 
-  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS });
   registerHealthRoutes(http, prisma);
   const guard = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
 
@@ -144,7 +151,8 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
     });
     registerFollowUpRoutes(http, { ...guard, prisma, followUps });
     registerCallbackRoutes(http, { ...guard, prisma, callbacks: callbackRequests, followUps });
-    registerWebhookRoutes(http, { ...guard, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, clock) });
+    const webhookTargets = webhookTargetsOf(config, dependencies.resolveHost);
+    registerWebhookRoutes(http, { ...guard, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock) });
     registerStaffPage(http, { i18n });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
@@ -160,7 +168,7 @@ export async function createApp(config: TConfig, logger: TLogger): Promise<TApp>
       clock,
       logger: logger.child({ component: 'follow-ups' }),
     });
-    const deliveries = new WebhookDeliveryWorker(prisma, { encryptionKey: config.ENCRYPTION_KEY, clock, logger: logger.child({ component: 'webhooks' }) });
+    const deliveries = new WebhookDeliveryWorker(prisma, { encryptionKey: config.ENCRYPTION_KEY, targets: webhookTargets, clock, logger: logger.child({ component: 'webhooks' }) });
     jobs.push(...worker.jobs(), callbackRequests.job(), deliveries.job());
   }
 

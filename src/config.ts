@@ -48,7 +48,13 @@ export const ZEnvironment = z.object({
   SERVICE_URL_ALLOWLIST: commaList,
   /** Origins allowed to frame the web chat page. */
   EMBED_ORIGINS: commaList,
+  /** Hosts a webhook may reach over plain http (else https only). */
+  WEBHOOK_ALLOW_HTTP: commaList,
+  /** Hosts a webhook may reach although they resolve to a loopback, private or link-local address. */
+  WEBHOOK_ALLOWED_HOSTS: commaList,
   MAX_BODY_BYTES: integer(64 * 1024, 1024),
+  /** A request body that has not fully arrived after this many milliseconds is refused with 408. */
+  BODY_TIMEOUT_MS: integer(10_000, 100, 120_000),
   RATE_LIMIT_PER_MINUTE: integer(120, 1),
   RATE_LIMIT_TOKEN_PER_MINUTE: integer(600, 1),
 });

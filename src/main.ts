@@ -22,6 +22,11 @@ async function main(): Promise<void> {
   await probe.close();
   if (!reachable) return fail(`database unreachable: ${redact(config.DATABASE_URL)} did not answer within 5 s`);
 
+  // Last resort: a fault nobody handled (a stream's 'error' from a library, say) is logged and the service goes on
+  // serving; one hostile request must never stop it for every resident. Known faults are handled where they arise.
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception; still serving'));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection; still serving'));
+
   const app = await createApp(config, logger);
   const url = await app.listen();
   logger.info({ url, database: config.databaseProvider }, `meethuis-chat listening: web chat ${url}/ , dashboard ${url}/dashboard`);

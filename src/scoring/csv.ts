@@ -1,20 +1,22 @@
 /**
- * CSV as spreadsheets read it (RFC 4180, comma, CRLF), written so that no cell can run as a formula: a text cell
- * starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP "CSV injection"). Numbers we
- * produce ourselves are written as numbers — an NPS of -12.5 must stay a number — so only text is guarded.
+ * CSV as spreadsheets read it (RFC 4180, comma, CRLF), written so that no cell can run as a formula (OWASP "CSV
+ * injection"): in text, = + - @, a tab or a carriage return gets an apostrophe before it at the start of the cell
+ * *and after every separator inside it* (`,` `;` tab, line break), since a spreadsheet that splits on another
+ * separator than ours (Excel with Dutch regional settings splits on `;`) starts a cell there. Numbers we produce
+ * ourselves are written as numbers — an NPS of -12.5 must stay a number — so only text is guarded.
  */
 
 export type TCsvValue = string | number | boolean | null | undefined;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+const FORMULA_TRIGGER_AFTER_SEPARATOR = /(^|[,;\t\r\n])(?=[=+\-@\t\r])/g;
+const NEEDS_QUOTES = /[",;\t\r\n]|^\s|\s$/;
 
 /** One cell: text guarded against formulas and quoted where needed; null/undefined as an empty cell. */
 export function csvCell(value: TCsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  const guarded = FORMULA_START.test(value) ? `'${value}` : value;
+  const guarded = value.replace(FORMULA_TRIGGER_AFTER_SEPARATOR, "$1'");
   return NEEDS_QUOTES.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 

@@ -1,3 +1,6 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { backoffMs, HOUR_MS, type TClock } from '../followups/time';
@@ -5,9 +8,12 @@ import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
 import { decryptJson } from '../privacy/crypto';
 import { SIGNATURE_HEADER, signBody } from './signature';
+import type { TAllowedTarget, WebhookTargets } from './targets';
 
 export interface TDeliveryWorkerOptions {
   encryptionKey: string;
+  /** Where a delivery may go, checked again before every attempt. */
+  targets: WebhookTargets;
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -32,8 +38,8 @@ export interface TDeliveryRun {
 /**
  * Sends queued webhook deliveries: POST of the stored JSON body, signed with the webhook's secret. A row is claimed
  * with a conditional UPDATE (as the follow-up queue does), so replicas never send the same delivery twice at once;
- * a non-2xx answer, a timeout or a refused connection is retried with exponential back-off, then marked failed.
- * Redirects are not followed: the admin registered this URL, not wherever it points.
+ * a non-2xx answer, a timeout, a refused connection or a target that no longer passes the rules is retried with
+ * exponential back-off, then marked failed.
  */
 export class WebhookDeliveryWorker {
   private readonly settings: typeof DEFAULTS;
@@ -113,37 +119,49 @@ export class WebhookDeliveryWorker {
       // A changed ENCRYPTION_KEY: sending unsigned would be worse than not sending.
       return { ok: false, status: null, error: 'the signing secret cannot be decrypted (was ENCRYPTION_KEY changed?)' };
     }
-    const protocol = safeProtocol(url);
-    if (protocol !== 'http:' && protocol !== 'https:') return { ok: false, status: null, error: 'not an http(s) URL' };
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'meethuis-chat-webhooks',
-          [SIGNATURE_HEADER]: signBody(secret, body),
-          'X-Meethuis-Event': event,
-          'X-Meethuis-Delivery': deliveryId,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      const target = await this.options.targets.check(url);
+      if (!target.allowed) return { ok: false, status: null, error: `refused: ${REFUSAL_TEXT[target.rule]}` };
+      const status = await postTo(target, body, this.settings.timeoutMs, {
+        'Content-Type': 'application/json',
+        'User-Agent': 'meethuis-chat-webhooks',
+        [SIGNATURE_HEADER]: signBody(secret, body),
+        'X-Meethuis-Event': event,
+        'X-Meethuis-Delivery': deliveryId,
       });
-      // The body is not needed; draining it frees the connection.
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-      return { ok: false, status: response.status, error: `HTTP ${response.status}` };
+      if (status >= 200 && status < 300) return { ok: true, status };
+      return { ok: false, status, error: `HTTP ${status}` };
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { ok: false, status: null, error: `${error instanceof Error ? error.message : String(error)}${cause}`.slice(0, 500) };
+      return { ok: false, status: null, error: (error instanceof Error ? error.message : String(error)).slice(0, 500) };
     }
   }
 }
 
-function safeProtocol(url: string): string | null {
-  try {
-    return new URL(url).protocol;
-  } catch {
-    return null;
-  }
+const REFUSAL_TEXT = { 'https-only': 'plain http', 'private-address': 'private address', unresolvable: 'host does not resolve' } as const;
+
+/**
+ * POSTs to the address that was checked: the connection's lookup answers with it, so a resolver cannot hand a
+ * different (internal) address to the connect that follows the check. TLS still verifies the host's name.
+ * Redirects are not followed: the admin registered this URL, not wherever it points.
+ */
+function postTo(target: TAllowedTarget, body: string, timeoutMs: number, headers: Record<string, string>): Promise<number> {
+  const checkedLookup: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
+    else callback(null, target.address, target.family);
+  };
+  const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      target.url,
+      { method: 'POST', headers: { ...headers, 'Content-Length': Buffer.byteLength(body) }, lookup: checkedLookup, signal: AbortSignal.timeout(timeoutMs) },
+      (response: IncomingMessage) => {
+        // The body is not needed; draining it frees the connection.
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
 }

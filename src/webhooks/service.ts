@@ -6,8 +6,12 @@ import type { TClock } from '../followups/time';
 import { encryptJson } from '../privacy/crypto';
 import { eventsOf, ZWebhookEvent, type TWebhookEvent } from './events';
 import { generateWebhookSecret } from './signature';
+import type { WebhookTargets } from './targets';
 
-/** Outgoing URLs: http(s) only, no credentials in the URL (the signature is the authentication). */
+/**
+ * Outgoing URLs: http(s) only, no credentials in the URL (the signature is the authentication). Where they may
+ * point (https, public addresses) is WebhookTargets' to decide, since it needs the resolver.
+ */
 export const ZWebhookUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
   .max(2000)
@@ -59,12 +63,15 @@ export class WebhookService {
   constructor(
     private readonly prisma: TPrisma,
     private readonly encryptionKey: string,
+    private readonly targets: WebhookTargets,
     private readonly clock: TClock = () => new Date(),
   ) {}
 
   async create(actor: TActor, input: TNewWebhook): Promise<TWebhookView & { secret: string }> {
     const { organisation, url, events } = ZNewWebhook.parse(input);
     const organisationId = await this.organisationFor(actor, organisation);
+    const target = await this.targets.check(url);
+    if (!target.allowed) throw new FollowUpError('invalid', 'webhook_target_not_allowed', `url: ${target.reason} (${target.rule})`, 'url');
     const secret = generateWebhookSecret();
     const now = this.clock();
     const row = await this.prisma.$transaction(async (tx) => {

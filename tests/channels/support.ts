@@ -79,7 +79,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
   const logger = createLogger(config.LOG_LEVEL);
   const database = openDatabase(config.DATABASE_URL);
   const bot = options.bot ?? new EchoFixtureBot();
-  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS });
   const references = new ConversationReferenceStore(database, config.HASH_SECRET, config.ENCRYPTION_KEY);
   const { adapter: botAdapter, allowlist } = createBotEndpointAdapter({ config, logger, references });
   const directLine = createDirectLine({

@@ -68,13 +68,14 @@ describe('npm run cli -- follow-ups', { timeout: 90_000 }, () => {
   });
 });
 
+// This machine resolves no outside name, so public address literals stand for the receivers (never called here).
 describe('npm run cli -- webhooks', { timeout: 90_000 }, () => {
   it('creates a webhook and prints the signing secret alone on the last line, once', async () => {
-    const { code, stdout } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'https://crm.example.org/meethuis', '--events', 'response.completed,callback.requested');
+    const { code, stdout } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'https://93.184.215.14/meethuis', '--events', 'response.completed,callback.requested');
     expect(code).toBe(0);
     const secret = stdout.trim().split('\n').at(-1)!;
     expect(secret).toMatch(/^whsec_[\w-]{43}$/);
-    const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://crm.example.org/meethuis' } });
+    const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://93.184.215.14/meethuis' } });
     expect(hook.events).toBe('response.completed,callback.requested');
 
     // The secret printed is the one deliveries are signed with (kept encrypted, since signing needs it back).
@@ -91,10 +92,10 @@ describe('npm run cli -- webhooks', { timeout: 90_000 }, () => {
   });
 
   it("registers a webhook for every organisation with --organisation '*', and lists those apart", async () => {
-    const { code, stdout } = await cli('webhooks', 'create', '--organisation', '*', '--url', 'https://ministerie.example.nl/meethuis', '--events', 'response.completed');
+    const { code, stdout } = await cli('webhooks', 'create', '--organisation', '*', '--url', 'https://93.184.215.15/meethuis', '--events', 'response.completed');
     expect(code).toBe(0);
     expect(stdout).toContain('for every organisation');
-    const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://ministerie.example.nl/meethuis' } });
+    const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://93.184.215.15/meethuis' } });
     expect(hook.organisationId).toBeNull();
     const list = await cli('webhooks', 'list', '--organisation', '*');
     expect(list.stdout.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^${hook.id}\t\\*\tactive\tresponse\\.completed\t`))]);
@@ -106,5 +107,12 @@ describe('npm run cli -- webhooks', { timeout: 90_000 }, () => {
     const { code, stderr } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'file:///etc/passwd', '--events', 'response.completed');
     expect(code).not.toBe(0);
     expect(stderr).toContain('--url');
+  });
+
+  it('refuses a target inside the network, naming the rule', async () => {
+    const { code, stderr } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'https://169.254.169.254/latest/meta-data', '--events', 'response.completed');
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/169\.254\.169\.254 is not a public address.*private-address/);
+    expect(await database.prisma.webhook.count({ where: { url: { contains: '169.254' } } })).toBe(0);
   });
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   stub = await startConnectorStub();
   // Loopback allowed as a serviceUrl (PostgreSQL is not the embedded mode); quiet hours off so the test does not
   // depend on the hour it runs at (the worker's quiet hours have tests of their own on an injected clock).
-  running = await startTestApp({ SERVICE_URL_ALLOWLIST: '127.0.0.1', QUIET_HOURS: 'off' });
+  running = await startTestApp({ SERVICE_URL_ALLOWLIST: '127.0.0.1', QUIET_HOURS: 'off', WEBHOOK_ALLOW_HTTP: '127.0.0.1', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
 });
 afterAll(async () => {
   await running?.stop();

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../src/auth/tokens';
@@ -26,7 +27,14 @@ const bodies = fc.oneof(
   fc.string({ maxLength: 300 }).map((text) => ({ body: text, type: 'application/x-www-form-urlencoded' })),
   fc.constant({ body: '{"a":'.repeat(200), type: 'application/json' }),
   fc.constant({ body: 'x'.repeat(200_000), type: 'application/json' }),
+  fc.integer({ min: 33, max: 20_000 }).map((depth) => ({ body: `${'['.repeat(depth)}${']'.repeat(depth)}`, type: 'application/json' })),
+  fc.constant({ body: `{"value":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`, type: 'application/json' }),
+  fc.constant({ body: 'x', type: 'multipart/form-data; boundary=x' }),
 );
+
+/** Every way a client may claim its body is compressed; none is read (a 40 MB inflation among them). */
+const encodings = fc.constantFrom<string | undefined>(undefined, 'identity', 'gzip', 'x-gzip', 'deflate', 'br', 'compress', 'zstd', 'gzip, deflate', 'garbage');
+const inflatingBody = gzipSync(Buffer.alloc(40 * 1024 * 1024), { level: 9 });
 
 async function expectNoServerError(response: Response, what: string): Promise<void> {
   const text = await response.text();
@@ -48,10 +56,14 @@ describe('every route under random input', () => {
         fc.string({ maxLength: 40 }),
         fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), fc.string({ maxLength: 30 }), { maxKeys: 4 }),
         fc.constantFrom('none', 'admin', 'garbage'),
-        async (route, { body, type }, parameter, query, auth) => {
+        encodings,
+        fc.boolean(),
+        async (route, { body: plain, type }, parameter, query, auth, encoding, inflates) => {
+          const body = encoding !== undefined && encoding !== 'identity' && inflates ? inflatingBody : plain;
           const url = new URL(concretePath(route.path, parameter), running.url);
           for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
           const headers: Record<string, string> = { 'content-type': type };
+          if (typeof encoding === 'string') headers['content-encoding'] = encoding;
           if (auth === 'admin') headers.authorization = `Bearer ${adminToken}`;
           if (auth === 'garbage') headers.authorization = `Bearer ${parameter}`;
           const hasBody = !['GET', 'HEAD'].includes(route.method);

@@ -4,7 +4,7 @@ import type { TPrisma } from '../../src/db/client';
 import { parseCsv } from '../../src/scoring/csv';
 import { EXPORT_COLUMNS, prepareResponseExport } from '../../src/scoring/responseExport';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { FORMULA_TEXT, rawResponses, seedKnownAnswers } from './seed';
+import { FORMULA_TEXT, rawResponses, seedKnownAnswers, SPLIT_FORMULA_TEXT } from './seed';
 
 let running: TTestApp;
 const tokens = { analyst: '', demo: '', staff: '' };
@@ -59,6 +59,20 @@ describe('GET /api/responses/export', () => {
     const locations = rows.map((row) => row[header.indexOf('location')]!);
     expect(locations.some((location) => location.startsWith("'=HYPERLINK"))).toBe(true);
     expect(locations.some((location) => location.startsWith('='))).toBe(false);
+  });
+
+  it('leaves no cell that starts a formula, read with , or with ; as the separator (Excel with Dutch settings)', async () => {
+    const { response, text, header, rows } = await exportCsv('survey=meethuis&organisation=demo');
+    expect(response.status).toBe(200);
+    expect(rows.map((row) => row[header.indexOf('text')])).toContain(SPLIT_FORMULA_TEXT.replace(';=', ";'="));
+    for (const separator of [',', ';']) {
+      const cells = spreadsheetCells(text, separator);
+      if (separator === ',') expect(cells.length).toBe((rows.length + 1) * header.length);
+      // Split on `;`, the attack's formula is a cell of its own — guarded.
+      else expect(cells).toContain("'=cmd|' /C calc'!A0");
+      // Our own numbers (an NPS of -12.5) are numbers, not formulas; every text cell must be inert.
+      expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell) && !/^-\d+(\.\d+)?$/.test(cell)), separator).toEqual([]);
+    }
   });
 
   it('cuts from/to in the organisation’s time zone', async () => {
@@ -119,3 +133,29 @@ describe('GET /api/responses/export', () => {
     expect(lines).toBeGreaterThan(0);
   });
 });
+
+/**
+ * The cells a spreadsheet sees when it splits the file on `separator`, as Excel does: a cell that begins with a
+ * quote runs to its closing quote (`""` inside), any other runs to the next separator or line break, and a quote
+ * in its middle is text.
+ */
+function spreadsheetCells(text: string, separator: string): string[] {
+  const cells: string[] = [];
+  let index = 0;
+  while (index < text.length) {
+    let cell = '';
+    if (text[index] === '"') {
+      index++;
+      while (index < text.length && !(text[index] === '"' && text[index + 1] !== '"')) {
+        cell += text[index] === '"' ? '"' : text[index];
+        index += text[index] === '"' ? 2 : 1;
+      }
+      index++;
+    }
+    while (index < text.length && text[index] !== separator && text[index] !== '\r' && text[index] !== '\n') cell += text[index++];
+    cells.push(cell);
+    if (text[index] === '\r' && text[index + 1] === '\n') index++;
+    index++;
+  }
+  return cells;
+}

@@ -8,6 +8,8 @@ export const DRIVERS = ['ease', 'speed', 'clarity', 'seriousness', 'empathy', 't
 export const FORMULA_LOCATION = '=HYPERLINK("http://evil.example")';
 /** Free text that would run as a formula (no personal data, so the scrubber leaves it). */
 export const FORMULA_TEXT = '=1+2 beter uitleggen';
+/** Free text whose formula starts after a separator: a spreadsheet that splits on `;` would run it. */
+export const SPLIT_FORMULA_TEXT = "PVT;=cmd|' /C calc'!A0;";
 
 
 export interface TSeedResult {
@@ -129,6 +131,9 @@ export async function seedKnownAnswers(database: TDatabase): Promise<TSeedResult
     }
     if (!partial && plan.organisationId === demo.id && residents % 9 === 0) {
       await store.recordAnswer(response.id, { questionKey: 'improvement', text: FORMULA_TEXT });
+    }
+    if (!partial && plan.organisationId === demo.id && residents % 9 === 1) {
+      await store.recordAnswer(response.id, { questionKey: 'improvement', text: SPLIT_FORMULA_TEXT });
     }
     if (plan.language === 'pap' && residents % 10 === 1) await store.setLanguage(response.id, 'nl');
     if (!partial) await store.completeResponse(response.id);

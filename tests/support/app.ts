@@ -1,4 +1,4 @@
-import { createApp, type TApp } from '../../src/app';
+import { createApp, type TApp, type TAppDependencies } from '../../src/app';
 import { loadConfig, type TConfig } from '../../src/config';
 import { createLogger, type TLogger } from '../../src/log';
 import { createTestDatabase, type TTestDatabase } from './database';
@@ -25,6 +25,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
   databaseUrl?: (url: string) => string,
   logger?: TLogger,
+  dependencies: TAppDependencies = {},
 ): Promise<TTestApp> {
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -34,7 +35,7 @@ export async function startTestApp(
     DATABASE_URL: databaseUrl ? databaseUrl(database.url) : database.url,
     PORT: '0',
   });
-  const app = await createApp(config, logger ?? createLogger(config.LOG_LEVEL));
+  const app = await createApp(config, logger ?? createLogger(config.LOG_LEVEL), dependencies);
   const url = await app.listen(0, '127.0.0.1');
   return {
     app,

@@ -1,0 +1,114 @@
+import type { Request, Response } from 'restify';
+import type { TLogger } from '../log';
+import { ApiError } from './errors';
+
+export interface TJsonBodyOptions {
+  maxBodyBytes: number;
+  /** Deepest nesting of arrays and objects accepted; deeper JSON is a 400 before any schema sees it. */
+  maxDepth: number;
+  /** A body not complete within this is a 408: a client that never ends its chunked body holds nothing for long. */
+  readTimeoutMs: number;
+  logger: TLogger;
+}
+
+/** Only plain JSON in UTF-8: the web chat, the Bot Framework and our API clients send nothing else. */
+const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
+
+/**
+ * The one reader of request bodies, in place of restify's body parser: that parser inflates gzip past the size
+ * limit, crashes the process on a bad gzip stream (an unhandled 'error' event) and writes multipart uploads to
+ * the temporary directory. Here a body is raw bytes counted against `maxBodyBytes` as they arrive, never
+ * decompressed and never written anywhere; the only thing it may become is `req.body`, parsed JSON.
+ */
+export function jsonBodyReader(options: TJsonBodyOptions) {
+  return (req: Request, res: Response, next: (error?: false) => void): void => {
+    // A socket fault while the body streams must be this request's problem, never an unhandled 'error' event.
+    req.on('error', (error) => options.logger.warn({ err: error, requestId: req.getId() }, 'request stream failed'));
+    readJsonBody(req, options).then(
+      (body) => {
+        req.body = body;
+        next();
+      },
+      (error: unknown) => {
+        const refusal = error instanceof ApiError ? error : new ApiError(400, 'unreadable_body', 'The request body could not be read.');
+        if (!(error instanceof ApiError)) options.logger.warn({ err: error, requestId: req.getId() }, 'request body unreadable');
+        // What is left of a refused body is not read: the connection closes after this answer.
+        res.header('Connection', 'close');
+        res.send(refusal.status, refusal.toBody());
+        res.once('finish', () => req.destroy());
+        next(false);
+      },
+    );
+  };
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutMs }: TJsonBodyOptions): Promise<unknown> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity') {
+    throw new ApiError(415, 'unsupported_content_encoding', 'Request bodies must not be compressed (Content-Encoding: identity only).');
+  }
+  const type = req.headers['content-type'];
+  if (!hasBody(req)) {
+    if (type !== undefined && !JSON_MEDIA_TYPE.test(type) && !['GET', 'HEAD'].includes(req.method ?? '')) throw unsupportedType();
+    return undefined;
+  }
+  if (type === undefined || !JSON_MEDIA_TYPE.test(type)) throw unsupportedType();
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
+
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const finish = (error?: ApiError) => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
+      req.pause();
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBodyBytes) return finish(tooLarge(maxBodyBytes));
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onError = () => finish(new ApiError(400, 'unreadable_body', 'The request body could not be read.'));
+    const onAborted = onError;
+    const timer = setTimeout(() => finish(new ApiError(408, 'request_timeout', 'The request body did not arrive in time.')), readTimeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
+  });
+  if (text.trim() === '') return undefined;
+  if (nestingDepth(text) > maxDepth) {
+    throw new ApiError(400, 'too_deeply_nested', `The JSON body is nested deeper than ${maxDepth} levels.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
+/** The deepest nesting of `[` and `{` outside strings: counted on the text, so no parser or schema recurses into it. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c /* \ */) index++;
+      else if (code === 0x22 /* " */) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b /* { */ || code === 0x5b /* [ */) deepest = Math.max(deepest, ++depth);
+    else if (code === 0x7d /* } */ || code === 0x5d /* ] */) depth--;
+  }
+  return deepest;
+}
+
+const unsupportedType = () => new ApiError(415, 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json).');
+const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`);
