@@ -59,7 +59,7 @@ async function startConnector(): Promise<{ url: string; replies: Map<string, TRe
 
 /** The same stack without the survey: restify, our JSON boundary and CloudAdapter; the bot echoes. */
 async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> {
-  const http = createHttpServer({ logger: createLogger('silent'), maxBodyBytes: 64 * 1024, bodyTimeoutMs: 10_000 });
+  const http = createHttpServer({ logger: createLogger('silent'), maxBodyBytes: 64 * 1024, bodyTimeoutMs: 10_000, trustProxy: () => false });
   const adapter = new BotEndpointAdapter(new ConfigurationBotFrameworkAuthentication({}));
   // Like the survey bot, it greets a new conversation and answers every message with one reply.
   const bot = new ActivityHandler();

@@ -23,17 +23,21 @@ import { registerDashboard } from './http/dashboard';
 import { registerDirectLineRoutes } from './http/directLine';
 import { registerFollowUpRoutes } from './http/followUps';
 import { registerHealthRoutes } from './http/health';
+import { registerHeldBackRoutes } from './http/heldBack';
 import { registerKpiRoutes } from './http/kpis';
 import { registerBotEndpoint } from './http/messages';
 import { registerWebChatPage } from './http/pages';
 import { databaseRateLimiter, rateLimitCleanupJob } from './http/rateLimit';
+import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
 import { registerWebhookRoutes } from './http/webhooks';
 import { createI18n } from './i18n/i18n';
 import { startJobs, type TJob } from './jobs';
 import type { TLogger } from './log';
+import { hourlyResponseLimit } from './scoring/admission';
 import { AnswerStore } from './scoring/answerStore';
+import { HeldBackResponses } from './scoring/heldBack';
 import { KpiService } from './scoring/kpiQuery';
 import { retentionJob } from './scoring/retention';
 import { rollupFoldJob } from './scoring/rollups';
@@ -75,10 +79,10 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const { prisma } = database;
   const replicaId = randomUUID();
   const clock = () => new Date();
-  const answers = new AnswerStore(database, clock);
+  const answers = new AnswerStore(database, clock, hourlyResponseLimit(prisma, config.MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR));
   const tokens = new TokenService(prisma, config.HASH_SECRET, clock);
   const authenticate = bearerAuthenticator(tokens);
-  const rateLimiter = databaseRateLimiter(prisma, clock);
+  const rateLimiter = databaseRateLimiter(prisma, config.HASH_SECRET, clock);
   const jobs: TJob[] = [
     rollupFoldJob(database, replicaId),
     retentionJob(prisma, answers, config.RETENTION_DAYS, replicaId, clock),
@@ -105,7 +109,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   });
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
 
-  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS });
+  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS, trustProxy: parseTrustProxy(config.TRUST_PROXY) });
   registerHealthRoutes(http, prisma);
   const guard = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
 
@@ -135,6 +139,9 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     rateLimiter,
     perAddressPerMinute: config.RATE_LIMIT_PER_MINUTE,
     perConversationPerMinute: config.RATE_LIMIT_TOKEN_PER_MINUTE,
+    pollsPerAddressPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE,
+    hashSecret: config.HASH_SECRET,
+    isExemptFromResponseLimit: addressListMatcher(config.RESPONSE_LIMIT_EXEMPT),
   });
   registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS });
 
@@ -175,6 +182,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
   registerKpiRoutes(http, { ...guard, prisma, kpis, logger });
+  registerHeldBackRoutes(http, { ...guard, heldBack: new HeldBackResponses(prisma, answers) });
   registerDashboard(http);
   let runner: ReturnType<typeof startJobs> | undefined;
 

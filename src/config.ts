@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 
 /** A setting that stops start-up; its message is one line naming the variable and what is wrong. */
 export class ConfigError extends Error {
@@ -17,6 +18,24 @@ const commaList = z
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 const QUIET_HOURS = /^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/;
+
+function isTrustProxySetting(value: string | undefined): boolean {
+  try {
+    parseTrustProxy(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isAddressList(entries: readonly string[]): boolean {
+  try {
+    addressListMatcher(entries);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Every setting of the service, from the environment. Names are the environment variables'. */
 export const ZEnvironment = z.object({
@@ -57,6 +76,17 @@ export const ZEnvironment = z.object({
   BODY_TIMEOUT_MS: integer(10_000, 100, 120_000),
   RATE_LIMIT_PER_MINUTE: integer(120, 1),
   RATE_LIMIT_TOKEN_PER_MINUTE: integer(600, 1),
+  /** Web chat polls per client address per minute: about one a second per open chat, several chats behind one address. */
+  RATE_LIMIT_POLLS_PER_MINUTE: integer(1200, 1),
+  /** How far X-Forwarded-For is believed: unset, a hop count, or the proxies' addresses and CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((value) => isTrustProxySetting(value), 'must be false, a number of hops, or a comma list of addresses/CIDRs'),
+  /** Self-started responses per client address per hour before further ones are held back from the figures. */
+  MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR: integer(10, 1),
+  /** Addresses and CIDRs (a tablet at the counter) whose responses are never held back. */
+  RESPONSE_LIMIT_EXEMPT: commaList.refine((entries) => isAddressList(entries), 'must be a comma list of addresses or CIDRs'),
 });
 export type TEnvironment = z.infer<typeof ZEnvironment>;
 

@@ -13,8 +13,16 @@ export const ZConversationContext = z.object({
   language: z.enum(LANGUAGES).optional(),
   /** The one-time token of a follow-up link (`/?link=…`). */
   followUpLink: z.string().min(16).max(200).optional(),
+  /**
+   * Set by the server, never by the page: the keyed hash of the client address the chat was opened from, which the
+   * limit on new responses per address counts. Absent where no limit applies (an exempt address, the channel secret).
+   */
+  addressKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type TConversationContext = z.infer<typeof ZConversationContext>;
+
+/** The context as a page may ask for it: everything but what only the server decides. */
+export const ZRequestedContext = ZConversationContext.omit({ addressKey: true });
 
 export const CONTEXT_CHANNEL_DATA_KEY = 'meethuisContext';
 

@@ -8,6 +8,7 @@ import { tokenCommands } from './tokens';
 import { importCommands } from './import';
 import { kpiCommands } from './kpis';
 import { followUpCommands } from './followUps';
+import { responseCommands } from './responses';
 import { webhookCommands } from './webhooks';
 
 export interface TCliContext {
@@ -27,7 +28,7 @@ export interface TCliCommand {
 }
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { conversationContextOf } from '../bots/conversationContext';
 import { WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { CONTACT_DETAIL_DIALOG, CONTACT_METHOD_DIALOG } from './closeLoopDialogs';
 import { CONTACT_METHODS } from './contactDetails';
@@ -218,6 +219,7 @@ export class SurveyFlows {
           residentKey,
           conversationKey,
           followUpId: state.followUpId ?? null,
+          addressKey: conversationContextOf(context.activity.channelData).addressKey ?? null,
         });
     state.responseId = response.id;
     state.answers = {};

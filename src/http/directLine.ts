@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { ZConversationContext } from '../bots/conversationContext';
+import { ZRequestedContext } from '../bots/conversationContext';
 import { ZClientActivity, type DirectLineChannel, type TCaller } from '../bots/directLineChannel';
 import { ApiError, parseInput } from './errors';
-import { clientAddressOf, type TRateLimiter } from './rateLimit';
+import { keyedHash } from '../privacy/crypto';
+import { clientAddressOf, limitSubjectOf } from './clientAddress';
+import type { TRateLimiter } from './rateLimit';
 import type { Request, Response, THttpServer } from './server';
 
 export const DIRECTLINE_PREFIX = '/v3/directline';
@@ -10,14 +12,20 @@ export const DIRECTLINE_PREFIX = '/v3/directline';
 export interface TDirectLineRouteOptions {
   channel: DirectLineChannel;
   rateLimiter?: TRateLimiter;
-  /** Requests per minute per client address on the routes that mint tokens or start conversations. */
+  /** Requests per minute per client address on the routes that mint tokens, start conversations or post. */
   perAddressPerMinute: number;
   /** Requests per minute per conversation on posting activities. */
   perConversationPerMinute: number;
+  /** Polls per minute per client address: a budget of their own, since every open chat polls about once a second. */
+  pollsPerAddressPerMinute: number;
+  /** HASH_SECRET: the conversation carries the client's address only as a keyed hash. */
+  hashSecret: string;
+  /** RESPONSE_LIMIT_EXEMPT: chats opened from these addresses never have their responses held back. */
+  isExemptFromResponseLimit: (address: string) => boolean;
 }
 
 /** tokens/generate takes the page's context; Web Chat's own fields (`user`, `trustedOrigins`) are ignored. */
-const ZGenerateBody = z.object({ context: ZConversationContext.default({}) }).default({ context: {} });
+const ZGenerateBody = z.object({ context: ZRequestedContext.default({}) }).default({ context: {} });
 const ZConversationParams = z.object({ conversationId: z.string().min(1).max(64) });
 /** directlinejs sends `watermark=` (empty) before it has one. */
 const ZWatermarkQuery = z.object({
@@ -33,8 +41,19 @@ const ZWatermarkQuery = z.object({
  */
 export function registerDirectLineRoutes({ route }: THttpServer, options: TDirectLineRouteOptions): void {
   const { channel, rateLimiter } = options;
-  const limitAddress = async (req: Request) => rateLimiter?.hit(`directline:${clientAddressOf(req)}`, options.perAddressPerMinute);
+  const limitAddress = async (req: Request) => rateLimiter?.hit(`directline:${limitSubjectOf(req)}`, options.perAddressPerMinute);
+  /** Where the limit on new responses counts this chat, unless the address is exempt (or a server holds the secret). */
+  const addressKeyOf = (req: Request): { addressKey?: string } =>
+    options.isExemptFromResponseLimit(clientAddressOf(req)) ? {} : { addressKey: keyedHash(options.hashSecret, `address:${limitSubjectOf(req)}`) };
   const caller = (req: Request): TCaller => channel.authenticate(req.header('authorization'));
+  /** An open channel ignores whatever else a page sends in Authorization, as it always has. */
+  const presentsSecret = (req: Request): boolean => {
+    try {
+      return caller(req).kind === 'secret';
+    } catch {
+      return false;
+    }
+  };
   const reply = (res: Response, status: number, body: unknown) => {
     res.header('Cache-Control', 'no-store');
     res.send(status, body);
@@ -42,11 +61,11 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
 
   route('post', `${DIRECTLINE_PREFIX}/tokens/generate`, async (req, res) => {
     await limitAddress(req);
-    if (!channel.isOpen && caller(req).kind !== 'secret') {
-      throw new ApiError(403, 'forbidden', 'Generating a token needs the Direct Line secret.');
-    }
+    const bySecret = channel.isOpen ? presentsSecret(req) : caller(req).kind === 'secret';
+    if (!channel.isOpen && !bySecret) throw new ApiError(403, 'forbidden', 'Generating a token needs the Direct Line secret.');
     const body = parseInput(ZGenerateBody, req.body ?? undefined);
-    reply(res, 200, await channel.generateToken(body.context));
+    // A server with the secret speaks for many residents from one address: counting it would hold them all back.
+    reply(res, 200, await channel.generateToken({ ...body.context, ...(bySecret ? {} : addressKeyOf(req)) }));
   });
 
   route('post', `${DIRECTLINE_PREFIX}/tokens/refresh`, async (req, res) => {
@@ -68,6 +87,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
     const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
     const who = caller(req);
     await rateLimiter?.hit(`directline-conversation:${conversationId}`, options.perConversationPerMinute);
+    await rateLimiter?.hit(`directline-post:${limitSubjectOf(req)}`, options.perAddressPerMinute);
     const activity = parseInput(ZClientActivity, req.body);
     reply(res, 200, await channel.postActivity(who, conversationId, activity));
   });
@@ -75,6 +95,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
   route('get', `${DIRECTLINE_PREFIX}/conversations/:conversationId/activities`, async (req, res) => {
     const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
     const who = caller(req);
+    await rateLimiter?.hit(`directline-poll:${limitSubjectOf(req)}`, options.pollsPerAddressPerMinute);
     const { watermark } = parseInput(ZWatermarkQuery, req.query ?? {}, 'query');
     const page = await channel.getActivities(who, conversationId, watermark);
     reply(res, 200, { activities: page.activities, watermark: String(page.watermark) });

@@ -6,7 +6,8 @@ import { FollowUpError, ZFollowUpRequest } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
 import type { TAuthenticate } from './auth';
 import { ApiError, parseInput } from './errors';
-import { clientAddressOf, type TRateLimiter } from './rateLimit';
+import { limitSubjectOf } from './clientAddress';
+import type { TRateLimiter } from './rateLimit';
 import type { Request, THttpServer } from './server';
 
 /** What every staff/admin route of the follow-up side needs to let a caller in. */
@@ -19,7 +20,7 @@ export interface TGuardDeps {
 /** Limits by address first (so bad tokens cannot hammer the token lookup), then the token and its role, then its own limit. */
 export function guard(deps: TGuardDeps): (req: Request, role: TRole) => Promise<TPrincipal> {
   return async (req, role) => {
-    await deps.rateLimiter.hit(`ip:${clientAddressOf(req)}`, deps.limits.perAddress);
+    await deps.rateLimiter.hit(`ip:${limitSubjectOf(req)}`, deps.limits.perAddress);
     const principal = await deps.authenticate(req, role);
     await deps.rateLimiter.hit(`token:${principal.tokenId}`, deps.limits.perToken);
     return principal;

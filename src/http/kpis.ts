@@ -8,7 +8,8 @@ import { checkKpiQuery, KPI_QUERY_FIELDS, KpiQueryError, ZOutcome, type KpiServi
 import { prepareResponseExport, ZExportQuery } from '../scoring/responseExport';
 import type { TAuthenticate } from './auth';
 import { ApiError, parseInput } from './errors';
-import { clientAddressOf, type TRateLimiter } from './rateLimit';
+import { limitSubjectOf } from './clientAddress';
+import type { TRateLimiter } from './rateLimit';
 import type { Request, Response, THttpServer } from './server';
 
 export interface TKpiRoutesDeps {
@@ -37,7 +38,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
 
   /** Limits first (by address, so bad tokens cannot hammer the token lookup), then the token, then its own limit. */
   const analyst = async (req: Request): Promise<TPrincipal> => {
-    await deps.rateLimiter.hit(`ip:${clientAddressOf(req)}`, deps.limits.perAddress);
+    await deps.rateLimiter.hit(`ip:${limitSubjectOf(req)}`, deps.limits.perAddress);
     const principal = await deps.authenticate(req, 'analyst');
     await deps.rateLimiter.hit(`token:${principal.tokenId}`, deps.limits.perToken);
     return principal;

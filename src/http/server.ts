@@ -1,6 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { TLogger } from '../log';
 import { jsonBodyReader } from './body';
+import { clientAddressReader, type TTrustProxy } from './clientAddress';
 import { ApiError } from './errors';
 
 export type { Request, Response, Server };
@@ -18,16 +19,18 @@ export interface THttpServerOptions {
   logger: TLogger;
   maxBodyBytes: number;
   bodyTimeoutMs: number;
+  trustProxy: TTrustProxy;
 }
 
 /** Deeper JSON than any of our schemas needs; deep enough nesting would overflow a recursive validator's stack. */
 export const MAX_JSON_DEPTH = 32;
 
 /** The restify server with the JSON error contract, body limits and request logging every route shares. */
-export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs }: THttpServerOptions): THttpServer {
+export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustProxy }: THttpServerOptions): THttpServer {
   const server = restify.createServer({ name: 'meethuis-chat', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
   // Before routing, so that no request of any kind reaches a handler with a body we have not vetted.
   server.pre(jsonBodyReader({ maxBodyBytes, maxDepth: MAX_JSON_DEPTH, readTimeoutMs: bodyTimeoutMs, logger }));
+  server.pre(clientAddressReader(trustProxy));
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
   // restify's own errors (404, 405, 413, bad JSON, unsupported media type) get the same JSON shape as ours.

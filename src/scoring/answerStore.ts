@@ -36,6 +36,8 @@ export const ZNewResponse = z.object({
   /** Keyed hash of the channel conversation id. */
   conversationKey: z.string().min(1),
   followUpId: z.string().min(1).nullish(),
+  /** Keyed hash of the client address a web chat was opened from; counted by the limit on new responses, never stored. */
+  addressKey: z.string().min(1).nullish(),
 });
 export type TNewResponse = z.input<typeof ZNewResponse>;
 
@@ -72,6 +74,8 @@ export interface TStoredResponse {
   status: TResponseStatus;
   source: TResponseSource;
   followUpId: string | null;
+  /** Out of every figure until an analyst accepts it (see ResponseAdmission). */
+  heldBack: boolean;
   answers: Record<string, TStoredAnswer>;
 }
 
@@ -87,6 +91,7 @@ const RESPONSE_SELECT = {
   status: true,
   source: true,
   followUpId: true,
+  heldBack: true,
   startedAt: true,
   contactChannel: true,
   chatChannel: true,
@@ -105,6 +110,7 @@ type TResponseColumns = {
   status: string;
   source: string;
   followUpId: string | null;
+  heldBack: boolean;
   startedAt: Date;
   contactChannel: string | null;
   chatChannel: string;
@@ -115,11 +121,12 @@ type TResponseColumns = {
 };
 
 /** The hot path (every answer of every turn) runs on the direct statements of src/db/sql.ts. */
-const RESPONSE_COLUMNS = ['id', 'surveyVersionId', 'organisationId', 'serviceId', 'language', 'status', 'source', 'followUpId', 'startedAt', 'contactChannel', 'chatChannel', 'location', 'leadTimeDays', 'contactCount']
+const RESPONSE_COLUMNS = ['id', 'surveyVersionId', 'organisationId', 'serviceId', 'language', 'status', 'source', 'followUpId', 'heldBack', 'startedAt', 'contactChannel', 'chatChannel', 'location', 'leadTimeDays', 'contactCount']
   .map((column) => `"${column}"`)
   .join(', ');
-type TRawResponse = Omit<TResponseColumns, 'answers' | 'startedAt' | 'leadTimeDays' | 'contactCount'> & {
+type TRawResponse = Omit<TResponseColumns, 'answers' | 'startedAt' | 'leadTimeDays' | 'contactCount' | 'heldBack'> & {
   startedAt: Date | string;
+  heldBack: boolean | number;
   leadTimeDays: number | bigint | null;
   contactCount: number | bigint | null;
 };
@@ -140,11 +147,23 @@ export class ResponseNotFoundError extends Error {
   }
 }
 
+/** Whether one more self-started response from this address (keyed hash) goes beyond the hourly limit. */
+export interface TResponseAdmission {
+  isOverLimit(addressKey: string, now: Date): Promise<boolean>;
+}
+
 /** A new response's columns, dimensions it lacks as null: what both write paths (bot and import) insert. */
-export function newResponseRow(data: z.output<typeof ZNewResponse>, status: TResponseStatus, startedAt: Date, lastActivityAt: Date) {
+export function newResponseRow(
+  { addressKey: _counted, ...data }: z.output<typeof ZNewResponse>,
+  status: TResponseStatus,
+  startedAt: Date,
+  lastActivityAt: Date,
+  heldBack = false,
+) {
   return {
     id: randomUUID(),
     ...data,
+    heldBack,
     serviceId: data.serviceId ?? null,
     contactChannel: data.contactChannel ?? null,
     leadTimeDays: data.leadTimeDays ?? null,
@@ -217,6 +236,8 @@ export class AnswerStore {
   constructor(
     database: Pick<TDatabase, 'prisma' | 'sql'>,
     private readonly clock: () => Date = () => new Date(),
+    /** Decides whether a new self-started response is held back; without one, none is. */
+    private readonly admission?: TResponseAdmission,
   ) {
     this.prisma = database.prisma;
     this.sql = database.sql;
@@ -225,13 +246,14 @@ export class AnswerStore {
   async startResponse(input: TNewResponse): Promise<TStoredResponse> {
     const data = ZNewResponse.parse(input);
     const now = this.clock();
-    const row = newResponseRow(data, 'in-progress', now, now);
+    const heldBack = data.source === 'self' && !!data.addressKey && !!this.admission && (await this.admission.isOverLimit(data.addressKey, now));
+    const row = newResponseRow(data, 'in-progress', now, now, heldBack);
     await this.sql.execute(
       `INSERT INTO "Response" ("id", "surveyVersionId", "organisationId", "serviceId", "contactChannel", "leadTimeDays", "contactCount",
-         "chatChannel", "language", "location", "source", "status", "residentKey", "conversationKey", "followUpId", "startedAt", "lastActivityAt")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         "chatChannel", "language", "location", "source", "status", "heldBack", "residentKey", "conversationKey", "followUpId", "startedAt", "lastActivityAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [row.id, row.surveyVersionId, row.organisationId, row.serviceId, row.contactChannel, row.leadTimeDays, row.contactCount,
-        row.chatChannel, row.language, row.location, row.source, row.status, row.residentKey, row.conversationKey, row.followUpId,
+        row.chatChannel, row.language, row.location, row.source, row.status, row.heldBack, row.residentKey, row.conversationKey, row.followUpId,
         row.startedAt, row.lastActivityAt],
     );
     return toStoredResponse({ ...row, answers: [] });
@@ -338,6 +360,33 @@ export class AnswerStore {
   }
 
   /**
+   * Accepts held-back responses: each enters the rollups on its own day with everything it holds, in the same
+   * transaction that clears its flag. Returns how many were held back and are now accepted.
+   */
+  async acceptHeldBack(responseIds: readonly string[]): Promise<number> {
+    let accepted = 0;
+    for (const id of responseIds) {
+      await this.inTransaction(async (tx, created) => {
+        const [[columns], answers] = await Promise.all([
+          tx.query<TRawResponse>(`UPDATE "Response" SET "heldBack" = ? WHERE "id" = ? AND "heldBack" = ? RETURNING ${RESPONSE_COLUMNS}`, [false, id, true]),
+          answerRowsOf(tx, id),
+        ]);
+        if (!columns) return;
+        const row = await this.withFacts(tx, { ...withAnswers(columns, answers), heldBack: false });
+        await this.writeDelta(tx, row, contributionOf(row.answers, row.status === 'completed'), created);
+        accepted += 1;
+      });
+    }
+    return accepted;
+  }
+
+  /** Discards held-back responses with their answers; they never counted, so no figure changes. */
+  async discardHeldBack(responseIds: readonly string[]): Promise<number> {
+    const { count } = await this.prisma.response.deleteMany({ where: { id: { in: [...responseIds] }, heldBack: true } });
+    return count;
+  }
+
+  /**
    * Retention: deletes raw answers (and their responses) started before `before`. The rollups keep the figures;
    * nothing is subtracted, because the aggregate is anonymous and must outlive the raw data.
    */
@@ -412,7 +461,8 @@ export class AnswerStore {
   }
 
   private async writeDelta(tx: TSqlTransaction, response: TResponseRow, delta: TStats, created: Map<string, string>): Promise<void> {
-    if (isEmptyStats(delta)) return;
+    // A held-back response is in no figure: its changes count only once it is accepted, all at once.
+    if (isEmptyStats(delta) || response.heldBack) return;
     const cell = cellOf(response);
     let cellId = this.cellIds.get(cell.cellKey) ?? created.get(cell.cellKey);
     if (!cellId) {
@@ -450,6 +500,8 @@ function withAnswers(row: TRawResponse, answers: TRawAnswer[]): TResponseColumns
   return {
     ...row,
     startedAt: new Date(row.startedAt),
+    // SQLite hands booleans back as 0/1.
+    heldBack: Boolean(row.heldBack),
     leadTimeDays: row.leadTimeDays === null ? null : Number(row.leadTimeDays),
     contactCount: row.contactCount === null ? null : Number(row.contactCount),
     answers: answers.map((answer) => ({
@@ -471,6 +523,7 @@ function toStoredResponse(row: TResponseColumns): TStoredResponse {
     status: ZResponseStatus.parse(row.status),
     source: ZResponseSource.parse(row.source),
     followUpId: row.followUpId,
+    heldBack: row.heldBack,
     answers: Object.fromEntries(row.answers.map((answer) => [answer.questionKey, answer])),
   };
 }

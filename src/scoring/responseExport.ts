@@ -42,6 +42,7 @@ export const EXPORT_COLUMNS = [
   'contactCount',
   'source',
   'status',
+  'heldBack',
   'startedOn',
   'completedOn',
   'question',
@@ -62,6 +63,7 @@ const EXPORT_SELECT = {
   contactCount: true,
   source: true,
   status: true,
+  heldBack: true,
   startedAt: true,
   completedAt: true,
   service: { select: { slug: true } },
@@ -166,6 +168,7 @@ export async function prepareResponseExport(
           response.contactCount,
           response.source,
           response.status,
+          response.heldBack,
           startedOn,
           response.completedAt ? dayIn(response.completedAt, response.organisation.timeZone) : null,
         ];

@@ -13,6 +13,7 @@ import { registerDirectLineRoutes } from '../../src/http/directLine';
 import { registerBotEndpoint } from '../../src/http/messages';
 import { registerWebChatPage } from '../../src/http/pages';
 import { createI18n } from '../../src/i18n/i18n';
+import { parseTrustProxy } from '../../src/http/clientAddress';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
 import { TEST_SECRETS } from '../support/app';
@@ -79,7 +80,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
   const logger = createLogger(config.LOG_LEVEL);
   const database = openDatabase(config.DATABASE_URL);
   const bot = options.bot ?? new EchoFixtureBot();
-  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS });
+  const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS, trustProxy: parseTrustProxy(config.TRUST_PROXY) });
   const references = new ConversationReferenceStore(database, config.HASH_SECRET, config.ENCRYPTION_KEY);
   const { adapter: botAdapter, allowlist } = createBotEndpointAdapter({ config, logger, references });
   const directLine = createDirectLine({
@@ -93,7 +94,14 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.storeOptions ? { storeOptions: options.storeOptions } : {}),
   });
-  registerDirectLineRoutes(http, { channel: directLine.channel, perAddressPerMinute: 10_000, perConversationPerMinute: 10_000 });
+  registerDirectLineRoutes(http, {
+    channel: directLine.channel,
+    perAddressPerMinute: 10_000,
+    perConversationPerMinute: 10_000,
+    pollsPerAddressPerMinute: 10_000,
+    hashSecret: TEST_SECRETS.HASH_SECRET,
+    isExemptFromResponseLimit: () => false,
+  });
   registerBotEndpoint(http, { adapter: botAdapter, bot, allowlist, loopbackOnly: !config.MicrosoftAppId });
   registerWebChatPage(http, { i18n: createI18n(), embedOrigins: config.EMBED_ORIGINS });
   await new Promise<void>((resolve) => http.server.listen(0, options.host ?? '127.0.0.1', () => resolve()));

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import type { TPrisma } from '../db/client';
+import { writeAudit, type TActor } from '../followups/audit';
+import { FollowUpError } from '../followups/model';
+import type { AnswerStore } from './answerStore';
+import { dayIn } from './dimensions';
+
+const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day such as 2026-03-01');
+
+export const ZHeldBackQuery = z.strictObject({
+  organisation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo').optional(),
+  from: ZDay.optional(),
+  to: ZDay.optional(),
+});
+export type THeldBackQuery = z.infer<typeof ZHeldBackQuery>;
+
+/** One organisation's one day: what an analyst accepts or discards as a whole. */
+export const ZHeldBackSelection = z.strictObject({
+  organisation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo').optional(),
+  day: ZDay,
+});
+export type THeldBackSelection = z.infer<typeof ZHeldBackSelection>;
+
+export interface THeldBackDay {
+  organisation: string;
+  /** The day the responses started, in the organisation's time zone (where they count once accepted). */
+  day: string;
+  responses: number;
+  completed: number;
+}
+
+/**
+ * The analyst's review of responses held back by the limit on new responses per address: listed per organisation
+ * and day, then accepted (they enter the figures on their own day) or discarded (they are deleted). Every decision
+ * is written to the audit log.
+ */
+export class HeldBackResponses {
+  constructor(
+    private readonly prisma: TPrisma,
+    private readonly answers: AnswerStore,
+  ) {}
+
+  async list(actor: TActor, query: THeldBackQuery): Promise<THeldBackDay[]> {
+    const organisationId = await this.organisationFor(actor, query.organisation, false);
+    const rows = await this.prisma.response.findMany({
+      where: { heldBack: true, ...(organisationId ? { organisationId } : {}) },
+      select: { startedAt: true, status: true, organisation: { select: { slug: true, timeZone: true } } },
+      orderBy: { startedAt: 'asc' },
+    });
+    const days = new Map<string, THeldBackDay>();
+    for (const row of rows) {
+      const day = dayIn(row.startedAt, row.organisation.timeZone);
+      if ((query.from && day < query.from) || (query.to && day > query.to)) continue;
+      const key = `${row.organisation.slug} ${day}`;
+      const entry = days.get(key) ?? { organisation: row.organisation.slug, day, responses: 0, completed: 0 };
+      entry.responses += 1;
+      if (row.status === 'completed') entry.completed += 1;
+      days.set(key, entry);
+    }
+    return [...days.values()].sort((a, b) => a.day.localeCompare(b.day) || a.organisation.localeCompare(b.organisation));
+  }
+
+  async accept(actor: TActor, selection: THeldBackSelection): Promise<number> {
+    const { organisationId, ids } = await this.select(actor, selection);
+    const accepted = await this.answers.acceptHeldBack(ids);
+    await writeAudit(this.prisma, actor, 'responses.accept', { organisationId, subjectType: 'day', subjectId: selection.day, details: { responses: accepted } });
+    return accepted;
+  }
+
+  async discard(actor: TActor, selection: THeldBackSelection): Promise<number> {
+    const { organisationId, ids } = await this.select(actor, selection);
+    const discarded = await this.answers.discardHeldBack(ids);
+    await writeAudit(this.prisma, actor, 'responses.discard', { organisationId, subjectType: 'day', subjectId: selection.day, details: { responses: discarded } });
+    return discarded;
+  }
+
+  /** The held-back responses that started on the day, in the organisation's zone (a day has at most 26 hours). */
+  private async select(actor: TActor, selection: THeldBackSelection): Promise<{ organisationId: string; ids: string[] }> {
+    const organisationId = (await this.organisationFor(actor, selection.organisation, true))!;
+    const { timeZone } = await this.prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { timeZone: true } });
+    const noon = Date.parse(`${selection.day}T12:00:00Z`);
+    const rows = await this.prisma.response.findMany({
+      where: { heldBack: true, organisationId, startedAt: { gte: new Date(noon - 26 * 3_600_000), lte: new Date(noon + 26 * 3_600_000) } },
+      select: { id: true, startedAt: true },
+    });
+    return { organisationId, ids: rows.filter((row) => dayIn(row.startedAt, timeZone) === selection.day).map((row) => row.id) };
+  }
+
+  /** A scoped token acts for its own organisation; a token of every organisation names one (to act) or none (to list all). */
+  private async organisationFor(actor: TActor, slug: string | undefined, required: boolean): Promise<string | null> {
+    if (actor.organisationId !== null) {
+      if (slug !== undefined) {
+        const own = await this.prisma.organisation.findUnique({ where: { id: actor.organisationId }, select: { slug: true } });
+        if (own?.slug !== slug) throw new FollowUpError('forbidden', 'forbidden', 'This token may only see its own organisation.', 'organisation');
+      }
+      return actor.organisationId;
+    }
+    if (slug === undefined) {
+      if (required) throw new FollowUpError('invalid', 'invalid_request', 'organisation: required for a token of every organisation', 'organisation');
+      return null;
+    }
+    const found = await this.prisma.organisation.findUnique({ where: { slug }, select: { id: true } });
+    if (!found) throw new FollowUpError('invalid', 'unknown_organisation', `organisation: "${slug}" is not known`, 'organisation');
+    return found.id;
+  }
+}
