@@ -4,6 +4,7 @@ import { TokenService } from './auth/tokens';
 import { abandonSweepJob } from './bots/abandonSweep';
 import { createBotEndpointAdapter, ProactiveChannels } from './bots/adapter';
 import { ConversationReferenceStore } from './bots/conversationReferences';
+import { WEBCHAT_CHANNEL_ID } from './bots/directLineAdapter';
 import { createDirectLine } from './bots/directLineChannel';
 import { SurveyBot } from './bots/surveyBot';
 import type { TConfig } from './config';
@@ -85,7 +86,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const rateLimiter = databaseRateLimiter(prisma, config.HASH_SECRET, clock);
   const jobs: TJob[] = [
     rollupFoldJob(database, replicaId),
-    retentionJob(prisma, answers, config.RETENTION_DAYS, replicaId, clock),
+    retentionJob(database, answers, config.RETENTION_DAYS, replicaId, clock),
     rateLimitCleanupJob(prisma, clock),
   ];
 
@@ -106,6 +107,12 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     followUps: followUpGateway,
     callbacks: callbackRequests,
     events: webhookPublisher,
+    erasure: {
+      async afterErasure(channelId, conversationId) {
+        if (channelId === WEBCHAT_CHANNEL_ID) await directLine.store.forgetActivities(conversationId);
+        await database.reclaimDeleted();
+      },
+    },
   });
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
 

@@ -102,6 +102,11 @@ export class DirectLineStore {
    * the client's receipt for everything up to it, so those rows are deleted once past the grace period —
    * only when there are any, so an idle poll stays a read.
    */
+  /** Forgets what still waits for the client's poll (erasure: the echoes hold what the resident wrote, scrubbed). */
+  async forgetActivities(conversationId: string): Promise<void> {
+    await this.prisma.directLineActivity.deleteMany({ where: { conversationId } });
+  }
+
   async readAfter(conversationId: string, watermark: number, limit = 100): Promise<TActivityPage | null> {
     const cutoff = new Date(this.clock().getTime() - this.deliveredGraceMs);
     const delivered = { id: { lte: watermark }, createdAt: { lt: cutoff } } satisfies Prisma.DirectLineActivityWhereInput;

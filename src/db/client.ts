@@ -26,6 +26,12 @@ export interface TDatabase {
   provider: TDatabaseProvider;
   /** The PostgreSQL schema the tables live in (null on SQLite). */
   postgresSchema: string | null;
+  /**
+   * After an erasure or a retention run: on SQLite, moves the write-ahead log into the file (where secure_delete has
+   * zeroed what was deleted) and truncates it, so the deleted text is in neither. PostgreSQL keeps dead rows until
+   * VACUUM reuses their space; autovacuum does that, on its own schedule (see the README).
+   */
+  reclaimDeleted(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,7 +53,14 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
       new WalSync(walFileSync(file)),
     );
     const prisma = new SqliteClient({ adapter });
-    return { prisma, sql: new SqliteSql(adapter), provider, postgresSchema: null, close: () => prisma.$disconnect() };
+    return {
+      prisma,
+      sql: new SqliteSql(adapter),
+      provider,
+      postgresSchema: null,
+      reclaimDeleted: async () => void (await prisma.$queryRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)')),
+      close: () => prisma.$disconnect(),
+    };
   }
   const schema = postgresSchemaOf(url);
   const connection = new URL(url);
@@ -71,6 +84,7 @@ export function openDatabase(url: string, cwd = process.cwd()): TDatabase {
     sql: new PostgresSql(pool),
     provider,
     postgresSchema: schema,
+    reclaimDeleted: async () => {},
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

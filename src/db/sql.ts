@@ -196,6 +196,8 @@ export class GatedSqliteAdapterFactory implements SqlDriverAdapterFactory {
       const database = (adapter as unknown as { client: Database }).client;
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = NORMAL');
+      // Deleted rows are overwritten with zeros, not merely unlinked: erasure must remove the bytes, not only the rows.
+      database.pragma('secure_delete = ON');
       return adapter;
     });
     return this.opened;

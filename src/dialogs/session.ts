@@ -41,6 +41,13 @@ export interface TSurveyServices {
   clock?: (() => Date) | undefined;
   /** ABANDON_AFTER_HOURS: a resident who returns after this long is offered to continue, not just re-prompted. */
   abandonAfterHours?: number | undefined;
+  /** After a resident's erasure: what the channel and the database still hold of it goes too. */
+  erasure?: TErasureFollowThrough | undefined;
+}
+
+export interface TErasureFollowThrough {
+  /** Removes the conversation's traces outside the responses (undelivered messages) and reclaims the deleted bytes. */
+  afterErasure(channelId: string, conversationId: string): Promise<void>;
 }
 
 export const DEFAULT_ABANDON_AFTER_HOURS = 24;

@@ -155,6 +155,8 @@ export class SurveyFlows {
       await this.session.say(step.context, 'erase.nothing');
       return step.endDialog();
     }
+    const { activity } = step.context;
+    await this.session.services.erasure?.afterErasure(activity.channelId, activity.conversation.id);
     const { link } = await this.session.state(step.context);
     await this.session.resetState(step.context, link ? { link } : {});
     await this.session.say(step.context, 'erase.done');

@@ -1,4 +1,4 @@
-import type { TPrisma } from '../db/client';
+import type { TDatabase } from '../db/client';
 import { withLease } from '../db/lease';
 import type { TJob } from '../jobs';
 import type { AnswerStore } from './answerStore';
@@ -6,11 +6,11 @@ import type { AnswerStore } from './answerStore';
 const RETENTION_LEASE = 'retention';
 
 /**
- * Purges raw answers older than the retention period, hourly, on one replica at a time. The rollups keep
- * the figures: deltas are folded before purging, so the aggregate never loses what the raw rows held.
+ * Purges raw answers older than the retention period, hourly, on one replica at a time, and reclaims their bytes.
+ * The rollups keep the figures: deltas are folded before purging, so the aggregate never loses what the raw rows held.
  */
 export function retentionJob(
-  prisma: TPrisma,
+  database: Pick<TDatabase, 'prisma' | 'reclaimDeleted'>,
   answers: AnswerStore,
   retentionDays: number,
   replicaId: string,
@@ -20,8 +20,9 @@ export function retentionJob(
     name: RETENTION_LEASE,
     everyMs: 60 * 60_000,
     run: async () => {
-      await withLease(prisma, RETENTION_LEASE, replicaId, 10 * 60_000, async () => {
-        await answers.purgeBefore(new Date(clock().getTime() - retentionDays * 86_400_000));
+      await withLease(database.prisma, RETENTION_LEASE, replicaId, 10 * 60_000, async () => {
+        const purged = await answers.purgeBefore(new Date(clock().getTime() - retentionDays * 86_400_000));
+        if (purged > 0) await database.reclaimDeleted();
       });
     },
   };

@@ -92,7 +92,7 @@ describe('AnswerStore', () => {
     const old = await oldStore.startResponse(makeNewResponse(base, { language: 'en' }));
     await oldStore.recordAnswer(old.id, { questionKey: 'trust', measure: 'trust', value: 2 });
     const withOld = await rollupTotals();
-    const job = retentionJob(database.prisma, store, 730, 'replica-a', () => new Date('2026-03-10T12:00:00Z'));
+    const job = retentionJob(database, store, 730, 'replica-a', () => new Date('2026-03-10T12:00:00Z'));
     await job.run();
     expect(await database.prisma.response.findUnique({ where: { id: old.id } })).toBeNull();
     expect(await database.prisma.answer.count({ where: { responseId: old.id } })).toBe(0);
