@@ -34,6 +34,7 @@ import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
 import { registerWebhookRoutes } from './http/webhooks';
 import { createI18n } from './i18n/i18n';
+import { PlaceDirectory } from './places/places';
 import { startJobs, type TJob } from './jobs';
 import type { TLogger } from './log';
 import { hourlyResponseLimit } from './scoring/admission';
@@ -149,6 +150,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     pollsPerAddressPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE,
     hashSecret: config.HASH_SECRET,
     isExemptFromResponseLimit: addressListMatcher(config.RESPONSE_LIMIT_EXEMPT),
+    places: new PlaceDirectory(prisma),
   });
   registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS });
 

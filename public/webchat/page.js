@@ -30,6 +30,8 @@
       });
     })
     .then(function (grant) {
+      // For the integrator: a part of the embed the service could not use (say, a location it does not know).
+      if (grant.warnings && window.console) grant.warnings.forEach(function (warning) { window.console.warn('meethuis web chat:', warning); });
       var directLine = window.WebChat.createDirectLine({
         token: grant.token,
         domain: window.location.origin + '/v3/directline',

@@ -30,6 +30,8 @@ export const ZOrganisationSeed = z.object({
   contact: z.string().default(''),
   complaints: z.string().default(''),
   services: z.array(z.object({ slug: ZSlug, names: ZLocalisedName })).min(1),
+  /** Islands, municipalities or districts: the only values a page's `location` may take. */
+  places: z.array(z.object({ slug: ZSlug, name: z.string().trim().min(1).max(80) })).default([]),
 });
 export type TOrganisationSeed = z.infer<typeof ZOrganisationSeed>;
 
@@ -42,7 +44,7 @@ export function readOrganisationSeed(file = SEED_FILE): TOrganisationSeed[] {
   return parsed.data;
 }
 
-/** Creates or updates the seeded organisations and their services; running it twice changes nothing. */
+/** Creates or updates the seeded organisations, their services and places; running it twice changes nothing. */
 export async function seedOrganisations(db: TDb, organisations = readOrganisationSeed()): Promise<void> {
   for (const organisation of organisations) {
     const fields = {
@@ -63,6 +65,13 @@ export async function seedOrganisations(db: TDb, organisations = readOrganisatio
         where: { organisationId_slug: { organisationId: id, slug: service.slug } },
         create: { organisationId: id, slug: service.slug, names },
         update: { names },
+      });
+    }
+    for (const place of organisation.places) {
+      await db.place.upsert({
+        where: { organisationId_slug: { organisationId: id, slug: place.slug } },
+        create: { organisationId: id, slug: place.slug, name: place.name },
+        update: { name: place.name },
       });
     }
   }

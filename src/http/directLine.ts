@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ZRequestedContext } from '../bots/conversationContext';
 import { ZClientActivity, type DirectLineChannel, type TCaller } from '../bots/directLineChannel';
 import { ApiError, parseInput } from './errors';
+import { DEFAULT_ORGANISATION } from '../dialogs/surveyConversation';
+import type { PlaceDirectory } from '../places/places';
 import { keyedHash } from '../privacy/crypto';
 import { clientAddressOf, limitSubjectOf } from './clientAddress';
 import type { TRateLimiter } from './rateLimit';
@@ -22,6 +24,8 @@ export interface TDirectLineRouteOptions {
   hashSecret: string;
   /** RESPONSE_LIMIT_EXEMPT: chats opened from these addresses never have their responses held back. */
   isExemptFromResponseLimit: (address: string) => boolean;
+  /** A page's `location` must name one of the organisation's places. */
+  places: Pick<PlaceDirectory, 'resolve'>;
 }
 
 /** tokens/generate takes the page's context; Web Chat's own fields (`user`, `trustedOrigins`) are ignored. */
@@ -63,9 +67,14 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
     await limitAddress(req);
     const bySecret = channel.isOpen ? presentsSecret(req) : caller(req).kind === 'secret';
     if (!channel.isOpen && !bySecret) throw new ApiError(403, 'forbidden', 'Generating a token needs the Direct Line secret.');
-    const body = parseInput(ZGenerateBody, req.body ?? undefined);
+    const { context: { location, ...context } } = parseInput(ZGenerateBody, req.body ?? undefined);
+    // Free text from a page is never stored: a location that is no place of the organisation is dropped, and the
+    // integrator is told why (the page logs it); the resident simply chats.
+    const place = location === undefined ? undefined : await options.places.resolve(context.organisation ?? DEFAULT_ORGANISATION, location);
+    const warnings = location !== undefined && place === undefined ? [`context.location: not one of the organisation's places; ignored`] : [];
     // A server with the secret speaks for many residents from one address: counting it would hold them all back.
-    reply(res, 200, await channel.generateToken({ ...body.context, ...(bySecret ? {} : addressKeyOf(req)) }));
+    const grant = await channel.generateToken({ ...context, ...(place ? { location: place } : {}), ...(bySecret ? {} : addressKeyOf(req)) });
+    reply(res, 200, warnings.length > 0 ? { ...grant, warnings } : grant);
   });
 
   route('post', `${DIRECTLINE_PREFIX}/tokens/refresh`, async (req, res) => {

@@ -172,12 +172,15 @@ function pageContext(req: Request, language: TLanguage): Record<string, string> 
     const value = single(req.query?.[name])?.trim();
     if (value && value.length <= max) context[name === 'link' ? 'followUpLink' : name] = value;
   }
+  // `island` is the older name of `location` in embed snippets.
+  const island = single(req.query?.island)?.trim();
+  if (!context.location && island && island.length <= limits.location) context.location = island;
   return context;
 }
 
 function queryOf(req: Request): URLSearchParams {
   const params = new URLSearchParams();
-  for (const name of ['organisation', 'service', 'location', 'link'] as const) {
+  for (const name of ['organisation', 'service', 'location', 'island', 'link'] as const) {
     const value = single(req.query?.[name]);
     if (value) params.set(name, value);
   }

@@ -202,9 +202,23 @@ export function contributionOf(answers: Iterable<TStoredAnswer>, completed: bool
   return any ? statsOfResponse(measured, { completed }) : emptyStats();
 }
 
+/** A rollup cell's dimensions, '' where a response has none. */
+export interface TCellDimensions {
+  organisationId: string;
+  serviceSlug: string;
+  contactChannel: string;
+  chatChannel: string;
+  language: string;
+  location: string;
+  surveyId: string;
+  surveyVersion: number;
+  leadTimeBand: string;
+  contactCountBand: string;
+}
+
 /** The rollup cell of a response: every breakdown dimension, '' where it has none. */
-export function cellOf(response: TResponseRow) {
-  const cell = {
+export function cellOf(response: TResponseRow): TCellDimensions & { cellKey: string } {
+  const cell: TCellDimensions = {
     organisationId: response.organisationId,
     serviceSlug: response.service?.slug ?? '',
     contactChannel: response.contactChannel ?? '',
@@ -216,7 +230,13 @@ export function cellOf(response: TResponseRow) {
     leadTimeBand: bandOfLeadTime(response.leadTimeDays),
     contactCountBand: bandOfContactCount(response.contactCount),
   };
-  return { ...cell, cellKey: Object.values(cell).join('\u001f') };
+  return { ...cell, cellKey: cellKeyOf(cell) };
+}
+
+/** A cell's dimensions joined in one fixed order: the unique key two turns meeting a new cell agree on. */
+export function cellKeyOf(cell: TCellDimensions): string {
+  const { organisationId, serviceSlug, contactChannel, chatChannel, language, location, surveyId, surveyVersion, leadTimeBand, contactCountBand } = cell;
+  return [organisationId, serviceSlug, contactChannel, chatChannel, language, location, surveyId, surveyVersion, leadTimeBand, contactCountBand].join('\u001f');
 }
 
 /**

@@ -14,6 +14,7 @@ import { registerBotEndpoint } from '../../src/http/messages';
 import { registerWebChatPage } from '../../src/http/pages';
 import { createI18n } from '../../src/i18n/i18n';
 import { parseTrustProxy } from '../../src/http/clientAddress';
+import { PlaceDirectory } from '../../src/places/places';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
 import { TEST_SECRETS } from '../support/app';
@@ -101,6 +102,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
     pollsPerAddressPerMinute: 10_000,
     hashSecret: TEST_SECRETS.HASH_SECRET,
     isExemptFromResponseLimit: () => false,
+    places: new PlaceDirectory(database.prisma),
   });
   registerBotEndpoint(http, { adapter: botAdapter, bot, allowlist, loopbackOnly: !config.MicrosoftAppId });
   registerWebChatPage(http, { i18n: createI18n(), embedOrigins: config.EMBED_ORIGINS });
