@@ -8,7 +8,9 @@
   var config = JSON.parse(document.getElementById('meethuis-webchat-config').textContent);
 
   function fail(detail) {
-    status.textContent = config.texts.error;
+    // Too many chats from this address: say so, so the resident waits instead of giving up on a broken page.
+    var limited = detail && detail.error && detail.error.code === 'rate_limited';
+    status.textContent = limited ? config.texts.busy : config.texts.error;
     if (window.console) window.console.error('meethuis web chat:', detail);
   }
 
