@@ -173,7 +173,9 @@ export class DirectLineChannel {
     const conversation = await this.options.store.findConversation(conversationId);
     if (!conversation) throw notFound();
 
-    const from = { id: userId, name: input.from?.name ?? '', role: 'user' };
+    // Never the client's `from.name`: the page or the resident fills it in, often with their own name, and this
+    // account is stored with the echo and handed to the bot, neither of which needs it.
+    const from = { id: userId, name: '', role: 'user' };
     const clientIds = {
       ...(input.channelData?.clientActivityID ? { clientActivityID: input.channelData.clientActivityID } : {}),
       ...(input.channelData?.clientTimestamp ? { clientTimestamp: input.channelData.clientTimestamp } : {}),

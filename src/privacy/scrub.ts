@@ -9,8 +9,11 @@
  * The trade-off throughout is asymmetric: a personal number that slips through is a privacy incident, a case
  * number that gets scrubbed is a lost detail. Where the two collide we scrub, and say so next to the rule.
  */
+import firstNames from './names/firstNames.json' with { type: 'json' };
+import nameFrames from './names/frames.json' with { type: 'json' };
+import notNames from './names/notNames.json' with { type: 'json' };
 
-export const PERSONAL_DATA_KINDS = ['bsn', 'phone', 'email', 'iban', 'address'] as const;
+export const PERSONAL_DATA_KINDS = ['bsn', 'phone', 'email', 'iban', 'address', 'name'] as const;
 export type TPersonalDataKind = (typeof PERSONAL_DATA_KINDS)[number];
 
 /**
@@ -25,6 +28,7 @@ export const PLACEHOLDERS: Readonly<Record<TPersonalDataKind, string>> = {
   email: '[EMAIL]',
   iban: '[IBAN]',
   address: '[ADDRESS]',
+  name: '[NAME]',
 };
 
 export interface TScrubResult {
@@ -40,11 +44,12 @@ interface TSpan {
 }
 
 /**
- * Replaces BSNs, phone numbers, e-mail addresses, IBANs and (Dutch or Caribbean) addresses in free text with
- * placeholders from {@link PLACEHOLDERS}, and reports which kinds it found.
+ * Replaces BSNs, phone numbers, e-mail addresses, IBANs, (Dutch or Caribbean) addresses and people's names in free
+ * text with placeholders from {@link PLACEHOLDERS}, and reports which kinds it found.
  *
  * Passes run from the most to the least specific shape, each on the output of the one before, so that the digits
- * inside an IBAN or an e-mail address are gone before the number rules look for phone numbers and BSNs.
+ * inside an IBAN or an e-mail address are gone before the number rules look for phone numbers and BSNs, and a
+ * street named after someone is an address before the name rules see it.
  */
 export function scrubPersonalData(text: string): TScrubResult {
   const found = new Set<TPersonalDataKind>();
@@ -692,6 +697,372 @@ function detectStreetsWithNumber(text: string, pattern: RegExp): TSpan[] {
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Names
+
+/**
+ * A name has no shape of its own, so this pass reads words rather than characters, left to right, and decides by
+ * what a word is and what stands before it. One [NAME] replaces a whole name: its first word with the initials,
+ * surname particles and capitalised words that follow ("Jan de Vries", "J.P. van den Berg", "Shurandy Martis").
+ * A name starts at
+ *  - a capitalised first name from names/firstNames.json, anywhere in a sentence;
+ *  - any capitalised word after a title ("mevrouw", "shon", "Mr.") or after an introduction or closing ("ik heet",
+ *    "mi nomber ta", "regards"): there the lists are not needed, as the frame says a name follows;
+ *  - after "ik ben", "mi ta" or "I am", which as often describe the resident ("mi ta hopi kontentu", "I am very
+ *    satisfied"), only a capitalised word or a first name: lower-case words are what people are, not who.
+ * Capitalised words of the survey's own world (names/notNames.json: places, organisations, months, languages and
+ * common words that people capitalise) are not taken for a name after a frame nor for a surname, so "mi ta Aruba"
+ * and "Jan van de Gemeente" keep them. The lists are data so that they can grow without touching the rules; every
+ * lookup is a Set built once here, and every word is looked at a bounded number of times.
+ *
+ * What a word list cannot promise, and this pass does not: a surname on its own ("Jansen belde"), a name typed in
+ * lower case outside a frame ("jan belde"), or a first name missing from the lists with no frame or title before it.
+ */
+
+/** Lower case without accents or typographic apostrophes: "José", "JOSE" and "Jose" are one key. */
+function foldName(word: string): string {
+  // Every word of the text is folded; most are plain ASCII, for which Unicode normalisation is wasted work.
+  if (!/[^\x00-\x7f]/.test(word)) return word.toLowerCase();
+  return word.normalize('NFD').replace(/\p{M}/gu, '').replace(/’/g, "'").toLowerCase();
+}
+
+const foldedSet = (words: readonly string[]): ReadonlySet<string> => new Set(words.map(foldName));
+const withoutFullStop = (entry: string): string => (entry.endsWith('.') ? entry.slice(0, -1) : entry);
+
+const FIRST_NAMES = foldedSet([...firstNames.dutch, ...firstNames.caribbean, ...firstNames.english]);
+
+/**
+ * First names that are also everyday words ("Will", "Hope", "Mark", Dutch "Roos", "Ben", "Dan"). Capitalised in
+ * the middle of a sentence they are names; at the start of one, where every word is capitalised ("Will you call
+ * me back?", "Ben erg tevreden"), only when a surname follows ("Will Smith"). The choice costs the odd "Grace"
+ * written for grace, and keeps the sentence openers.
+ */
+const ORDINARY_WORD_NAMES = foldedSet(firstNames.alsoOrdinaryWords);
+
+/** Places, organisations, months and days, languages: capitalised, and no one's name even after "van de". */
+const NAMED_THINGS = foldedSet([...notNames.places, ...notNames.organisations, ...notNames.calendar, ...notNames.languagesAndBeliefs]);
+
+/**
+ * Capitalised words that are no one's name. A first name that is also one of these ("May", "June", Dutch "Frans"
+ * for French) counts only after a title or an introduction, or with a surname: "in May" and "ik spreek Frans" stay.
+ * Common words are surnames after a particle, though: "de Jong", "van der Meer".
+ */
+const NOT_NAMES = new Set([...NAMED_THINGS, ...foldedSet([...notNames.words.nl, ...notNames.words.pap, ...notNames.words.en])]);
+
+/** "Sint Maarten", "Santa Lucia", "Kaya Simon Bolivar", "Koningin Juliana": a place or a head of state. */
+const PLACE_PREFIXES = foldedSet(notNames.placePrefixes.map(withoutFullStop));
+
+/**
+ * "Rosemary Lane", "Juliana Straat": a street named after someone. Not "Hill", "Dijk" or "Park", which are
+ * surnames as often.
+ */
+const STREET_WORDS = foldedSet(notNames.streetWords);
+
+/**
+ * "Anne Frankstraat", "Jan van Galenlaan". Only endings that common surnames do not have: "-dijk", "-hof" and
+ * "-weg" end surnames as often as streets (Van Dijk, Nijhof, Verweg).
+ */
+const STREET_SUFFIXES: readonly string[] = notNames.streetSuffixes;
+
+const NAME_LANGUAGES = [nameFrames.nl, nameFrames.pap, nameFrames.en] as const;
+
+const SURNAME_PARTICLES = foldedSet(NAME_LANGUAGES.flatMap((language) => language.surnameParticles));
+const PARTICLE_FIRST_WORDS = new Set([...SURNAME_PARTICLES].map((particle) => particle.split(' ')[0]));
+const MAX_PARTICLE_WORDS = Math.max(...[...SURNAME_PARTICLES].map((particle) => particle.split(' ').length));
+
+/**
+ * What stands before a name decides how sure we may be that one follows: nothing ('none'); a title or a frame that
+ * only ever introduces a name ('introduction', 'salutation': "Beste", "groeten"); or one that may as well
+ * describe ('selfDescription').
+ */
+type TNameContext = 'none' | 'title' | 'introduction' | 'selfDescription' | 'salutation';
+
+interface TFrame {
+  words: readonly string[];
+  context: TNameContext;
+  /** "thanks," and "naam:" need their comma or colon: "thanks Teams" is no signature. */
+  punctuation: string | undefined;
+}
+
+function parseFrame(entry: string, context: TNameContext): TFrame {
+  const punctuation = entry.endsWith(',') || entry.endsWith(':') ? entry.slice(-1) : undefined;
+  const words = (punctuation ? entry.slice(0, -1) : entry).split(' ').map(foldName);
+  return { words, context, punctuation };
+}
+
+/** Frames by their first word, longest first, so "mi ta yama" wins over "mi ta". */
+const FRAMES_BY_FIRST_WORD = new Map<string, TFrame[]>();
+for (const language of NAME_LANGUAGES) {
+  const frames = [
+    ...language.introductions.map((entry) => parseFrame(entry, 'introduction')),
+    ...language.selfDescriptions.map((entry) => parseFrame(entry, 'selfDescription')),
+    ...language.greetings.map((entry) => parseFrame(entry, 'salutation')),
+    ...language.closings.map((entry) => parseFrame(entry, 'salutation')),
+  ];
+  for (const frame of frames) {
+    const [first] = frame.words;
+    if (first === undefined) continue;
+    FRAMES_BY_FIRST_WORD.set(first, [...(FRAMES_BY_FIRST_WORD.get(first) ?? []), frame]);
+  }
+}
+for (const frames of FRAMES_BY_FIRST_WORD.values()) frames.sort((a, b) => b.words.length - a.words.length);
+
+/**
+ * Titles by key, the full stop dropped ("dhr." and "dhr" are one title). One written with a capital in
+ * frames.json ("Miss") counts only when capitalised in the text too: "I miss the old office".
+ */
+const TITLES = new Map(
+  NAME_LANGUAGES.flatMap((language) => language.titles).map((entry) => [foldName(withoutFullStop(entry)), { capitalOnly: isCapitalised(entry) }]),
+);
+
+/** A name of more parts than this is read as two names: it bounds the look-ahead from every word. */
+const MAX_NAME_PARTS = 6;
+/** The longest gap between a frame and its name that is still read: "groet,\r\n\r\nJan". */
+const MAX_GAP = 8;
+
+interface TWord {
+  start: number;
+  end: number;
+  text: string;
+  /** Lookup form of the whole word, for frames and titles ("name's" of "my name's"). */
+  key: string;
+  /** The word without a possessive "'s", which stays in the text: "Jan's fiets" becomes "[NAME]'s fiets". */
+  nameEnd: number;
+  nameKey: string;
+  possessive: boolean;
+  /** Glued to no letter, digit or underscore, so that replacing it frees no neighbour for a second pass. */
+  free: boolean;
+  /** The characters since the previous word, when there are at most {@link MAX_GAP}. */
+  gap: string | undefined;
+  /** First word of the text, of a line or of a sentence. */
+  sentenceStart: boolean;
+  /** A month-like word next to a number is a date: "Jan 15", "15 jan.". */
+  nextToNumber: boolean;
+  /** A capital letter followed by a full stop. */
+  initial: boolean;
+}
+
+// Parts joined by a mandatory apostrophe or hyphen cannot overlap, so the match is linear.
+const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*/gu;
+const isApostrophe = (char: string | undefined): boolean => char === "'" || char === '’';
+const isShouted = (word: string): boolean => word.length > 1 && /^\p{Lu}\p{Lu}/u.test(word);
+
+function digitNear(text: string, at: number, step: 1 | -1): boolean {
+  let i = at;
+  if (step === 1 && (text[i] === '.' || text[i] === ',')) i++;
+  for (let spaces = 0; spaces < 2 && isSpace(text[i]); spaces++) i += step;
+  return isDigit(text[i]);
+}
+
+function readWords(text: string): TWord[] {
+  const words: TWord[] = [];
+  let previousEnd = 0;
+  for (const match of text.matchAll(WORD)) {
+    const [letters] = match;
+    const end = match.index + letters.length;
+    // "'t Hart", "van 't Veer": the elided article is a particle of its own.
+    const elided = letters.length === 1 && isApostrophe(text[match.index - 1]) && !isWordChar(text[match.index - 2]);
+    const start = elided ? match.index - 1 : match.index;
+    const possessive = letters.length > 2 && isApostrophe(letters[letters.length - 2]) && (letters.endsWith('s') || letters.endsWith('S'));
+    const nameEnd = possessive ? end - 2 : end;
+    const separator = text.slice(previousEnd, start);
+    const word = text.slice(start, end);
+    const key = foldName(word);
+    words.push({
+      start,
+      end,
+      text: word,
+      key,
+      nameEnd,
+      nameKey: possessive ? key.slice(0, -2) : key,
+      possessive,
+      free: !isWordChar(text[start - 1]) && !isWordChar(text[end]),
+      gap: separator.length <= MAX_GAP ? separator : undefined,
+      sentenceStart: words.length === 0 || /[.!?\n]/.test(separator),
+      nextToNumber: digitNear(text, start - 1, -1) || digitNear(text, end, 1),
+      initial: letters.length === 1 && /\p{Lu}/u.test(letters) && text[end] === '.',
+    });
+    previousEnd = end;
+  }
+  return words;
+}
+
+const NAME_GAP = /^[ \t\u00a0]{1,2}$/;
+const AFTER_INITIAL_GAP = /^\.[ \t\u00a0]{0,2}$/;
+/** After a title or place prefix, with or without its full stop: "Mr. Smith", "dhr Jansen", "St.Maarten". */
+const AFTER_ABBREVIATION_GAP = /^\.?[ \t\u00a0]{0,2}$/;
+/** Spaces, line breaks and the punctuation of "Groeten, Jan", "Naam: Jan", "Regards -- John". */
+const AFTER_FRAME_GAP = /^[\s,:;–—-]{1,8}$/u;
+
+function joinsName(previous: TWord, next: TWord): boolean {
+  if (next.gap === undefined || previous.possessive) return false;
+  return (previous.initial ? AFTER_INITIAL_GAP : NAME_GAP).test(next.gap);
+}
+
+/** How many words from `at` form a surname particle ("van der" is two), or 0. */
+function particleAt(words: readonly TWord[], at: number): number {
+  if (!PARTICLE_FIRST_WORDS.has(words[at]?.key)) return 0;
+  for (let count = MAX_PARTICLE_WORDS; count >= 1; count--) {
+    const candidate = words.slice(at, at + count);
+    if (candidate.length < count || !candidate.every((word, i) => word.free && (i === 0 || NAME_GAP.test(word.gap ?? '')))) continue;
+    if (SURNAME_PARTICLES.has(candidate.map((word) => word.key).join(' '))) return count;
+  }
+  return 0;
+}
+
+function isSurname(word: TWord, shouted: boolean, afterParticle: boolean): boolean {
+  const key = word.nameKey;
+  return (
+    word.nameEnd - word.start > 1 && isCapitalised(word.text) && (shouted || !isShouted(word.text)) &&
+    !(afterParticle ? NAMED_THINGS : NOT_NAMES).has(key) && !STREET_WORDS.has(key) && !PLACE_PREFIXES.has(key) &&
+    !SURNAME_PARTICLES.has(key)
+  );
+}
+
+/** "Jan-Willem", "Anna-Maria": a double first name is listed when its first half is. */
+function isListedFirstName(key: string): boolean {
+  const hyphen = key.indexOf('-');
+  return FIRST_NAMES.has(key) || (hyphen > 0 && FIRST_NAMES.has(key.slice(0, hyphen)));
+}
+
+/** Whether a name's first word is one: surely, only when a surname follows it, or not. */
+function firstWordVerdict(word: TWord, context: TNameContext): 'name' | 'withSurname' | 'no' {
+  const key = word.nameKey;
+  // Words that decide whether their neighbour is a name are never part of one, or replacing them would change that
+  // decision on a second pass ("Dan Mevrouw Lane").
+  if (word.nameEnd - word.start < 2 || SURNAME_PARTICLES.has(key) || STREET_WORDS.has(key) || PLACE_PREFIXES.has(key)) return 'no';
+  const listed = isListedFirstName(key);
+  const capital = isCapitalised(word.text);
+  const vocabulary = NOT_NAMES.has(key);
+  const lowerCaseName = !capital && listed && !vocabulary && !ORDINARY_WORD_NAMES.has(key);
+  switch (context) {
+    case 'title':
+    case 'introduction':
+    case 'salutation':
+      return (capital && (listed || (!vocabulary && !isShouted(word.text)))) || lowerCaseName ? 'name' : 'no';
+    case 'selfDescription':
+      if (capital && !vocabulary && (listed || !isShouted(word.text))) return 'name';
+      if (capital && listed) return 'withSurname';
+      return lowerCaseName ? 'name' : 'no';
+    case 'none':
+      if (!capital || !listed || (MONTHS.has(key) && word.nextToNumber)) return 'no';
+      return vocabulary || (ORDINARY_WORD_NAMES.has(key) && word.sentenceStart) ? 'withSurname' : 'name';
+  }
+}
+
+/** Particles may open a name only where a name is expected: "meneer de Vries", "Groeten, van Dijk". */
+function particleMayStart(word: TWord, context: TNameContext): boolean {
+  if (context === 'none') return false;
+  return context !== 'selfDescription' || isCapitalised(word.text);
+}
+
+function followsPlacePrefix(words: readonly TWord[], at: number): boolean {
+  const previous = words[at - 1];
+  const word = words[at];
+  return previous !== undefined && word?.gap !== undefined && PLACE_PREFIXES.has(previous.key) && AFTER_ABBREVIATION_GAP.test(word.gap);
+}
+
+function isStreetName(words: readonly TWord[], from: number, last: number): boolean {
+  const after = words[last + 1];
+  if (after && joinsName(words[last]!, after) && STREET_WORDS.has(after.key)) return true;
+  return words
+    .slice(from, last + 1)
+    .some((word) => STREET_SUFFIXES.some((suffix) => word.nameKey.length > suffix.length && word.nameKey.endsWith(suffix)));
+}
+
+/** The index of the last word of the name that starts at `from`, or undefined when none does. */
+function readName(words: readonly TWord[], from: number, context: TNameContext): number | undefined {
+  const first = words[from];
+  if (!first?.free || followsPlacePrefix(words, from)) return undefined;
+  const shouted = isShouted(first.text);
+  let last: number | undefined;
+  let needsSurname = false;
+  let afterParticle = false;
+  let at = from;
+  for (let parts = 0; parts < MAX_NAME_PARTS; parts++) {
+    const word = words[at];
+    if (!word?.free || (at > from && !joinsName(words[at - 1]!, word))) break;
+    if (word.initial) {
+      at++;
+      continue;
+    }
+    const particle = particleAt(words, at);
+    // A particle opens a name only before a surname: in "Groeten van Jan" the "van" is the sentence's.
+    if (particle > 0 && (at > from || (particleMayStart(word, context) && !isListedFirstName(words[at + particle]?.nameKey ?? '')))) {
+      at += particle;
+      afterParticle = true;
+      continue;
+    }
+    if (at === from) {
+      const verdict = firstWordVerdict(word, context);
+      if (verdict === 'no') break;
+      needsSurname = verdict === 'withSurname';
+    } else if (!isSurname(word, shouted, afterParticle)) {
+      break;
+    }
+    last = at;
+    // "Jansen-de Jong": a double surname may end in the particle of the next.
+    afterParticle = SURNAME_PARTICLES.has(word.nameKey.slice(word.nameKey.lastIndexOf('-') + 1));
+    at++;
+  }
+  if (last === undefined || (needsSurname && last === from) || isStreetName(words, from, last)) return undefined;
+  return last;
+}
+
+interface TLead {
+  /** The word after the frame or title. */
+  next: number;
+  context: TNameContext;
+  /** Only spaces and the expected punctuation stand between it and that word, so a name may follow. */
+  open: boolean;
+}
+
+function titleAt(words: readonly TWord[], at: number): TLead | undefined {
+  const word = words[at];
+  const title = word?.free ? TITLES.get(word.key) : undefined;
+  if (!word || !title || (title.capitalOnly && !isCapitalised(word.text))) return undefined;
+  const gap = words[at + 1]?.gap;
+  return { next: at + 1, context: 'title', open: gap !== undefined && AFTER_ABBREVIATION_GAP.test(gap) };
+}
+
+/** A frame or title that starts at `at`; a frame followed by a title leads to the title's name ("groet, Fam. Smit"). */
+function leadAt(words: readonly TWord[], at: number): TLead | undefined {
+  const word = words[at];
+  if (!word?.free) return undefined;
+  for (const frame of FRAMES_BY_FIRST_WORD.get(word.key) ?? []) {
+    const matched = frame.words.every((key, i) => {
+      const candidate = words[at + i];
+      return candidate?.free && candidate.key === key && (i === 0 || NAME_GAP.test(candidate.gap ?? ''));
+    });
+    if (!matched) continue;
+    const next = at + frame.words.length;
+    const gap = words[next]?.gap;
+    const open = gap !== undefined && AFTER_FRAME_GAP.test(gap) && (!frame.punctuation || gap.includes(frame.punctuation));
+    const title = open ? titleAt(words, next) : undefined;
+    return title ?? { next, context: frame.context, open };
+  }
+  return titleAt(words, at);
+}
+
+function detectNames(text: string): TSpan[] {
+  const words = readWords(text);
+  const spans: TSpan[] = [];
+  let at = 0;
+  while (at < words.length) {
+    const lead = leadAt(words, at);
+    // The words of a frame never start a name themselves: "Ik Ben blij" keeps its "Ben".
+    const from = lead?.next ?? at;
+    const last = lead && !lead.open ? undefined : readName(words, from, lead?.context ?? 'none');
+    if (last === undefined) {
+      at = lead?.next ?? at + 1;
+      continue;
+    }
+    spans.push({ start: words[from]!.start, end: words[last]!.nameEnd, kind: 'name' });
+    at = last + 1;
+  }
+  return spans;
+}
+
 const DETECTORS: readonly ((text: string) => TSpan[])[] = [
   detectEmails,
   detectIbans,
@@ -702,4 +1073,5 @@ const DETECTORS: readonly ((text: string) => TSpan[])[] = [
   detectPapiamentuStreets,
   (text) => detectStreetsWithNumber(text, ENGLISH_STREET_NAME_FIRST),
   (text) => scanRegex(text, ENGLISH_STREET_NUMBER_FIRST, 'address', (match) => (joinedToANumberBefore(text, match.index) ? undefined : whole(match))),
+  detectNames,
 ];

@@ -1,7 +1,7 @@
 /**
  * Resident feedback as it is typed into the survey's free-text question, in the three languages, with the personal
  * data it holds and the near misses that must come through untouched. Test BSNs pass the elfproef; IBANs pass
- * mod 97; none of the numbers, addresses or e-mail addresses belong to anyone.
+ * mod 97; none of the numbers, addresses, e-mail addresses or names belong to anyone.
  */
 import type { TLanguage } from '../../src/i18n/languages';
 import type { TPersonalDataKind } from '../../src/privacy/scrub';
@@ -51,6 +51,9 @@ export const PERSONAL_DATA: readonly TScrubCase[] = [
   { language: 'nl', text: 'Laan van Meerdervoort 12, 2517 AB Den Haag is mijn adres.', expected: '[ADDRESS] Den Haag is mijn adres.', found: ['address'] },
   { language: 'nl', text: 'Stuur het naar de Dorpsweg 7 in Hoorn, niet naar mijn oude huis.', expected: 'Stuur het naar de [ADDRESS] in Hoorn, niet naar mijn oude huis.', found: ['address'] },
   { language: 'nl', text: 'ik woon op de kerkstraat 12-2 driehoog', expected: 'ik woon op de [ADDRESS] driehoog', found: ['address'] },
+  // nl — name
+  { language: 'nl', text: 'Met vriendelijke groet, Jan de Vries', expected: 'Met vriendelijke groet, [NAME]', found: ['name'] },
+  { language: 'nl', text: 'Mevrouw Bakker van de balie heeft mij goed geholpen.', expected: 'Mevrouw [NAME] van de balie heeft mij goed geholpen.', found: ['name'] },
   // nl — several at once: found lists each kind once, in a fixed order
   {
     language: 'nl',
@@ -73,6 +76,8 @@ export const PERSONAL_DATA: readonly TScrubCase[] = [
   { language: 'pap', text: 'Manda e karta pa maria.martis@example.com, danki.', expected: 'Manda e karta pa [EMAIL], danki.', found: ['email'] },
   // pap — IBAN
   { language: 'pap', text: 'Mi kuenta ta NL20 INGB 0001 2345 67.', expected: 'Mi kuenta ta [IBAN].', found: ['iban'] },
+  // pap — name
+  { language: 'pap', text: 'Mi nomber ta Shurandy Martis i mi ta hopi kontentu.', expected: 'Mi nomber ta [NAME] i mi ta hopi kontentu.', found: ['name'] },
   // pap — address
   { language: 'pap', text: 'Mi ta biba na Kaya Grandi 12, Kralendijk.', expected: 'Mi ta biba na [ADDRESS], Kralendijk.', found: ['address'] },
   { language: 'pap', text: 'Mi adres ta Kaya Gob. N. Debrot #44.', expected: 'Mi adres ta [ADDRESS].', found: ['address'] },
@@ -93,6 +98,8 @@ export const PERSONAL_DATA: readonly TScrubCase[] = [
   // en — IBAN
   { language: 'en', text: 'Refund to GB29 NWBK 6016 1331 9268 19 please.', expected: 'Refund to [IBAN] please.', found: ['iban'] },
   { language: 'en', text: 'I paid from BE68 5390 0754 7034 last month.', expected: 'I paid from [IBAN] last month.', found: ['iban'] },
+  // en — name
+  { language: 'en', text: 'Kind regards, Mary Johnson', expected: 'Kind regards, [NAME]', found: ['name'] },
   // en — address
   { language: 'en', text: 'I live at 12 Rosemary Lane in Windwardside.', expected: 'I live at [ADDRESS] in Windwardside.', found: ['address'] },
   { language: 'en', text: 'Send it to Mountain Road 3, The Bottom.', expected: 'Send it to [ADDRESS], The Bottom.', found: ['address'] },
@@ -122,6 +129,8 @@ export const NEAR_MISSES: readonly TNearMiss[] = [
   { language: 'nl', text: 'Code AB12CDEF1234567890 werkte niet in de app.', lookalike: 'IBAN failing mod 97' },
   { language: 'nl', text: 'Mijn rekening NL91ABNA0417164301 klopt niet, één cijfer fout.', lookalike: 'IBAN with a wrong check' },
   { language: 'nl', text: 'Sinds 2020 EU-regels gelden, duurt alles langer.', lookalike: 'postcode: year and acronym' },
+  { language: 'nl', text: 'Ik ben best tevreden over de Gemeente, het was Prima.', lookalike: 'name after "ik ben"' },
+  { language: 'nl', text: 'Ben erg tevreden, in Mei kom ik terug.', lookalike: 'first name "Ben" opening a sentence, month "Mei"' },
   // pap
   { language: 'pap', text: 'Mi a warda 45 minüt na loket.', lookalike: 'small number' },
   { language: 'pap', text: 'Mi a bai Kaya Grandi 3 biaha, pero e ofisina tabata sera.', lookalike: 'street followed by a count' },
@@ -133,6 +142,7 @@ export const NEAR_MISSES: readonly TNearMiss[] = [
   { language: 'pap', text: 'Den 2025 mi a yama 4 biaha.', lookalike: 'year' },
   { language: 'pap', text: 'Mi number di kaso ta 2026-123456.', lookalike: 'case number' },
   { language: 'pap', text: 'Tabatin 717 hende den fila.', lookalike: 'Bonaire prefix alone' },
+  { language: 'pap', text: 'Mi ta hopi kontentu, e empleado a yuda mi hopi bon.', lookalike: 'name after "mi ta"' },
   // en
   { language: 'en', text: 'I waited 12 days for an answer.', lookalike: 'small number' },
   { language: 'en', text: 'On 12-03-2026 at 10:30 the office was closed.', lookalike: 'date and time' },
@@ -148,4 +158,5 @@ export const NEAR_MISSES: readonly TNearMiss[] = [
   { language: 'en', text: 'In 2026 we moved to Saba.', lookalike: 'postcode: year and word' },
   { language: 'en', text: 'The office is open 8:00-12:00 and 13:00-16:30.', lookalike: 'opening hours' },
   { language: 'en', text: 'Between 2019 and 2026 I applied 3 times.', lookalike: 'years' },
+  { language: 'en', text: 'I am very satisfied, and in May I will come back.', lookalike: 'name after "I am", first name "May"' },
 ];
