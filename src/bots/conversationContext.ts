@@ -26,6 +26,9 @@ export const ZRequestedContext = ZConversationContext.omit({ addressKey: true })
 
 export const CONTEXT_CHANNEL_DATA_KEY = 'meethuisContext';
 
+/** The event a channel raises instead of a resident's message that went over its address's limit. */
+export const SLOW_DOWN_EVENT = 'meethuis/slowDown';
+
 /** The context a channel attached to an activity, or an empty one when it is absent or malformed. */
 export function conversationContextOf(channelData: unknown): TConversationContext {
   const candidate = (channelData as Record<string, unknown> | undefined)?.[CONTEXT_CHANNEL_DATA_KEY];

@@ -5,7 +5,7 @@ import { ApiError } from '../http/errors';
 import type { TLogger } from '../log';
 import { keyedHash } from '../privacy/crypto';
 import { scrubPersonalData } from '../privacy/scrub';
-import { CONTEXT_CHANNEL_DATA_KEY, type TConversationContext } from './conversationContext';
+import { CONTEXT_CHANNEL_DATA_KEY, SLOW_DOWN_EVENT, type TConversationContext } from './conversationContext';
 import type { TPrisma } from '../db/client';
 import type { TJob } from '../jobs';
 import { sharedChannelMiddleware } from './adapter';
@@ -216,6 +216,19 @@ export class DirectLineChannel {
       throw new ApiError(502, 'bot_error', 'The bot could not handle the message; please try again.');
     }
     return { id };
+  }
+
+  /**
+   * In place of a message over the address's limit: the message is not handed to the bot, which instead tells the
+   * resident, in their language, to wait a minute. Never a silent failure, and never the turn the message would cost.
+   */
+  async slowDown(caller: TCaller, conversationId: string): Promise<{ id: string }> {
+    const claims = this.claimsFor(caller, conversationId);
+    const conversation = await this.options.store.findConversation(conversationId);
+    if (!conversation) throw notFound();
+    const user = { id: claims?.user ?? 'secret', name: '', role: 'user' };
+    await this.runTurn({ ...this.envelope(conversationId, user, conversation.context), type: ActivityTypes.Event, name: SLOW_DOWN_EVENT, id: randomUUID() });
+    return { id: `${conversationId}|limited` };
   }
 
   /** GET conversations/{id}/activities?watermark=: what arrived after the watermark. */

@@ -6,7 +6,7 @@ import { DEFAULT_LANGUAGE, languageFromLocale } from '../i18n/languages';
 import { SurveyConversation } from '../dialogs/surveyConversation';
 import { SurveySession, type TSurveyServices } from '../dialogs/session';
 import { Texts } from '../dialogs/texts';
-import { conversationContextOf } from './conversationContext';
+import { conversationContextOf, SLOW_DOWN_EVENT } from './conversationContext';
 import { holdReplies } from './heldReplies';
 import { hashedStateDocuments, type StateDocument } from './stateDocuments';
 import { describeError, dialogStackOf, SurveyTurnError } from './turnErrors';
@@ -38,6 +38,11 @@ export class SurveyBot extends ActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.conversation.onMessage(context);
+      await next();
+    });
+    // The message was not taken: the resident hears why, in their language, and what stood open stays open.
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === SLOW_DOWN_EVENT) await this.session.say(context, 'error.slowDown');
       await next();
     });
     this.onMembersAdded(async (context, next) => {

@@ -96,8 +96,14 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
     const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
     const who = caller(req);
     await rateLimiter?.hit(`directline-conversation:${conversationId}`, options.perConversationPerMinute);
-    await rateLimiter?.hit(`directline-post:${limitSubjectOf(req)}`, options.perAddressPerMinute);
     const activity = parseInput(ZClientActivity, req.body);
+    try {
+      await rateLimiter?.hit(`directline-post:${limitSubjectOf(req)}`, options.perAddressPerMinute);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 429)) throw error;
+      reply(res, 200, await channel.slowDown(who, conversationId));
+      return;
+    }
     reply(res, 200, await channel.postActivity(who, conversationId, activity));
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectLineTestClient } from '../channels/support';
 import { call, createToken } from '../followups/support';
 import { startTestApp, type TTestApp } from '../support/app';
 import { textsOf } from '../support/teams';
@@ -160,5 +161,26 @@ describe('without TRUST_PROXY', () => {
     }
     expect(statuses.slice(0, 4)).toEqual([200, 200, 200, 200]);
     expect(statuses.slice(4)).toEqual([429, 429]);
+  });
+});
+
+describe('a resident over the limit on messages', () => {
+  let running: TTestApp;
+  beforeAll(async () => {
+    running = await startTestApp({ RATE_LIMIT_PER_MINUTE: '4' });
+  }, 60_000);
+  afterAll(() => running.stop());
+
+  it('is told in their language to wait a minute, and the message is not taken as an answer', async () => {
+    const pap = textsOf('pap').chat;
+    const webchat = await DirectLineTestClient.start(running.url, { organisation: 'bonaire', language: 'pap' });
+    await webchat.say(pap.buttons!.yes!);
+    for (const score of ['4', '4', '4']) expect((await webchat.say(score)).status).toBe(200);
+    const refused = await webchat.say('2');
+    expect(refused.status).toBe(200);
+    const said = (await webchat.poll()).filter((activity) => (activity.from as { role?: string }).role === 'bot').map((activity) => activity.text);
+    expect(said.at(-1)).toBe(pap.error!.slowDown);
+    const answers = await running.database.prisma.answer.findMany({ select: { value: true } });
+    expect(answers.map((answer) => answer.value)).toEqual([4, 4, 4]);
   });
 });
