@@ -147,6 +147,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     rateLimiter,
     perAddressPerMinute: config.RATE_LIMIT_PER_MINUTE,
     perConversationPerMinute: config.RATE_LIMIT_TOKEN_PER_MINUTE,
+    messagesPerAddressPerMinute: config.RATE_LIMIT_MESSAGES_PER_MINUTE,
     pollsPerAddressPerMinute: config.RATE_LIMIT_POLLS_PER_MINUTE,
     hashSecret: config.HASH_SECRET,
     isExemptFromResponseLimit: addressListMatcher(config.RESPONSE_LIMIT_EXEMPT),

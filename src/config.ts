@@ -76,6 +76,8 @@ export const ZEnvironment = z.object({
   BODY_TIMEOUT_MS: integer(10_000, 100, 120_000),
   RATE_LIMIT_PER_MINUTE: integer(120, 1),
   RATE_LIMIT_TOKEN_PER_MINUTE: integer(600, 1),
+  /** Web chat messages posted per client address per minute: several residents may share one address (an office). */
+  RATE_LIMIT_MESSAGES_PER_MINUTE: integer(300, 1),
   /** Web chat polls per client address per minute: about one a second per open chat, several chats behind one address. */
   RATE_LIMIT_POLLS_PER_MINUTE: integer(1200, 1),
   /** How far X-Forwarded-For is believed: unset, a hop count, or the proxies' addresses and CIDRs. */

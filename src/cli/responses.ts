@@ -1,10 +1,27 @@
 import { CLI_ACTOR } from '../followups/audit';
 import { AnswerStore } from '../scoring/answerStore';
-import { HeldBackResponses, ZHeldBackQuery, ZHeldBackSelection } from '../scoring/heldBack';
+import { HeldBackResponses, ZHeldBackQuery, ZHeldBackSelection, type THeldBackSelection } from '../scoring/heldBack';
 import type { TCliCommand, TCliContext } from './main';
 
 const review = ({ database }: TCliContext) => new HeldBackResponses(database.prisma, new AnswerStore(database));
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** `responses accept | discard`: one decision over one organisation's held-back responses of one day. */
+function decision(
+  verb: 'accept' | 'discard',
+  decide: (review: HeldBackResponses, selection: THeldBackSelection) => Promise<number>,
+  report: (count: number, selection: THeldBackSelection) => string,
+): TCliCommand {
+  return {
+    words: `responses ${verb}`,
+    usage: '--organisation SLUG --day DAY',
+    options: { organisation: { type: 'string' }, day: { type: 'string' } },
+    async run(context, values) {
+      const selection = ZHeldBackSelection.parse({ organisation: text(values.organisation), day: text(values.day) });
+      context.print(report(await decide(review(context), selection), selection));
+    },
+  };
+}
 
 /** `responses held | accept | discard`: the review of responses held back by the limit per address. */
 export const responseCommands: TCliCommand[] = [
@@ -19,24 +36,6 @@ export const responseCommands: TCliCommand[] = [
       if (days.length === 0) context.print('No responses are held back.');
     },
   },
-  {
-    words: 'responses accept',
-    usage: '--organisation SLUG --day DAY',
-    options: { organisation: { type: 'string' }, day: { type: 'string' } },
-    async run(context, values) {
-      const selection = ZHeldBackSelection.parse({ organisation: text(values.organisation), day: text(values.day) });
-      const accepted = await review(context).accept(CLI_ACTOR, selection);
-      context.print(`Accepted ${accepted} held-back responses of ${selection.organisation} on ${selection.day}; they now count in the figures.`);
-    },
-  },
-  {
-    words: 'responses discard',
-    usage: '--organisation SLUG --day DAY',
-    options: { organisation: { type: 'string' }, day: { type: 'string' } },
-    async run(context, values) {
-      const selection = ZHeldBackSelection.parse({ organisation: text(values.organisation), day: text(values.day) });
-      const discarded = await review(context).discard(CLI_ACTOR, selection);
-      context.print(`Discarded ${discarded} held-back responses of ${selection.organisation} on ${selection.day}.`);
-    },
-  },
+  decision('accept', (review, selection) => review.accept(CLI_ACTOR, selection), (n, { organisation, day }) => `Accepted ${n} held-back responses of ${organisation} on ${day}; they now count in the figures.`),
+  decision('discard', (review, selection) => review.discard(CLI_ACTOR, selection), (n, { organisation, day }) => `Discarded ${n} held-back responses of ${organisation} on ${day}.`),
 ];

@@ -14,8 +14,10 @@ export const DIRECTLINE_PREFIX = '/v3/directline';
 export interface TDirectLineRouteOptions {
   channel: DirectLineChannel;
   rateLimiter?: TRateLimiter;
-  /** Requests per minute per client address on the routes that mint tokens, start conversations or post. */
+  /** Requests per minute per client address on the routes that mint tokens or start conversations. */
   perAddressPerMinute: number;
+  /** Messages per minute per client address; over it the resident is asked to wait instead of being answered. */
+  messagesPerAddressPerMinute: number;
   /** Requests per minute per conversation on posting activities. */
   perConversationPerMinute: number;
   /** Polls per minute per client address: a budget of their own, since every open chat polls about once a second. */
@@ -98,7 +100,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
     await rateLimiter?.hit(`directline-conversation:${conversationId}`, options.perConversationPerMinute);
     const activity = parseInput(ZClientActivity, req.body);
     try {
-      await rateLimiter?.hit(`directline-post:${limitSubjectOf(req)}`, options.perAddressPerMinute);
+      await rateLimiter?.hit(`directline-post:${limitSubjectOf(req)}`, options.messagesPerAddressPerMinute);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 429)) throw error;
       reply(res, 200, await channel.slowDown(who, conversationId));

@@ -21,6 +21,7 @@ import {
 } from './kpis';
 import { suppressSmallGroups } from './suppression';
 import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientStats';
+import type { TCellDimensions } from './answerStore';
 
 /**
  * KPI queries over the rollups (ARCHITECTURE decision 5): the sufficient statistics of the cells and days a question
@@ -241,18 +242,8 @@ const CELL_COLUMNS = {
   contactCountBand: 'contactCountBand',
 } as const satisfies Record<TDimension, string>;
 
-interface TCellRow {
+interface TCellRow extends TCellDimensions {
   id: string;
-  organisationId: string;
-  serviceSlug: string;
-  contactChannel: string;
-  chatChannel: string;
-  language: string;
-  location: string;
-  surveyId: string;
-  surveyVersion: number;
-  leadTimeBand: string;
-  contactCountBand: string;
 }
 
 const CELL_SELECT = {

@@ -99,6 +99,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
     channel: directLine.channel,
     perAddressPerMinute: 10_000,
     perConversationPerMinute: 10_000,
+    messagesPerAddressPerMinute: 10_000,
     pollsPerAddressPerMinute: 10_000,
     hashSecret: TEST_SECRETS.HASH_SECRET,
     isExemptFromResponseLimit: () => false,

@@ -55,6 +55,7 @@ describe('new responses per address, behind a trusted proxy', () => {
       MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR: '10',
       MIN_GROUP_SIZE: '1',
       RATE_LIMIT_PER_MINUTE: '100000',
+      RATE_LIMIT_MESSAGES_PER_MINUTE: '100000',
       QUIET_HOURS: 'off',
     });
     analyst = await createToken(running.database.prisma, 'analyst');
@@ -167,7 +168,7 @@ describe('without TRUST_PROXY', () => {
 describe('a resident over the limit on messages', () => {
   let running: TTestApp;
   beforeAll(async () => {
-    running = await startTestApp({ RATE_LIMIT_PER_MINUTE: '4' });
+    running = await startTestApp({ RATE_LIMIT_MESSAGES_PER_MINUTE: '4' });
   }, 60_000);
   afterAll(() => running.stop());
 

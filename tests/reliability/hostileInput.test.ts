@@ -10,7 +10,7 @@ const HOSTILE = "Tab\there\u0007 bell 🙂👍🏽 \u202eright-to-left\u202c م�
 
 let app: TTestApp;
 beforeAll(async () => {
-  app = await startTestApp({ RATE_LIMIT_PER_MINUTE: '5' });
+  app = await startTestApp();
 });
 afterAll(() => app.stop());
 
@@ -48,11 +48,17 @@ describe('hostile resident text', () => {
 });
 
 describe('rate limits over HTTP', () => {
+  let limited: TTestApp;
+  beforeAll(async () => {
+    limited = await startTestApp({ RATE_LIMIT_PER_MINUTE: '5' });
+  });
+  afterAll(() => limited.stop());
+
   it('answer a client that asks for Direct Line tokens too often with 429, Retry-After and a JSON error', async () => {
     const statuses: number[] = [];
     let refused: Response | undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const response = await fetch(`${app.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const response = await fetch(`${limited.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       statuses.push(response.status);
       if (response.status === 429) refused = response;
       else await response.arrayBuffer();
