@@ -1,9 +1,9 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { NUMERIC_RANGES, type TQuestion } from '../surveys/schema';
+import { NUMERIC_RANGES, ZAnswer, type TAnswer, type TQuestion } from '../surveys/schema';
 import { InputDialog, inputOf, MAX_MISSES } from './inputDialog';
-import { answerButtons, MAX_TEXT_LENGTH, recogniseAnswer } from './recognizers';
+import { answerButtons, MAX_TEXT_LENGTH, recogniseAnswer, recogniseYesNo } from './recognizers';
 import type { SurveySession } from './session';
 import type { TChatKey, Texts } from './texts';
 
@@ -11,8 +11,12 @@ export const QUESTION_DIALOG = 'question';
 
 export type TQuestionOptions = { questionKey: string };
 
-/** The dialog's own state: which question, and how often the resident was not understood. */
-const ZQuestionInstance = z.object({ questionKey: z.string().min(1), misses: z.number().int().min(0) });
+/**
+ * The dialog's own state: which question, how often the resident was not understood, and the answer offered back
+ * for confirmation ("Do you mean ‘Satisfied’?"), if one is waiting for a yes or no.
+ */
+const ZQuestionInstance = z.object({ questionKey: z.string().min(1), misses: z.number().int().min(0), offered: ZAnswer.optional() });
+type TQuestionInstance = z.infer<typeof ZQuestionInstance>;
 
 /**
  * The one dialog that asks any survey question, whatever its type: the text from the definition, the
@@ -28,7 +32,7 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
   override async beginDialog(dc: DialogContext, options?: TQuestionOptions): Promise<DialogTurnResult> {
     const instance = dc.activeDialog;
     if (!instance || !options) throw new Error('the question dialog needs a question key');
-    instance.state = { questionKey: options.questionKey, misses: 0 } satisfies z.infer<typeof ZQuestionInstance>;
+    instance.state = { questionKey: options.questionKey, misses: 0 } satisfies TQuestionInstance;
     await this.ask(dc.context, instance);
     return Dialog.EndOfTurn;
   }
@@ -39,7 +43,30 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
     const own = ZQuestionInstance.parse(instance.state);
     const question = await this.session.question(dc.context, own.questionKey);
     const texts = await this.session.texts(dc.context);
-    const recognised = recogniseAnswer(question, inputOf(dc.context.activity), texts.language, this.session.lexicon);
+    const input = inputOf(dc.context.activity);
+    if (own.offered) {
+      const offered = own.offered;
+      delete own.offered;
+      instance.state = own;
+      // Only what the resident confirms is stored; a no asks the question again, and is no miss.
+      const confirmation = recogniseYesNo(input, texts.language, this.session.lexicon);
+      if (confirmation === 'yes') {
+        await this.session.recordAnswer(dc.context, question, offered);
+        return this.askNextOrEnd(dc, instance);
+      }
+      if (confirmation === 'no') {
+        await this.ask(dc.context, instance);
+        return Dialog.EndOfTurn;
+      }
+    }
+    const recognised = recogniseAnswer(question, input, texts.language, this.session.lexicon);
+
+    if (recognised.kind === 'plausible') {
+      own.offered = recognised.answer;
+      instance.state = own;
+      await dc.context.sendActivity(texts.message(texts.chat('confirm.question', { answer: labelOf(texts, question, recognised.answer, this.session) }), confirmButtons(texts, question, this.session)));
+      return Dialog.EndOfTurn;
+    }
 
     if (recognised.kind === 'notUnderstood') {
       if (recognised.reason === 'tooLong') {
@@ -68,7 +95,7 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
   private async askNextOrEnd(dc: DialogContext, instance: DialogInstance): Promise<DialogTurnResult> {
     const next = await this.session.nextQuestion(dc.context);
     if (!next) return dc.endDialog();
-    instance.state = { questionKey: next.key, misses: 0 } satisfies z.infer<typeof ZQuestionInstance>;
+    instance.state = { questionKey: next.key, misses: 0 } satisfies TQuestionInstance;
     await this.ask(dc.context, instance);
     return Dialog.EndOfTurn;
   }
@@ -83,6 +110,20 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
 
 function buttonsOf(texts: Texts, question: TQuestion, session: SurveySession) {
   return texts.answerButtons(answerButtons(question, session.lexicon));
+}
+
+/** Yes and no for the offered answer, then the question's own answers, so a resident who meant another taps it. */
+function confirmButtons(texts: Texts, question: TQuestion, session: SurveySession) {
+  return question.type === 'yesno' ? texts.yesNoButtons() : [...texts.yesNoButtons(), ...buttonsOf(texts, question, session)];
+}
+
+/** The answer as its button reads: the scale point's label, yes or no, or the number itself. */
+function labelOf(texts: Texts, question: TQuestion, answer: TAnswer, session: SurveySession): string {
+  if (answer.kind === 'dontKnow') return texts.chat('buttons.dontKnow');
+  if (answer.kind === 'skip') return texts.chat('buttons.skip');
+  if (question.type === 'yesno') return texts.chat(answer.value === 'yes' ? 'buttons.yes' : 'buttons.no');
+  const button = answerButtons(question, session.lexicon).find((candidate) => candidate.value === String(answer.value));
+  return button?.labelKey ? texts.label(button.labelKey) : String(answer.value);
 }
 
 const REPROMPT_KEYS = {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LOCALES_DIR, readLocaleFile } from '../i18n/i18n';
+import { compileGrammar, readEmoji, readScaleAnswer, rescaled, ZUnderstandingData, type TGrammar, type TReading } from './understanding';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import {
   NUMERIC_RANGES,
@@ -32,7 +33,11 @@ export function languageButtonValue(language: TLanguage): string {
   return `${LANGUAGE_BUTTON_PREFIX}${language}`;
 }
 
-export type TRecognition = TAnswer | { kind: 'notUnderstood'; reason?: 'empty' | 'tooLong' };
+/**
+ * What a message meant: an answer to store, an answer to offer back first (`plausible`: a person would check, "Do you
+ * mean ‘Satisfied’?"), or not understood.
+ */
+export type TRecognition = TAnswer | { kind: 'plausible'; answer: TAnswer } | { kind: 'notUnderstood'; reason?: 'empty' | 'tooLong' };
 
 const SIMPLE_COMMANDS = ['help', 'stop', 'erase', 'optOut'] as const;
 
@@ -104,6 +109,8 @@ export type TLexicon = {
   politeness: readonly string[];
   /** Scale points that have a label of their own in `survey.json`, per label set. */
   labelledPoints: Record<TScaleLabelSet, ReadonlySet<number>>;
+  /** The grammar of typed answers per language (`understanding.json`), for what no phrase list holds whole. */
+  grammars: Record<TLanguage, TGrammar>;
 };
 
 /**
@@ -221,16 +228,22 @@ export function buildLexicon(localesDir: string = DEFAULT_LOCALES_DIR): TLexicon
     }
     for (const p of data.politeness) politeness.add(normalise(p));
 
+    const numberWords = new Map<string, number>();
+    for (const [point, phrases] of Object.entries(data.numbers)) for (const p of phrases) numberWords.set(normalise(p), Number(point));
+    const understanding = parseOrThrow(ZUnderstandingData, readLocaleFile(localesDir, language, 'understanding'), `${where}/understanding.json`);
+    grammars[language] = compileGrammar(understanding, numeric, numberWords, normalise);
+
     return { numeric, yesno, choice, text, fillers: new Set(data.numberFillers.map(normalise)) };
   };
 
+  const grammars = {} as Record<TLanguage, TGrammar>;
   const languages = Object.fromEntries(LANGUAGES.map((language) => [language, build(language)])) as Record<
     TLanguage,
     TLanguageLexicon
   >;
   // Longest first, so "dank u wel" is stripped whole rather than leaving "wel" behind.
   const politenessByLength = [...politeness].sort((a, b) => b.length - a.length);
-  return { languages, commands, politeness: politenessByLength, labelledPoints };
+  return { languages, commands, politeness: politenessByLength, labelledPoints, grammars };
 }
 
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -337,6 +350,8 @@ function recogniseRaw(question: TQuestion, trimmed: string, language: TLanguage,
   if (numericType !== undefined) {
     const digits = DIGITS.exec(trimmed);
     if (digits !== null) return numberInRange(numericType, Number(digits[1]), digits[2]);
+    const emoji = readEmoji(trimmed, (question as { scale: TScaleLabelSet }).scale);
+    if (emoji) return { kind: 'plausible', answer: emoji.answer };
   }
 
   const order = languageOrder(language);
@@ -357,12 +372,76 @@ function recogniseRaw(question: TQuestion, trimmed: string, language: TLanguage,
     if (fromSentence !== undefined) return numberInRange(numericType, fromSentence, undefined);
   }
 
+  const understood = understandByGrammar(question, trimmed, candidates, order, lexicon);
+  if (understood === 'unclear') return { kind: 'notUnderstood' };
+  if (understood !== undefined) return understood.sure ? understood.answer : { kind: 'plausible', answer: understood.answer };
+
   return fuzzyMatch(question, candidates, order, lexicon) ?? { kind: 'notUnderstood' };
+}
+
+/**
+ * What no phrase list holds whole: an answer in its frame ("ik vond het prima", "4 out of 5", "niet tevreden"), a
+ * yes or no with a tail ("ja, dat kon", "si, mi por"), or emoji. The resident's own language first.
+ */
+function understandByGrammar(
+  question: TQuestion,
+  raw: string,
+  candidates: readonly string[],
+  order: readonly TLanguage[],
+  lexicon: TLexicon,
+): TReading | 'unclear' | undefined {
+  if (question.type === 'yesno') {
+    return readEmoji(raw, 'yesno') ?? yesOrNoWithTail(candidates, order, lexicon);
+  }
+  if (question.type !== 'scale5' && question.type !== 'effort7' && question.type !== 'scale0to10') return undefined;
+  // A sign or a decimal is no point of a scale, and normalising would hide it ("-1" → "1", "3.5" → "35").
+  if (/[-−]\s*\d|\d\s*[.,]\s*\d/.test(raw)) return undefined;
+  // Without courtesy words first: "tevreden hoor" is "tevreden".
+  for (const form of [...candidates].reverse()) {
+    const tokens = form.split(' ').filter(Boolean);
+    for (const language of order) {
+      const reading = readScaleAnswer(tokens, lexicon.grammars[language], question.scale);
+      if (reading !== undefined) return reading;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "ja, dat kon", "nee, liever niet", "si, mi por", "yes I could": a yes or no first, and nothing after it that says
+ * the opposite ("ja nee" is not understood). A negation after a yes is the opposite too ("yes, not really").
+ */
+function yesOrNoWithTail(candidates: readonly string[], order: readonly TLanguage[], lexicon: TLexicon): TReading | 'unclear' | undefined {
+  for (const form of candidates) {
+    const tokens = form.split(' ').filter(Boolean);
+    for (const language of order) {
+      const yesno = lexicon.languages[language].yesno;
+      for (let head = Math.min(3, tokens.length - 1); head >= 1; head -= 1) {
+        const meaning = yesno.get(tokens.slice(0, head).join(' '));
+        if (meaning?.kind !== 'value') continue;
+        const tail = tokens.slice(head);
+        const opposite = meaning.value === 'yes' ? 'no' : 'yes';
+        const contradicts = tail.some((word) => {
+          const said = order.map((l) => lexicon.languages[l].yesno.get(word)).find((answer) => answer !== undefined);
+          return (said?.kind === 'value' && said.value === opposite) || (meaning.value === 'yes' && isNegation(word, order, lexicon));
+        });
+        return contradicts ? 'unclear' : { answer: meaning, sure: true };
+      }
+    }
+  }
+  return undefined;
+}
+
+function isNegation(word: string, order: readonly TLanguage[], lexicon: TLexicon): boolean {
+  return order.some((language) => lexicon.grammars[language].negations.some((phrase) => phrase.length === 1 && phrase[0] === word));
 }
 
 function numberInRange(type: TNumericType, value: number, outOf: string | undefined): TRecognition {
   const { min, max } = NUMERIC_RANGES[type];
-  if (outOf !== undefined && Number(outOf) !== max) return { kind: 'notUnderstood' };
+  if (outOf !== undefined && Number(outOf) !== max) {
+    const reading = rescaled(value, Number(outOf), NUMERIC_RANGES[type]);
+    return reading === 'unclear' ? { kind: 'notUnderstood' } : reading.answer;
+  }
   return value >= min && value <= max ? { kind: 'value', value } : { kind: 'notUnderstood' };
 }
 

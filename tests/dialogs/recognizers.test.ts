@@ -223,7 +223,7 @@ describe('recogniseAnswer', () => {
 
   it('does not guess at a short word with a typo', () => {
     expect(recogniseAnswer(agreement, 'vierr', 'nl')).toEqual(NOT_UNDERSTOOD);
-    expect(recogniseAnswer(yesno, 'jaa', 'nl')).toEqual(NOT_UNDERSTOOD);
+    expect(recogniseAnswer(yesno, 'nej', 'nl')).toEqual(NOT_UNDERSTOOD);
   });
 
   it('takes button values the same way as typed answers', () => {
