@@ -10,8 +10,8 @@ export interface TBenchContext {
   /** SQLite always; PostgreSQL when it answers (BENCH_POSTGRES_URL, else TEST_POSTGRES_URL, else the local default). */
   databases: TDatabaseProvider[];
   postgresUrl: string;
-  /** Prints `BENCH {json}` on standard output; `name` and `db` are required fields. */
-  report(result: { name: string; db: TDatabaseProvider } & Record<string, unknown>): void;
+  /** Prints `BENCH {json}` on standard output; `name` is required, and `db` wherever a database is measured. */
+  report(result: { name: string; db?: TDatabaseProvider } & Record<string, unknown>): void;
   /** Progress on standard error, so standard output holds the figures only. */
   log(message: string): void;
 }
