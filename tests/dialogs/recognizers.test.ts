@@ -313,6 +313,10 @@ describe('recogniseCommand', () => {
     ['in het Nederlands', { command: 'switchLanguage', language: 'nl' }],
     ['Dutch', { command: 'switchLanguage', language: 'nl' }],
     ['na hulandes', { command: 'switchLanguage', language: 'nl' }],
+    ['basta', { command: 'stop' }],
+    ['Mi ke para', { command: 'stop' }],
+    ['yudami', { command: 'help' }],
+    ['Papiamen', { command: 'switchLanguage', language: 'pap' }],
     [languageButtonValue('pap'), { command: 'switchLanguage', language: 'pap' }],
   ])('recognises %j in any language', (input, expected) => {
     expect(recogniseCommand(input)).toEqual(expected);
