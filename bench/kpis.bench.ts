@@ -6,7 +6,7 @@ import type { TBenchmark } from './registry';
 import { createBenchDatabase, medianMs, peakRssDuring, seededRandom, startBenchApp, type TBenchDatabase } from './support';
 
 /**
- * The KPI benchmark (CONTRACTS "Benchmarks"): 100,000 responses × 10 answers over 365 days, 6 services, 3 languages,
+ * The KPI benchmark: 100,000 responses × 10 answers over 365 days, 6 services, 3 languages,
  * 2 chat channels and 3 locations, fixed seed, stored through the batch write path. It times `/api/kpis` — the
  * breakdown by service of every driver (and outcome) over the year — against a hand-written GROUP BY over the raw
  * answers that answers the same question on the same database, first at 100,000 answers, then at 1,000,000.

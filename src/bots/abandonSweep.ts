@@ -8,7 +8,7 @@ const ABANDON_SWEEP_LEASE = 'abandon-sweep';
 /**
  * Marks responses idle for longer than ABANDON_AFTER_HOURS as abandoned, on one replica at a time. Their answers
  * keep counting as a partial response; a resident who comes back is offered to continue and the response is in
- * progress again (CONTRACTS "Answers").
+ * progress again (README, "Coming back").
  */
 export function abandonSweepJob(
   prisma: TPrisma,

@@ -129,8 +129,8 @@ export class DirectLineStore {
   }
 
   /**
-   * The field of a page's context that names no registered organisation or service, if any (CONTRACTS:
-   * an unknown service in an API call is a 400). A service only means something within its organisation.
+   * The field of a page's context that names no registered organisation or service, if any (as in
+   * every API, an unknown service is a 400). A service only means something within its organisation.
    */
   async unknownContextField(context: TConversationContext): Promise<'organisation' | 'service' | undefined> {
     if (!context.organisation) return context.service ? 'organisation' : undefined;

@@ -16,7 +16,7 @@ import { ERASE_FLOW, FOLLOW_UP_FLOW, RESUME_FLOW, SELF_STARTED_FLOW, SurveyFlows
 import type { TChatKey } from './texts';
 import { YesNoDialog } from './yesNoDialog';
 
-/** The organisation a conversation belongs to when the page names none (CONTRACTS "Seed data"). */
+/** The organisation a conversation belongs to when the page names none (README, "The web chat page"). */
 export const DEFAULT_ORGANISATION = 'demo';
 
 /**
@@ -218,7 +218,7 @@ export class SurveyConversation {
   }
 
   /**
-   * The conversation's language by CONTRACTS' precedence: the resident's explicit choice > the follow-up's
+   * The conversation's language by the README's precedence: the resident's explicit choice > the follow-up's
    * language > the page's choice > the channel's locale; else what this conversation already settled on, else nl
    * (and then the language is asked).
    */

@@ -28,7 +28,7 @@ export const LANGUAGE_NAME_KEYS = {
 } as const satisfies Record<TLanguage, TChatKey>;
 
 /**
- * The resident-facing texts of one turn in one language (STYLE: per-turn `getFixedT`, never a global
+ * The resident-facing texts of one turn in one language (a per-turn `getFixedT`, never a global
  * language). Built fresh for each message, so a language switch mid-turn takes effect at once.
  */
 export class Texts {

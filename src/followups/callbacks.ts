@@ -10,7 +10,7 @@ import { addWorkingDays, DAY_MS, type TClock } from './time';
 
 /** Contact details live this long at most (issue 6: "deleted when handled or after 30 days"). */
 export const CALLBACK_RETENTION_DAYS = 30;
-/** An open request is raised again to the organisation's systems after this many working days (CONTRACTS). */
+/** An open request is raised again to the organisation's systems after this many working days. */
 export const CALLBACK_REMIND_WORKING_DAYS = 3;
 
 export const CALLBACK_METHODS = ['phone', 'email'] as const;

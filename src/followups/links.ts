@@ -15,7 +15,7 @@ export function linkTokenHashOf(hashSecret: string, token: string): string {
   return keyedHash(hashSecret, `link:${token}`);
 }
 
-/** The web chat page with the token: the page hands it to the conversation, the bot claims it (CONTRACTS). */
+/** The web chat page with the token: the page hands it to the conversation, the bot claims it. */
 export function linkUrlOf(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/?link=${encodeURIComponent(token)}`;
 }

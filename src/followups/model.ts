@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 
-/** The follow-up statuses of CONTRACTS "Follow-ups"; the one list the API, the worker and the staff page use. */
+/** The follow-up statuses (README, "Follow-ups for contact-centre staff"); the one list the API, the worker and the staff page use. */
 export const FOLLOW_UP_STATUSES = ['queued', 'deferred', 'sent', 'started', 'completed', 'failed', 'expired', 'skipped'] as const;
 export type TFollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
 

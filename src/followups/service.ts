@@ -202,7 +202,7 @@ export class FollowUpService {
 
   /**
    * The organisation a request is for: a scoped token's own (naming another is a 403); a token of every
-   * organisation must name one (CONTRACTS "Follow-ups").
+   * organisation must name one.
    */
   async organisationFor(actor: TActor, slug: string | undefined): Promise<{ id: string; slug: string; timeZone: string }> {
     const select = { id: true, slug: true, timeZone: true } as const;

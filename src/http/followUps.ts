@@ -76,7 +76,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
     const { followUp, replayed } = await domain(() => followUps.create(principal, request, idempotencyKey));
     res.header('Location', `/api/follow-ups/${followUp.id}`);
     if (replayed) res.header('Idempotent-Replayed', 'true');
-    // CONTRACTS: accepted → 202; skipped (recently surveyed, opted out) → 200 with the reason.
+    // Accepted → 202; skipped (recently surveyed, opted out) → 200 with the reason.
     res.send(followUp.status === 'skipped' ? 200 : 202, {
       id: followUp.id,
       status: followUp.status,

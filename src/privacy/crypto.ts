@@ -1,7 +1,7 @@
 /**
- * Keyed hashes and authenticated encryption for what ARCHITECTURE decision 6 keeps out of plain sight: residents'
+ * Keyed hashes and authenticated encryption for what must stay out of plain sight: residents'
  * channel ids and API tokens (hashed) and conversation references and callback contact details (encrypted).
- * node:crypto only; the secrets come from config (`HASH_SECRET`, `ENCRYPTION_KEY`, CONTRACTS "Secrets and keys").
+ * node:crypto only; the secrets come from config (`HASH_SECRET`, `ENCRYPTION_KEY`, README "Configuration").
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * Removes personal data from residents' free-text answers before anything stores them (ARCHITECTURE decision 6).
+ * Removes personal data from residents' free-text answers before anything stores them (README, "What the scrubber removes").
  *
  * Runs on every stored free-text answer and on the echo of the resident's own message, so it must be cheap and
  * safe on hostile input: every regular expression below is either bounded in length or built from adjacent parts

@@ -1,5 +1,5 @@
 /**
- * The breakdown dimensions of the KPIs (CONTRACTS.md "KPI API details"): the one list the rollup writer,
+ * The breakdown dimensions of the KPIs (README, "GET /api/kpis"): the one list the rollup writer,
  * the KPI query, the API and the dashboard share.
  */
 export const DIMENSIONS = [

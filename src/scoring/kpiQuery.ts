@@ -24,7 +24,7 @@ import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientSt
 import type { TCellDimensions } from './answerStore';
 
 /**
- * KPI queries over the rollups (ARCHITECTURE decision 5): the sufficient statistics of the cells and days a question
+ * KPI queries over the rollups (README, "KPIs for analysts"): the sufficient statistics of the cells and days a question
  * selects are summed per group — RollupDay plus the RollupDelta rows not folded yet, so a figure is exact the moment an
  * answer is stored — and only then turned into KPIs and suppressed. No answer row is ever read here.
  */

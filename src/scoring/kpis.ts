@@ -11,7 +11,7 @@ import { pairKey, type TMeasureStats, type TStats } from './sufficientStats';
 import { DRIVERS } from '../surveys/schema';
 
 /**
- * The KPIs of the Meethuis design notes (MEETHUIS.md, "KPIs"), computed from sufficient statistics only. Percentages
+ * The KPIs of the Meethuis model (README, "KPIs for analysts"), computed from sufficient statistics only. Percentages
  * are 0–100 with one decimal, means two decimals, correlations three. "Don't know" and skipped answers never enter
  * an n.
  */

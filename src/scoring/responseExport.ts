@@ -5,7 +5,7 @@ import { dayIn } from './dimensions';
 import { KPI_QUERY_FIELDS, KpiQueryError, type TScope } from './kpiQuery';
 
 /**
- * The analyst's row-level export (CONTRACTS "KPI API details"): every stored answer of the selected responses as one
+ * The analyst's row-level export (README, "GET /api/kpis"): every stored answer of the selected responses as one
  * CSV line. Aggregate suppression does not apply here, so the export itself carries nothing that points at a
  * resident: no resident or conversation key, no internal id (a cuid embeds its creation time to the millisecond),
  * dates only to the day — responses are numbered within the export instead.

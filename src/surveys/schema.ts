@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Meethuis drivers (MEETHUIS.md); a driver is always a 5-point agreement statement. */
+/** The Meethuis drivers; a driver is always a 5-point agreement statement. */
 export const DRIVERS = [
   'ease',
   'speed',
