@@ -14,6 +14,7 @@ import {
   type TFollowUpStatus,
   type TFollowUpView,
 } from './model';
+import { organisationInScope, type TScopedOrganisation } from './scope';
 import { DAY_MS, HOUR_MS, quietUntil, type TClock, type TQuietHours } from './time';
 
 export interface TFollowUpServiceOptions {
@@ -200,25 +201,9 @@ export class FollowUpService {
     return rows.map((row) => this.viewOf(row));
   }
 
-  /**
-   * The organisation a request is for: a scoped token's own (naming another is a 403); a token of every
-   * organisation must name one.
-   */
-  async organisationFor(actor: TActor, slug: string | undefined): Promise<{ id: string; slug: string; timeZone: string }> {
-    const select = { id: true, slug: true, timeZone: true } as const;
-    if (actor.organisationId !== null) {
-      const own = await this.prisma.organisation.findUniqueOrThrow({ where: { id: actor.organisationId }, select });
-      if (slug !== undefined && slug !== own.slug) {
-        throw new FollowUpError('forbidden', 'forbidden', `This token is for ${own.slug} only; it cannot act for ${slug}.`, 'organisation');
-      }
-      return own;
-    }
-    if (slug === undefined) {
-      throw new FollowUpError('invalid', 'invalid_request', 'organisation: required for a token of every organisation', 'organisation');
-    }
-    const found = await this.prisma.organisation.findUnique({ where: { slug }, select });
-    if (!found) throw new FollowUpError('invalid', 'unknown_organisation', `organisation: "${slug}" is not known`, 'organisation');
-    return found;
+  /** The organisation a request is for (see organisationInScope). */
+  organisationFor(actor: TActor, slug: string | undefined): Promise<TScopedOrganisation> {
+    return organisationInScope(this.prisma, actor, slug);
   }
 
   private async byIdempotencyKey(tokenId: string, key: string, requestHash: string): Promise<TViewRow | null> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { writeAudit, type TActor } from '../followups/audit';
-import { FollowUpError } from '../followups/model';
+import { organisationInScope } from '../followups/scope';
 import type { AnswerStore } from './answerStore';
 import { dayIn } from './dimensions';
 
@@ -41,7 +41,8 @@ export class HeldBackResponses {
   ) {}
 
   async list(actor: TActor, query: THeldBackQuery): Promise<THeldBackDay[]> {
-    const organisationId = await this.organisationFor(actor, query.organisation, false);
+    // A token of every organisation that names none lists them all.
+    const organisationId = actor.organisationId === null && query.organisation === undefined ? null : (await organisationInScope(this.prisma, actor, query.organisation)).id;
     const rows = await this.prisma.response.findMany({
       where: { heldBack: true, ...(organisationId ? { organisationId } : {}) },
       select: { startedAt: true, status: true, organisation: { select: { slug: true, timeZone: true } } },
@@ -76,31 +77,12 @@ export class HeldBackResponses {
 
   /** The held-back responses that started on the day, in the organisation's zone (a day has at most 26 hours). */
   private async select(actor: TActor, selection: THeldBackSelection): Promise<{ organisationId: string; ids: string[] }> {
-    const organisationId = (await this.organisationFor(actor, selection.organisation, true))!;
-    const { timeZone } = await this.prisma.organisation.findUniqueOrThrow({ where: { id: organisationId }, select: { timeZone: true } });
+    const { id: organisationId, timeZone } = await organisationInScope(this.prisma, actor, selection.organisation);
     const noon = Date.parse(`${selection.day}T12:00:00Z`);
     const rows = await this.prisma.response.findMany({
       where: { heldBack: true, organisationId, startedAt: { gte: new Date(noon - 26 * 3_600_000), lte: new Date(noon + 26 * 3_600_000) } },
       select: { id: true, startedAt: true },
     });
     return { organisationId, ids: rows.filter((row) => dayIn(row.startedAt, timeZone) === selection.day).map((row) => row.id) };
-  }
-
-  /** A scoped token acts for its own organisation; a token of every organisation names one (to act) or none (to list all). */
-  private async organisationFor(actor: TActor, slug: string | undefined, required: boolean): Promise<string | null> {
-    if (actor.organisationId !== null) {
-      if (slug !== undefined) {
-        const own = await this.prisma.organisation.findUnique({ where: { id: actor.organisationId }, select: { slug: true } });
-        if (own?.slug !== slug) throw new FollowUpError('forbidden', 'forbidden', 'This token may only see its own organisation.', 'organisation');
-      }
-      return actor.organisationId;
-    }
-    if (slug === undefined) {
-      if (required) throw new FollowUpError('invalid', 'invalid_request', 'organisation: required for a token of every organisation', 'organisation');
-      return null;
-    }
-    const found = await this.prisma.organisation.findUnique({ where: { slug }, select: { id: true } });
-    if (!found) throw new FollowUpError('invalid', 'unknown_organisation', `organisation: "${slug}" is not known`, 'organisation');
-    return found.id;
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { writeAudit, type TActor } from '../followups/audit';
 import { FollowUpError } from '../followups/model';
+import { organisationInScope } from '../followups/scope';
 import type { TClock } from '../followups/time';
 import { encryptJson } from '../privacy/crypto';
 import { eventsOf, ZWebhookEvent, type TWebhookEvent } from './events';
@@ -147,19 +148,10 @@ export class WebhookService {
       }
       return null;
     }
-    if (actor.organisationId !== null) {
-      if (slug !== undefined) {
-        const own = await this.prisma.organisation.findUnique({ where: { id: actor.organisationId }, select: { slug: true } });
-        if (own?.slug !== slug) throw new FollowUpError('forbidden', 'forbidden', 'This token may only manage its own organisation.', 'organisation');
-      }
-      return actor.organisationId;
-    }
-    if (slug === undefined) {
+    if (actor.organisationId === null && slug === undefined) {
       throw new FollowUpError('invalid', 'invalid_request', `organisation: required for a token of every organisation (a slug, or "${EVERY_ORGANISATION}" for all)`, 'organisation');
     }
-    const found = await this.prisma.organisation.findUnique({ where: { slug }, select: { id: true } });
-    if (!found) throw new FollowUpError('invalid', 'unknown_organisation', `organisation: "${slug}" is not known`, 'organisation');
-    return found.id;
+    return (await organisationInScope(this.prisma, actor, slug)).id;
   }
 }
 
