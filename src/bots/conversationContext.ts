@@ -10,7 +10,10 @@ export const ZConversationContext = z.object({
   organisation: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
   service: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
   location: z.string().min(1).max(80).optional(),
+  /** The language the page was asked for (`?lang`, or the resident chose it there): the resident's own choice. */
   language: z.enum(LANGUAGES).optional(),
+  /** The browser's language, a guess: the conversation's locale, which the resident's first message may correct. */
+  languageHint: z.enum(LANGUAGES).optional(),
   /** The one-time token of a follow-up link (`/?link=…`). */
   followUpLink: z.string().min(16).max(200).optional(),
   /**

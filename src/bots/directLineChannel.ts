@@ -139,7 +139,6 @@ export class DirectLineChannel {
         type: ActivityTypes.ConversationUpdate,
         id: randomUUID(),
         membersAdded: [DIRECTLINE_BOT_ACCOUNT, { id: claims.user, name: '', role: 'user' }],
-        ...(claims.ctx.language ? { locale: claims.ctx.language } : {}),
       };
       try {
         await this.runTurn(activity);
@@ -268,9 +267,16 @@ export class DirectLineChannel {
       from,
       recipient: DIRECTLINE_BOT_ACCOUNT,
       timestamp: this.clock(),
+      ...localeOf(context),
       channelData: { [CONTEXT_CHANNEL_DATA_KEY]: context },
     };
   }
+}
+
+/** The page's language as the activity's locale where the client sent none: the chosen one, else the browser's. */
+function localeOf(context: TConversationContext): Pick<Activity, 'locale'> | Record<string, never> {
+  const language = context.language ?? context.languageHint;
+  return language ? { locale: language } : {};
 }
 
 function notFound(): ApiError {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LOCALES_DIR, readLocaleFile } from '../i18n/i18n';
-import { compileGrammar, readEmoji, readScaleAnswer, rescaled, ZUnderstandingData, type TGrammar, type TReading } from './understanding';
+import { compileGrammar, greetingsAtFront, readEmoji, readScaleAnswer, rescaled, ZUnderstandingData, type TGrammar, type TReading } from './understanding';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import {
   NUMERIC_RANGES,
@@ -241,9 +241,25 @@ export function buildLexicon(localesDir: string = DEFAULT_LOCALES_DIR): TLexicon
     TLanguage,
     TLanguageLexicon
   >;
+  assertLanguageMarksDisjoint(grammars);
   // Longest first, so "dank u wel" is stripped whole rather than leaving "wel" behind.
   const politenessByLength = [...politeness].sort((a, b) => b.length - a.length);
   return { languages, commands, politeness: politenessByLength, labelledPoints, grammars };
+}
+
+/** A greeting or language word of two languages could not tell either: a data error. */
+function assertLanguageMarksDisjoint(grammars: Record<TLanguage, TGrammar>): void {
+  const owners = new Map<string, TLanguage>();
+  for (const language of LANGUAGES) {
+    const { greetings, languageWords } = grammars[language];
+    for (const mark of [...greetings.map((greeting) => `greeting "${greeting.join(' ')}"`), ...[...languageWords].map((word) => `word "${word}"`)]) {
+      const owner = owners.get(mark);
+      if (owner !== undefined && owner !== language) {
+        throw new LexiconError(`locales/${language}/understanding.json: the ${mark} marks ${owner} too`);
+      }
+      owners.set(mark, language);
+    }
+  }
 }
 
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
@@ -390,6 +406,9 @@ function understandByGrammar(
   order: readonly TLanguage[],
   lexicon: TLexicon,
 ): TReading | 'unclear' | undefined {
+  // A greeting is no answer, though "bon" in "bon dia" is a yes and "goede" in "goedemiddag" good.
+  const greeting = greetingsAtFront(candidates[0]?.split(' ') ?? [], lexicon.grammars);
+  if (greeting.languages.length > 0 && greeting.rest.length === 0) return 'unclear';
   if (question.type === 'yesno') {
     return readEmoji(raw, 'yesno') ?? yesOrNoWithTail(candidates, order, lexicon);
   }

@@ -101,6 +101,8 @@ export class SurveySession {
     const state = ZSurveyState.parse({
       language: old.language,
       languageKnown: old.languageKnown,
+      languageHinted: old.languageHinted,
+      residentHasWritten: old.residentHasWritten,
       lastTurnAt: old.lastTurnAt,
       declinedFollowUps: old.declinedFollowUps,
       ...keep,
@@ -229,6 +231,7 @@ export class SurveySession {
     const state = await this.state(context);
     state.language = language;
     state.languageKnown = true;
+    state.languageHinted = false;
     if (explicit) {
       const profile = { ...(await this.profile(context)), language };
       await this.residentProfile.set(context, profile);

@@ -26,8 +26,15 @@ export const LINK_OUTCOMES = ['claimed', 'rejected'] as const;
 export const ZSurveyState = z.object({
   /** The language the conversation is held in, once settled. */
   language: z.enum(LANGUAGES).optional(),
-  /** Where the language came from, so that a later, weaker source does not override a stronger one. */
+  /** Whether the language is settled (else the resident is asked). */
   languageKnown: z.boolean().default(false),
+  /**
+   * Settled only by the channel's locale (a browser's or client's setting): a guess the resident's first message may
+   * correct, unlike their choice, a follow-up's language or the page's `lang`.
+   */
+  languageHinted: z.boolean().default(false),
+  /** Whether the resident has written in this conversation: only the first message may tell the language. */
+  residentHasWritten: z.boolean().default(false),
   organisationId: z.string().optional(),
   /** Whether the page or a follow-up named the organisation (the greeting names it then). */
   organisationNamed: z.boolean().default(false),

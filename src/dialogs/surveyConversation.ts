@@ -7,6 +7,7 @@ import type { TStoredResponse } from '../scoring/answerStore';
 import { ContactDetailDialog, ContactMethodDialog } from './closeLoopDialogs';
 import { inputOf } from './inputDialog';
 import { LANGUAGE_DIALOG, LanguageDialog } from './languageDialog';
+import { languageOfMessage } from './messageLanguage';
 import type { TOrganisationInfo } from './organisationDirectory';
 import { QuestionDialog } from './questionDialog';
 import { MAX_TEXT_LENGTH, recogniseCommand, type TCommand } from './recognizers';
@@ -88,14 +89,50 @@ export class SurveyConversation {
       await this.session.say(context, 'text.tooLong', { max: MAX_TEXT_LENGTH });
       return;
     }
+    const state = await this.session.state(context);
+    const firstMessage = !state.residentHasWritten;
+    state.residentHasWritten = true;
     const command = recogniseCommand(input, this.session.lexicon);
     // On the language question a language name is the answer itself.
     if (command && !(command.command === 'switchLanguage' && dc.activeDialog?.id === LANGUAGE_DIALOG)) {
       await this.runCommand(dc, command);
       return;
     }
+    if (firstMessage && (await this.languageToldByFirstMessage(dc, input))) return;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await this.begin(dc);
+  }
+
+  /**
+   * The resident's first message may tell their language where only a guess settled it (the channel's locale, or
+   * nothing): "Bon dia" after a Dutch welcome starts again in Papiamentu, and answers the language question if that
+   * is open. A greeting in any case answers nothing, and gets the open question again. True when that handled the
+   * message; a sentence that may also be an answer is left to the dialogs.
+   */
+  private async languageToldByFirstMessage(dc: DialogContext, input: string): Promise<boolean> {
+    const { context } = dc;
+    const told = languageOfMessage(input, this.session.lexicon);
+    if (!told) return false;
+    const state = await this.session.state(context);
+    const mayTell = !state.languageKnown || state.languageHinted;
+    const changed = mayTell && told.language !== state.language;
+    if (mayTell) await this.session.switchLanguage(context, told.language, { explicit: false });
+    if (!dc.activeDialog) return false;
+    if (dc.activeDialog.id === LANGUAGE_DIALOG) {
+      await dc.endDialog(told.language);
+      return true;
+    }
+    if (told.greetingOnly && changed && dc.stack[0]?.id === SELF_STARTED_FLOW && !state.responseId) {
+      // Nothing is stored before the consent: the welcome and the privacy notice again, now in their language.
+      await dc.cancelAllDialogs();
+      await this.begin(dc);
+      return true;
+    }
+    if (changed) await this.session.say(context, 'language.switched');
+    if (!told.greetingOnly) return false;
+    // A greeting answers nothing: the open question again, without a "sorry, I did not understand".
+    await dc.repromptDialog();
+    return true;
   }
 
   /**
@@ -219,17 +256,21 @@ export class SurveyConversation {
 
   /**
    * The conversation's language by the README's precedence: the resident's explicit choice > the follow-up's
-   * language > the page's choice > the channel's locale; else what this conversation already settled on, else nl
-   * (and then the language is asked).
+   * language > the page's `lang` > the resident's first message (see languageToldByFirstMessage) > the channel's
+   * locale; else what this conversation already settled on, else nl (and then the language is asked).
    */
   private async settleLanguage(context: TurnContext, followUpLanguage?: TLanguage): Promise<void> {
     const state = await this.session.state(context);
     const profile = await this.session.profile(context);
     const page = conversationContextOf(context.activity.channelData);
-    const known = profile.language ?? followUpLanguage ?? page.language ?? languageFromLocale(context.activity.locale);
-    if (known) {
-      state.language = known;
-      state.languageKnown = true;
+    const told = profile.language ?? followUpLanguage ?? page.language;
+    const hinted = languageFromLocale(context.activity.locale);
+    if (told) {
+      Object.assign(state, { language: told, languageKnown: true, languageHinted: false });
+    } else if (state.languageKnown && !state.languageHinted) {
+      // The resident's first message told it earlier in this conversation: stronger than the locale.
+    } else if (hinted) {
+      Object.assign(state, { language: hinted, languageKnown: true, languageHinted: true });
     } else if (!state.languageKnown) {
       state.language = DEFAULT_LANGUAGE;
     }
@@ -270,6 +311,7 @@ export class SurveyConversation {
       answers: rememberedAnswersOf(survey, response.answers),
       language: profile.language ?? response.language,
       languageKnown: true,
+      languageHinted: false,
       ...(response.followUpId ? { followUpId: response.followUpId } : {}),
       ...(link ? { link } : {}),
     });

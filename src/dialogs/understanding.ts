@@ -14,6 +14,10 @@ const ASK_BACK_ENTRY = /^(.+?)\s*=\s*(\d{1,2})$/;
 const ZPointPhrases = z.array(z.string().regex(ASK_BACK_ENTRY, 'must read "phrase = point"'));
 
 export const ZUnderstandingData = z.strictObject({
+  /** How a resident opens a chat in this language ("Goedemiddag", "Bon dia", "Good morning"). */
+  greetings: z.array(z.string().min(1)),
+  /** Single words that mark a sentence as this language and no other ("ik", "mi", "the"). */
+  languageWords: z.array(z.string().regex(/^\S+$/, 'must be one word')),
   frames: z.array(z.string().min(1)),
   intensifiers: z.array(z.string().min(1)),
   negations: z.array(z.string().min(1)),
@@ -32,6 +36,8 @@ type TScaleRange = { min: number; max: number };
 
 /** One language's grammar, compiled once: phrases as normalised token lists. */
 export interface TGrammar {
+  greetings: readonly string[][];
+  languageWords: ReadonlySet<string>;
   frames: readonly string[][];
   intensifiers: ReadonlySet<string>;
   negations: readonly string[][];
@@ -74,6 +80,8 @@ export function compileGrammar(
     words[scale] = readings;
   }
   return {
+    greetings: byLengthDescending(data.greetings.map(tokens)),
+    languageWords: new Set(data.languageWords.map(normalise)),
     frames: byLengthDescending(data.frames.map(tokens)),
     intensifiers: new Set(data.intensifiers.map(normalise)),
     negations: byLengthDescending(data.negations.map(tokens)),
@@ -84,7 +92,26 @@ export function compileGrammar(
   };
 }
 
-const startsWith = (tokens: readonly string[], phrase: readonly string[]) => phrase.length <= tokens.length && phrase.every((word, i) => tokens[i] === word);
+export const startsWithPhrase = (tokens: readonly string[], phrase: readonly string[]) => phrase.length <= tokens.length && phrase.every((word, i) => tokens[i] === word);
+
+/**
+ * The greetings a message opens with ("hallo hallo", "bon dia, danki" → "bon dia"), the languages they are of, and
+ * what follows them.
+ */
+export function greetingsAtFront(tokens: readonly string[], grammars: Readonly<Record<string, TGrammar>>): { languages: string[]; rest: readonly string[] } {
+  const languages = new Set<string>();
+  let rest = tokens;
+  for (;;) {
+    let longest: { language: string; length: number } | undefined;
+    for (const [language, grammar] of Object.entries(grammars)) {
+      const greeting = grammar.greetings.find((phrase) => startsWithPhrase(rest, phrase));
+      if (greeting && greeting.length > (longest?.length ?? 0)) longest = { language, length: greeting.length };
+    }
+    if (!longest) return { languages: [...languages], rest };
+    languages.add(longest.language);
+    rest = rest.slice(longest.length);
+  }
+}
 
 /** Takes frames off the front ("ik vond het", "mi ta", "i would say"), longest first, as often as they stand there. */
 function withoutFrames(tokens: string[], grammar: TGrammar): string[] {
@@ -92,7 +119,7 @@ function withoutFrames(tokens: string[], grammar: TGrammar): string[] {
   for (let changed = true; changed; ) {
     changed = false;
     for (const frame of grammar.frames) {
-      if (frame.length < rest.length && startsWith(rest, frame)) {
+      if (frame.length < rest.length && startsWithPhrase(rest, frame)) {
         rest = rest.slice(frame.length);
         changed = true;
         break;
@@ -118,7 +145,7 @@ function readNumber(tokens: readonly string[], grammar: TGrammar, range: TScaleR
   if (value === undefined) return undefined;
   let rest = tokens.slice(1);
   let outOf: number | undefined;
-  const joiner = grammar.outOf.find((phrase) => startsWith(rest, phrase));
+  const joiner = grammar.outOf.find((phrase) => startsWithPhrase(rest, phrase));
   if (joiner) {
     outOf = numberOf(rest[joiner.length], grammar);
     if (outOf === undefined) return undefined;
@@ -152,7 +179,7 @@ function readWords(tokens: readonly string[], grammar: TGrammar, scale: TScaleLa
   let negated = false;
   // "totaal niet", "helemaal niet": an intensified negation goes one step further; "niet erg", "not very" soften.
   let negationIntensified = false;
-  const negation = grammar.negations.find((phrase) => phrase.length < rest.length && startsWith(rest, phrase));
+  const negation = grammar.negations.find((phrase) => phrase.length < rest.length && startsWithPhrase(rest, phrase));
   if (negation) {
     negated = true;
     negationIntensified = grammar.intensifiers.has(negation[0]!);

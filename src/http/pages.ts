@@ -65,12 +65,12 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
   const frameAncestors = options.embedOrigins.length > 0 ? options.embedOrigins.join(' ') : "'none'";
 
   route('get', '/', async (req, res) => {
-    const language = pageLanguage(req);
+    const { language, asked } = pageLanguage(req);
     const nonce = randomBytes(16).toString('base64');
     const html = renderPage(template, {
       language,
       texts: textsOf(options.i18n, language),
-      context: pageContext(req, language),
+      context: pageContext(req, asked ? { language } : { languageHint: language }),
       query: queryOf(req),
       nonce,
       webchatVersion: bundle.version,
@@ -135,11 +135,11 @@ function webChatBundle(): { file: string; version: string } {
   return { file: join(root, 'dist', 'webchat.js'), version };
 }
 
-/** `?lang=` first, then the browser's languages (Accept-Language, by preference), then Dutch. */
-export function pageLanguage(req: Request): TLanguage {
+/** The page's language: `?lang=` (asked for), else the browser's languages by preference (a guess), else Dutch. */
+export function pageLanguage(req: Request): { language: TLanguage; asked: boolean } {
   const asked = languageFromLocale(single(req.query?.lang));
-  if (asked) return asked;
-  return languageFromAcceptLanguage(req.header('accept-language')) ?? DEFAULT_LANGUAGE;
+  if (asked) return { language: asked, asked: true };
+  return { language: languageFromAcceptLanguage(req.header('accept-language')) ?? DEFAULT_LANGUAGE, asked: false };
 }
 
 /** The first of the browser's languages (highest q first) that we speak: pap-*, en-*, nl-*. */
@@ -162,11 +162,12 @@ export function languageFromAcceptLanguage(header: string | undefined): TLanguag
 }
 
 /**
- * The context the embed snippet put in the query. Taken as given (trimmed to sane lengths): tokens/generate
+ * The context the embed snippet put in the query, and the page's language: the bot takes `language` as the
+ * resident's choice and `languageHint` as a guess their first message may correct. Taken as given (trimmed to sane lengths): tokens/generate
  * is where it is checked, so a wrong organisation in a snippet shows up as an error, not as silently missing data.
  */
-function pageContext(req: Request, language: TLanguage): Record<string, string> {
-  const context: Partial<Record<keyof TConversationContext, string>> = { language };
+function pageContext(req: Request, language: Pick<TConversationContext, 'language' | 'languageHint'>): Record<string, string> {
+  const context: Partial<Record<keyof TConversationContext, string>> = { ...language };
   const limits = { organisation: 64, service: 64, location: 80, link: 200 } as const;
   for (const [name, max] of Object.entries(limits) as [keyof typeof limits, number][]) {
     const value = single(req.query?.[name])?.trim();

@@ -53,7 +53,7 @@ export function registerStaffPage({ route }: THttpServer, options: TStaffPageOpt
   >;
 
   route('get', '/staff', async (req, res) => {
-    const language = pageLanguage(req);
+    const { language } = pageLanguage(req);
     const html = renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis' });
     securityHeaders(res);
     res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);

@@ -58,6 +58,16 @@ describe('the web chat page', () => {
     expect(again.nonce).not.toBe(config.nonce);
   });
 
+  it('passes the browser’s language as a hint only: the resident’s first message may correct it, ?lang not', async () => {
+    running = await startChannelServer(database.url);
+    const guessed = await fetch(`${running.url}/?organisation=demo`, { headers: { 'Accept-Language': 'en-GB,nl;q=0.8' } });
+    const html = await guessed.text();
+    expect(html).toContain('<html lang="en">');
+    expect(configOf(html).context).toEqual({ languageHint: 'en', organisation: 'demo' });
+    const asked = await fetch(`${running.url}/?lang=nl&organisation=demo`, { headers: { 'Accept-Language': 'en-GB' } });
+    expect(configOf(await asked.text()).context).toEqual({ language: 'nl', organisation: 'demo' });
+  });
+
   it('lets only EMBED_ORIGINS frame it', async () => {
     running = await startChannelServer(database.url, { env: { EMBED_ORIGINS: 'https://www.gemeente.example,https://bonaire.example' } });
     const response = await fetch(`${running.url}/`);

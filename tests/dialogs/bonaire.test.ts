@@ -49,10 +49,10 @@ describe('the Bonaire variant', () => {
       ['Deskontentu', [q('effort')]],
       ...coreAfterSatisfaction('3').slice(1),
       ['kiko?', [{ key: 'reprompt.choice', params: { options: 'Na lokèt, Telefòn, E-mail, Website, Otro' } }]],
-      ['Telefòn', [{ key: 'survey:questions.ownLanguage', buttons: ['Si', 'No', 'Salta'] }]],
+      ['Telefòn', [{ key: 'survey:questions.ownLanguage', buttons: ['Si', 'Nò', 'Salta'] }]],
       ['si', [q('mainProblem')]], // shown because satisfaction was 2
       ['Mi mester a warda hopi', [q('improvement')]],
-      ['Salta', ['closing.thanks', { key: 'closeLoop.offer', buttons: ['Si', 'No'] }]],
+      ['Salta', ['closing.thanks', { key: 'closeLoop.offer', buttons: ['Si', 'Nò'] }]],
       ['si', [{ key: 'closeLoop.how', buttons: ['Telefòn', 'E-mail'] }]],
       ['Telefòn', ['closeLoop.askPhone']],
       ['mi no sa', ['closeLoop.invalidPhone']],

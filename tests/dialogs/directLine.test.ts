@@ -43,3 +43,22 @@ describe('the survey over the local Direct Line, as the web chat page runs it', 
     expect(responses[0]!.conversationKey).not.toContain(client.conversationId);
   });
 });
+
+describe('the language over the local Direct Line', () => {
+  it('welcomes in the browser’s language, and starts again in Papiamentu when the first message is "Bon dia"', async () => {
+    const client = await DirectLineTestClient.start(service.url, { organisation: 'demo', languageHint: 'nl' });
+    expect(await botSays(client)).toEqual([
+      textOf('nl', { key: 'welcome.organisation', params: { organisation: 'Gemeente Demo' } }),
+      textOf('nl', 'privacy.notice'),
+      textOf('nl', 'consent.question'),
+    ]);
+    await client.say('Bon dia');
+    expect(await botSays(client)).toEqual([
+      textOf('pap', { key: 'welcome.organisation', params: { organisation: 'Munisipio Demo' } }),
+      textOf('pap', 'privacy.notice'),
+      textOf('pap', 'consent.question'),
+    ]);
+    await client.say('si, mi ke');
+    expect(await botSays(client)).toEqual([textOf('pap', 'survey:questions.satisfaction')]);
+  });
+});

@@ -108,7 +108,7 @@ describe('the meethuis survey in Papiamentu', () => {
     ]);
 
     await play(resident, 'pap', [
-      ['Papiamentu', ['privacy.notice', { key: 'consent.question', buttons: ['Si', 'No'] }]],
+      ['Papiamentu', ['privacy.notice', { key: 'consent.question', buttons: ['Si', 'Nò'] }]],
       ['si', [{ key: 'survey:questions.satisfaction', buttons: ['Hopi deskontentu', 'Deskontentu', 'Neutral', 'Kontentu', 'Hopi kontentu', 'Salta'] }]],
       ['Hopi kontentu', [q('effort')]],
       ['sinku', [q('ease')]],

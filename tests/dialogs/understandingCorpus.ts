@@ -554,7 +554,7 @@ const PAP_LIKELIHOOD = rows('pap', 'likelihood', [
 
 const PAP_YESNO = rows('pap', 'yesno', [
   ['Si', 'yes'],
-  ['No', 'no'],
+  ['Nò', 'no'],
   ['si', 'yes'],
   ['sí', 'yes'],
   ['SI', 'yes'],
