@@ -20,6 +20,8 @@ export const ZUnderstandingData = z.strictObject({
   languageWords: z.array(z.string().regex(/^\S+$/, 'must be one word')),
   frames: z.array(z.string().min(1)),
   intensifiers: z.array(z.string().min(1)),
+  /** Words that soften ("vrij", "bastante", "fairly"): the answer is about the word's point, and asked back. */
+  moderators: z.array(z.string().min(1)),
   negations: z.array(z.string().min(1)),
   outOf: z.array(z.string().min(1)),
   units: z.array(z.string().min(1)),
@@ -40,6 +42,7 @@ export interface TGrammar {
   languageWords: ReadonlySet<string>;
   frames: readonly string[][];
   intensifiers: ReadonlySet<string>;
+  moderators: readonly string[][];
   negations: readonly string[][];
   outOf: readonly string[][];
   units: ReadonlySet<string>;
@@ -84,6 +87,7 @@ export function compileGrammar(
     languageWords: new Set(data.languageWords.map(normalise)),
     frames: byLengthDescending(data.frames.map(tokens)),
     intensifiers: new Set(data.intensifiers.map(normalise)),
+    moderators: byLengthDescending(data.moderators.map(tokens)),
     negations: byLengthDescending(data.negations.map(tokens)),
     outOf: byLengthDescending(data.outOf.map(tokens)),
     units: new Set(data.units.map(normalise)),
@@ -186,6 +190,8 @@ function readWords(tokens: readonly string[], grammar: TGrammar, scale: TScaleLa
     rest = rest.slice(negation.length);
     if (negation.slice(1).some((word) => grammar.intensifiers.has(word))) return 'unclear';
   }
+  const moderator = grammar.moderators.find((phrase) => phrase.length < rest.length && startsWithPhrase(rest, phrase));
+  if (moderator) return negated ? 'unclear' : moderated(grammar.words[scale].get(rest.slice(moderator.length).join(' ')), range);
   // The whole phrase first ("pretty good", "erg tevreden" are phrases of their own), then without intensifiers.
   let intensified = 0;
   let reading = grammar.words[scale].get(rest.join(' '));
@@ -211,6 +217,23 @@ function readWords(tokens: readonly string[], grammar: TGrammar, scale: TScaleLa
     return { answer: { kind: 'value', value: negationIntensified ? toward(mirrored, false) : mirrored }, sure: reading.sure };
   }
   return negationIntensified ? 'unclear' : { answer: { kind: 'value', value: middle }, sure: false };
+}
+
+/**
+ * A softened word ("vrij tevreden", "fairly easy", "bastante kontentu"): on five points the word's own point, on seven
+ * one step toward the middle ("makkelijk" 6, "vrij makkelijk" 5); asked back, since a person would check. A softened
+ * end or middle ("vrij heel tevreden", "fairly neutral") says nothing clear.
+ */
+function moderated(reading: TReading | undefined, range: TScaleRange): TReading | 'unclear' | undefined {
+  if (!reading) return undefined;
+  if (reading.answer.kind !== 'value') return 'unclear';
+  const point = Number(reading.answer.value);
+  const middle = (range.min + range.max) / 2;
+  const fromMiddle = Math.abs(point - middle);
+  if (fromMiddle === 0 || point === range.min || point === range.max) return 'unclear';
+  if (range.max - range.min === 4) return { answer: reading.answer, sure: false };
+  if (range.max - range.min === 6 && fromMiddle >= 2) return { answer: { kind: 'value', value: point > middle ? point - 1 : point + 1 }, sure: false };
+  return 'unclear';
 }
 
 /**

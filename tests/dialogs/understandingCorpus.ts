@@ -11,6 +11,9 @@
  *   "I am …", "it was …", "I'd say …", "I give it a …") do not change the answer: sure.
  * - An intensifier (heel, erg, zeer, echt, super, hopi, masha, totalmente, very, really, strongly,
  *   totally) moves a scale word one step toward the end: "tevreden" 4, "heel tevreden" 5 (sure).
+ * - A softener (vrij, redelijk, tamelijk, bastante, fairly, rather, kind of) keeps a five-point word's point
+ *   and moves a seven-point word one step toward the middle, to be checked: "vrij tevreden" 4 (confirm),
+ *   "fairly easy" 5 (confirm).
  * - Negating a scale word lands on the low side: "niet tevreden" 2 (sure); negating a bad word
  *   lands in the middle, to be checked: "niet slecht" 3 (confirm).
  * - Evaluative words that are not the scale's own vocabulary are checked: "prima", "goed", "top",
@@ -828,6 +831,61 @@ const EN_YESNO = rows('en', 'yesno', [
   ['n/a', DK],
 ]);
 
+// ------------------------------------------------------------------------ softened, in every language
+// A softener ("vrij", "bastante", "fairly") keeps a five-point word's point and takes a seven-point word one step
+// toward the middle; a person would check either. A softened end or middle says nothing clear.
+
+const SOFTENED = [
+  ...rows('nl', 'satisfaction', [
+    ['vrij tevreden', 4, C],
+    ['Redelijk tevreden hoor', 4, C],
+    ['ik ben tamelijk tevreden', 4, C],
+    ['vrij ontevreden', 2, C],
+    ['nogal ontevreden eigenlijk', U],
+    ['vrij heel tevreden', U],
+    ['redelijk neutraal', U],
+  ]),
+  ...rows('nl', 'agreement', [
+    ['vrij eens', 4, C],
+    ['redelijk mee eens', 4, C],
+    ['best oneens', 2, C],
+  ]),
+  ...rows('nl', 'effort', [
+    ['behoorlijk moeilijk', 3, C],
+    ['aardig makkelijk', 5, C],
+  ]),
+  ...rows('pap', 'satisfaction', [
+    ['bastante kontentu', 4, C],
+    ['mi ta bastante kontentu', 4, C],
+    ['bastante deskontentu', 2, C],
+    ['bastante hopi kontentu', U],
+  ]),
+  ...rows('pap', 'agreement', [
+    ['bastante di akuerdo', 4, C],
+    ['bastante no di akuerdo', 2, C],
+  ]),
+  ...rows('pap', 'effort', [
+    ['bastante fásil', 5, C],
+    ['bastante difisil', 3, C],
+  ]),
+  ...rows('en', 'satisfaction', [
+    ['fairly satisfied', 4, C],
+    ['Reasonably satisfied thanks', 4, C],
+    ['rather dissatisfied', 2, C],
+    ['kind of satisfied', 4, C],
+    ['fairly very satisfied', U],
+  ]),
+  ...rows('en', 'agreement', [
+    ['fairly agree', 4, C],
+    ['sort of disagree', 2, C],
+  ]),
+  ...rows('en', 'effort', [
+    ['rather difficult', 3, C],
+    ['reasonably easy', 5, C],
+    ['rather neutral', U],
+  ]),
+];
+
 export const UNDERSTANDING_CORPUS: readonly TCorpusEntry[] = [
   ...NL_SATISFACTION,
   ...NL_AGREEMENT,
@@ -844,4 +902,5 @@ export const UNDERSTANDING_CORPUS: readonly TCorpusEntry[] = [
   ...EN_EFFORT,
   ...EN_LIKELIHOOD,
   ...EN_YESNO,
+  ...SOFTENED,
 ];
