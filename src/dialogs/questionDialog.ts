@@ -2,14 +2,19 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { NUMERIC_RANGES, ZAnswer, type TAnswer, type TQuestion } from '../surveys/schema';
-import { InputDialog, inputOf, MAX_MISSES } from './inputDialog';
+import { progressOf } from '../surveys/logic';
+import { InputDialog, inputOf } from './inputDialog';
 import { answerButtons, MAX_TEXT_LENGTH, recogniseAnswer, recogniseYesNo } from './recognizers';
 import type { SurveySession } from './session';
+import { logicAnswers } from './state';
 import type { TChatKey, Texts } from './texts';
 
 export const QUESTION_DIALOG = 'question';
 
 export type TQuestionOptions = { questionKey: string };
+
+/** A survey question is skipped only at the resident's word, or after this many answers the bot did not understand. */
+export const MISSES_BEFORE_SKIP = 3;
 
 /**
  * The dialog's own state: which question, how often the resident was not understood, and the answer offered back
@@ -19,10 +24,11 @@ const ZQuestionInstance = z.object({ questionKey: z.string().min(1), misses: z.n
 type TQuestionInstance = z.infer<typeof ZQuestionInstance>;
 
 /**
- * The one dialog that asks any survey question, whatever its type: the text from the definition, the
- * options as buttons, typed answers through the recognisers. Not understood: a re-prompt that repeats the
- * options; the second miss skips the question (stored as skipped) and the survey goes on. Once answered (or
- * skipped), it asks the next question the resident is shown, and ends when there is none.
+ * The one dialog that asks any survey question, whatever its type: where the resident is ("Vraag 3 van 10"), the
+ * text from the definition, the options as buttons, typed answers through the recognisers. Not understood: a
+ * re-prompt that repeats the options and says how to skip; the third miss skips the question (stored as skipped,
+ * and said so) and the survey goes on. Once answered (or skipped), it asks the next question the resident is shown,
+ * and ends when there is none.
  */
 export class QuestionDialog extends InputDialog<TQuestionOptions> {
   constructor(session: SurveySession) {
@@ -75,7 +81,7 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
       }
       own.misses += 1;
       instance.state = own;
-      if (own.misses >= MAX_MISSES) {
+      if (own.misses >= MISSES_BEFORE_SKIP) {
         await this.session.recordAnswer(dc.context, question, { kind: 'skip' });
         await dc.context.sendActivity(texts.message(texts.chat('reprompt.skipped')));
         return this.askNextOrEnd(dc, instance);
@@ -104,7 +110,11 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
     const own = ZQuestionInstance.parse(instance.state);
     const question = await this.session.question(context, own.questionKey);
     const texts = await this.session.texts(context);
-    await context.sendActivity(texts.message(texts.survey(question.textKey), buttonsOf(texts, question, this.session)));
+    const { survey } = await this.session.survey(context);
+    const progress = progressOf(survey, logicAnswers((await this.session.state(context)).answers), question.key);
+    // One message, so a screen reader reads where the resident is once, with the question, and not on each button.
+    const text = `${texts.chat('progress.question', progress)}\n\n${texts.survey(question.textKey)}`;
+    await context.sendActivity(texts.message(text, buttonsOf(texts, question, this.session)));
   }
 }
 
@@ -135,19 +145,20 @@ const REPROMPT_KEYS = {
   text: 'reprompt.text',
 } as const satisfies Record<TQuestion['type'], TChatKey>;
 
-/** The friendly re-prompt: what the resident can answer, in words as well as on the buttons. */
+/** The friendly re-prompt: what the resident can answer, in words as well as on the buttons, and how to skip. */
 function repromptText(texts: Texts, question: TQuestion): string {
   switch (question.type) {
     case 'scale5':
     case 'effort7':
     case 'scale0to10':
-      return texts.chat(REPROMPT_KEYS[question.type], NUMERIC_RANGES[question.type]);
-    case 'choice':
-      return texts.chat(REPROMPT_KEYS.choice, {
-        options: question.options.map((option) => texts.survey(`options.${option}`)).join(', '),
-      });
+      return `${texts.chat(REPROMPT_KEYS[question.type], NUMERIC_RANGES[question.type])} ${texts.chat('reprompt.howToSkip')}`;
+    case 'choice': {
+      const options = question.options.map((option) => texts.survey(`options.${option}`)).join(', ');
+      return `${texts.chat(REPROMPT_KEYS.choice, { options })} ${texts.chat('reprompt.howToSkip')}`;
+    }
     case 'yesno':
+      return `${texts.chat(REPROMPT_KEYS.yesno)} ${texts.chat('reprompt.howToSkip')}`;
     case 'text':
-      return texts.chat(REPROMPT_KEYS[question.type]);
+      return texts.chat(REPROMPT_KEYS.text);
   }
 }

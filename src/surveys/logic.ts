@@ -58,9 +58,40 @@ export function nextQuestion(survey: TSurvey, answersSoFar: TAnswers, afterKey?:
 }
 
 /**
- * The questions this resident is asked given the answers so far, in order; for progress
- * ("question 3 of 11") and for telling whether a response is complete.
+ * Where a resident is: the current question's number and how many they will be asked at most. The total counts the
+ * questions already answered and those whose skip logic is true or still undecided (it depends on a question not yet
+ * answered), so it may shrink as answers come in but never grows.
  */
+export function progressOf(survey: TSurvey, answersSoFar: TAnswers, currentKey: string): { number: number; total: number } {
+  const counted = survey.questions.filter(
+    (q) => q.key === currentKey || answersSoFar[q.key] !== undefined || outcomeOf(q.showIf, survey, answersSoFar) !== false,
+  );
+  const index = counted.findIndex((q) => q.key === currentKey);
+  if (index < 0) throw new Error(`question "${currentKey}" is not in survey ${survey.id} v${survey.version}`);
+  return { number: index + 1, total: counted.length };
+}
+
+/** A condition as far as the answers so far decide it: undefined while it hangs on a question still to come. */
+function outcomeOf(condition: TCondition | undefined, survey: TSurvey, answers: TAnswers): boolean | undefined {
+  if (condition === undefined) return true;
+  if ('allOf' in condition) {
+    const outcomes = condition.allOf.map((c) => outcomeOf(c, survey, answers));
+    return outcomes.includes(false) ? false : outcomes.every((o) => o === true) ? true : undefined;
+  }
+  if ('anyOf' in condition) {
+    const outcomes = condition.anyOf.map((c) => outcomeOf(c, survey, answers));
+    return outcomes.includes(true) ? true : outcomes.every((o) => o === false) ? false : undefined;
+  }
+  const answer = answers[condition.question];
+  if (answer === undefined) {
+    const asked = survey.questions.find((q) => q.key === condition.question);
+    // A question that will not be asked stays unanswered: the condition is decided on that.
+    if (asked !== undefined && outcomeOf(asked.showIf, survey, answers) !== false) return undefined;
+  }
+  return evaluateAnswerCondition(condition, answer);
+}
+
+/** The questions this resident is asked given the answers so far, in order; for telling whether a response is complete. */
 export function shownQuestions(survey: TSurvey, answersSoFar: TAnswers): TQuestion[] {
   return survey.questions.filter((q) => isQuestionShown(q, answersSoFar));
 }

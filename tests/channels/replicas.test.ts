@@ -1,3 +1,4 @@
+import { questionOf } from '../support/teams';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TTestApp } from '../support/app';
@@ -27,7 +28,7 @@ describe('the local Direct Line channel on two replicas', () => {
     const pollOther = async (index: number) => {
       const activities = await clients[(index + 1) % 2]!.poll();
       clients[index % 2]!.watermark = clients[(index + 1) % 2]!.watermark;
-      texts.push(...activities.filter((activity) => (activity.from as { role?: string }).role === 'bot').map((activity) => String(activity.text)));
+      texts.push(...activities.filter((activity) => (activity.from as { role?: string }).role === 'bot').map((activity) => questionOf(String(activity.text))!));
     };
 
     await pollOther(1);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { residentKeyOf } from '../../src/bots/residentKeys';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { TeamsResident, textsOf } from '../support/teams';
+import { TeamsResident, textsOf, questionOf } from '../support/teams';
 import { startConnectorStub } from './support';
 
 const { chat, survey } = textsOf('en');
@@ -34,8 +34,8 @@ describe('the survey in Microsoft Teams', () => {
     expect(welcome.at(-1)).toMatchObject({ type: 'message', text: chat.consent!.question, replyToId: update.id, recipient: { id: resident.user.id } });
     expect(welcome.at(-1)?.suggestedActions).toMatchObject({ actions: expect.arrayContaining([expect.objectContaining({ title: chat.buttons!.yes })]) });
 
-    expect((await send({ type: 'message', text: chat.buttons!.yes })).at(-1)).toMatchObject({ text: survey.questions!.satisfaction });
-    expect((await send({ type: 'message', value: { answer: '4' } })).at(-1)).toMatchObject({ text: survey.questions!.effort });
+    expect(questionOf((await send({ type: 'message', text: chat.buttons!.yes })).at(-1)?.text as string | undefined)).toBe(survey.questions!.satisfaction);
+    expect(questionOf((await send({ type: 'message', value: { answer: '4' } })).at(-1)?.text as string | undefined)).toBe(survey.questions!.effort);
 
     const { prisma } = running.database;
     const response = await prisma.response.findFirstOrThrow({ include: { answers: true } });

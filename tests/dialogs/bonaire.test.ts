@@ -48,7 +48,7 @@ describe('the Bonaire variant', () => {
       ['si', [q('satisfaction')]],
       ['Deskontentu', [q('effort')]],
       ...coreAfterSatisfaction('3').slice(1),
-      ['kiko?', [{ key: 'reprompt.choice', params: { options: 'Na lokèt, Telefòn, E-mail, Website, Otro' } }]],
+      ['kiko?', [{ key: 'reprompt.choice', params: { options: 'Na lokèt, Telefòn, E-mail, Website, Otro' }, and: 'reprompt.howToSkip' }]],
       ['Telefòn', [{ key: 'survey:questions.ownLanguage', buttons: ['Si', 'Nò', 'Salta'] }]],
       ['si', [q('mainProblem')]], // shown because satisfaction was 2
       ['Mi mester a warda hopi', [q('improvement')]],

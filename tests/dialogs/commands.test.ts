@@ -126,7 +126,7 @@ describe('long messages', () => {
     const long = 'heel lang verhaal '.repeat(60);
     await play(resident, 'nl', [
       [long, [{ key: 'text.tooLong', params: { max: MAX_TEXT_LENGTH } }]],
-      ['onzin', [{ key: 'reprompt.scale', params: { min: 1, max: 5 } }]],
+      ['onzin', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
       [long, [{ key: 'text.tooLong', params: { max: MAX_TEXT_LENGTH } }]],
       ['3', [q('effort')]],
     ]);

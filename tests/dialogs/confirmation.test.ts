@@ -12,13 +12,20 @@ afterAll(() => running.stop());
 
 const isBot = (activity: Record<string, unknown>) => (activity.from as { role?: string }).role === 'bot';
 
+/** A question of the meethuis survey (eleven) as the bot asks it: where the resident is, then the question. */
+function asked(language: TLanguage, key: string, number: number): string {
+  const texts = textsOf(language);
+  const progress = (texts.chat.progress as Record<string, string>).question!.replace('{{number}}', String(number)).replace('{{total}}', '11');
+  return `${progress}\n\n${texts.survey.questions![key]}`;
+}
+
 /** A resident in the web chat who consented and now faces the satisfaction question. */
 async function atSatisfaction(language: TLanguage) {
   const texts = textsOf(language);
   const webchat = await DirectLineTestClient.start(running.url, { organisation: 'demo', language });
   await webchat.say(String((texts.chat.buttons as Record<string, string>).yes));
-  const asked = (await webchat.poll()).filter(isBot).map((activity) => activity.text);
-  expect(asked.at(-1)).toBe(texts.survey.questions!.satisfaction);
+  const first = (await webchat.poll()).filter(isBot).map((activity) => activity.text);
+  expect(first.at(-1)).toBe(asked(language, 'satisfaction', 1));
   /** What the bot said to the resident's next message: its texts, and the buttons of the last one. */
   const reply = async (text: string) => {
     await webchat.say(text);
@@ -44,7 +51,7 @@ describe('a plausible answer is offered back, and only a confirmed one is stored
     expect(await satisfactionAnswers()).toEqual([]);
 
     const confirmed = await reply('ja hoor');
-    expect(confirmed.texts.at(-1)).toBe(texts.survey.questions!.effort);
+    expect(confirmed.texts.at(-1)).toBe(asked('nl', 'effort', 2));
     expect(await satisfactionAnswers()).toEqual([{ value: 4, skipped: false }]);
   });
 
@@ -54,10 +61,10 @@ describe('a plausible answer is offered back, and only a confirmed one is stored
     const offered = await reply('bastante bon');
     expect(offered.texts).toEqual([`Bo ke bisa ‘${labels['4']}’?`]);
     const again = await reply('nò');
-    expect(again.texts).toEqual([texts.survey.questions!.satisfaction]);
+    expect(again.texts).toEqual([asked('pap', 'satisfaction', 1)]);
     expect(await satisfactionAnswers()).toEqual([]);
     const sure = await reply('mi ta hopi kontentu');
-    expect(sure.texts.at(-1)).toBe(texts.survey.questions!.effort);
+    expect(sure.texts.at(-1)).toBe(asked('pap', 'effort', 2));
     expect(await satisfactionAnswers()).toEqual([{ value: 5, skipped: false }]);
   });
 
@@ -67,7 +74,7 @@ describe('a plausible answer is offered back, and only a confirmed one is stored
     const offered = await reply('🙂');
     expect(offered.texts).toEqual([`Do you mean ‘${labels['4']}’?`]);
     const other = await reply(labels['5']!);
-    expect(other.texts.at(-1)).toBe(texts.survey.questions!.effort);
+    expect(other.texts.at(-1)).toBe(asked('en', 'effort', 2));
     expect(await satisfactionAnswers()).toEqual([{ value: 5, skipped: false }]);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TTestApp } from '../support/app';
 import { DirectLineTestClient } from '../channels/support';
-import { textOf } from './support';
+import { questionTextOf, textOf } from './support';
 
 let service: TTestApp;
 beforeAll(async () => {
@@ -25,12 +25,12 @@ describe('the survey over the local Direct Line, as the web chat page runs it', 
     ]);
 
     for (const [say, expected] of [
-      ['Yes', 'survey:questions.satisfaction'],
-      ['4', 'survey:questions.effort'],
-      ['English please', 'language.switched'],
+      ['Yes', questionTextOf('en', 'survey:questions.satisfaction', [1, 11])],
+      ['4', questionTextOf('en', 'survey:questions.effort', [2, 11])],
+      ['English please', textOf('en', 'language.switched')],
     ] as const) {
       expect((await client.say(say)).status).toBe(200);
-      expect((await botSays(client))[0]).toBe(textOf('en', expected));
+      expect((await botSays(client))[0]).toBe(expected);
     }
 
     const responses = await service.database.prisma.response.findMany({ include: { answers: true, service: true } });
@@ -59,6 +59,6 @@ describe('the language over the local Direct Line', () => {
       textOf('pap', 'consent.question'),
     ]);
     await client.say('si, mi ke');
-    expect(await botSays(client)).toEqual([textOf('pap', 'survey:questions.satisfaction')]);
+    expect(await botSays(client)).toEqual([questionTextOf('pap', 'survey:questions.satisfaction', [1, 11])]);
   });
 });

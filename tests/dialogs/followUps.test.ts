@@ -6,7 +6,7 @@ import { FOLLOW_UP_START_SELECT, FollowUpGateway, followUpStartOf } from '../../
 import { linkTokenHashOf, linkTokenOf } from '../../src/followups/links';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
 import { TEST_SECRETS } from '../support/app';
-import { createBotWorld, expectReplies, play, Resident, textOf, type TBotWorld, type TExpected, type TRow } from './support';
+import { createBotWorld, expectReplies, play, questionTextOf, Resident, textOf, type TBotWorld, type TExpected, type TRow } from './support';
 
 const q = (key: string): TExpected => `survey:questions.${key}`;
 
@@ -79,7 +79,7 @@ describe('a follow-up link in the web chat', () => {
     expect(await status(id)).toBe('started');
     // Help mid-survey stays in the follow-up's language, not the browser's.
     const help = await resident.say('help');
-    expect(help.at(-1)?.text).toBe(textOf('en', 'survey:questions.satisfaction'));
+    expect(help.at(-1)?.text).toBe(questionTextOf('en', 'survey:questions.satisfaction', [1, 11]));
     expect(help[0]?.text).toBe(textOf('en', 'help.answering'));
     await play(resident, 'en', [['4', [q('effort')]], ...restOfSurvey('5', 'skip', ['closing.thanks']).slice(1)]);
 

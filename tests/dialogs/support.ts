@@ -143,17 +143,57 @@ export class Resident {
   }
 }
 
-/** An expected reply: a `chat` key (or `survey:…`), with its interpolation values when it has any. */
-export type TExpected = string | { key: string; params?: Record<string, string | number>; buttons?: string[] };
+/**
+ * An expected reply: a `chat` key (or `survey:…`), with its interpolation values when it has any. A survey question
+ * (`survey:questions.…`) is sent after where the resident is ("Vraag 3 van 10"): `progress` pins it, else any
+ * number is taken.
+ */
+export type TExpected =
+  | string
+  | {
+      key: string;
+      params?: Record<string, string | number>;
+      buttons?: string[];
+      progress?: readonly [number: number, total: number];
+      /** A second sentence in the same message (a question's re-prompt says how to skip: `reprompt.howToSkip`). */
+      and?: string;
+    };
 
 export function textOf(language: TLanguage, expected: TExpected): string {
-  const { key, params } = typeof expected === 'string' ? { key: expected, params: undefined } : expected;
-  return i18n.translatorFor(language, 'chat')(key, params);
+  const { key, params, and } = typeof expected === 'string' ? { key: expected, params: undefined, and: undefined } : expected;
+  const t = i18n.translatorFor(language, 'chat');
+  return and === undefined ? t(key, params) : `${t(key, params)} ${t(and)}`;
+}
+
+const isQuestion = (expected: TExpected) => (typeof expected === 'string' ? expected : expected.key).startsWith('survey:questions.');
+
+/** A question's text as sent: its progress line, then the question. */
+export function questionTextOf(language: TLanguage, expected: TExpected, progress: readonly [number, number]): string {
+  const [number, total] = progress;
+  return `${i18n.translatorFor(language, 'chat')('progress.question', { number, total })}\n\n${textOf(language, expected)}`;
 }
 
 /** The replies' texts must be exactly these texts, rendered from the same locale files. */
 export function expectReplies(replies: Partial<Activity>[], language: TLanguage, expected: TExpected[]): void {
-  expect(replies.map((reply) => reply.text)).toEqual(expected.map((e) => textOf(language, e)));
+  const progressLine = new RegExp(
+    `^${i18n.translatorFor(language, 'chat')('progress.question', { number: '(\\d+)', total: '(\\d+)' })}\n\n`,
+  );
+  const texts = replies.map((reply, index) => {
+    const wanted = expected[index];
+    const text = reply.text ?? '';
+    if (wanted === undefined || !isQuestion(wanted)) return text;
+    const found = progressLine.exec(text);
+    if (!found) return text;
+    const progress = typeof wanted === 'string' ? undefined : wanted.progress;
+    return progress === undefined ? text.slice(found[0].length) : text.replace(progressLine, `${found[1]}/${found[2]} `);
+  });
+  expect(texts).toEqual(
+    expected.map((e) => {
+      const progress = typeof e === 'string' ? undefined : e.progress;
+      if (!isQuestion(e)) return textOf(language, e);
+      return progress === undefined ? textOf(language, e) : `${progress[0]}/${progress[1]} ${textOf(language, e)}`;
+    }),
+  );
   expected.forEach((e, index) => {
     if (typeof e !== 'string' && e.buttons) expect(buttonsOf(replies[index]!)).toEqual(e.buttons);
   });

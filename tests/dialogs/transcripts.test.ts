@@ -29,7 +29,7 @@ const dontKnow = (measure: string) => ({ measure, value: null, text: null, dontK
 const skipped = (measure: string | null) => ({ measure, value: null, text: null, dontKnow: false, skipped: true });
 
 describe('the meethuis survey in Dutch', () => {
-  it('runs from greeting to thanks with buttons, digits, number words and labels, re-prompts, a skip after two misses, "weet ik niet" and stop-and-resume', async () => {
+  it('runs from greeting to thanks with buttons, digits, number words and labels, re-prompts, a skip after three misses, "weet ik niet" and stop-and-resume', async () => {
     const resident = new Resident(world.bot, {
       locale: 'nl-NL',
       context: { organisation: 'demo', service: 'paspoort', location: 'Utrecht' },
@@ -46,11 +46,12 @@ describe('the meethuis survey in Dutch', () => {
       ['Tevreden', [q('effort')]], // a scale label, as its button sends it
       ['zes', [q('ease')]], // a number word
       ['4', [q('speed')]], // digits
-      ['banaan', [{ key: 'reprompt.scale', params: { min: 1, max: 5 } }]],
+      ['banaan', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
       ['Helemaal eens', [q('clarity')]],
       ['Weet ik niet', [q('seriousness')]],
-      ['paars', [{ key: 'reprompt.scale', params: { min: 1, max: 5 } }]],
-      ['12', ['reprompt.skipped', q('empathy')]], // the second miss skips the question
+      ['paars', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
+      ['12', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
+      ['groen', ['reprompt.skipped', { key: 'survey:questions.empathy', progress: [7, 11] }]], // the third miss skips the question
       ['drie', [q('thinkingAlong')]],
       ['Overslaan', [q('reliability')]],
       ['stop', ['pause.paused']],
@@ -115,7 +116,7 @@ describe('the meethuis survey in Papiamentu', () => {
       ['kuater', [q('speed')]],
       ['Di akuerdo', [q('clarity')]],
       ['mi no sa', [q('seriousness')]],
-      ['ku sa', [{ key: 'reprompt.scale', params: { min: 1, max: 5 } }]],
+      ['ku sa', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
       ['Totalmente di akuerdo', [q('empathy')]],
       ['dos', [q('thinkingAlong')]],
       ['3', [q('reliability')]],
@@ -191,7 +192,7 @@ describe('nothing the resident typed is kept in bot state', () => {
     await resident.open();
     await play(resident, 'en', [
       ['yes', [q('satisfaction')]],
-      ['my BSN is 111222333 and I am angry', [{ key: 'reprompt.scale', params: { min: 1, max: 5 } }]],
+      ['my BSN is 111222333 and I am angry', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
     ]);
     const documents = await world.database.prisma.botState.findMany();
     const all = JSON.stringify(documents);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient } from '../channels/support';
 import { startTestApp, type TTestApp } from '../support/app';
-import { textsOf } from '../support/teams';
+import { textsOf, questionOf } from '../support/teams';
 
 let app: TTestApp;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe('the web chat echo of what a resident typed', () => {
     let asked = '';
     for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
       const activities = await webchat.poll();
-      asked = String(activities.filter((activity) => (activity.from as TFrom).role === 'bot').at(-1)?.text ?? asked);
+      asked = questionOf(String(activities.filter((activity) => (activity.from as TFrom).role === 'bot').at(-1)?.text ?? asked))!;
       if (asked !== survey.questions!.improvement) await webchat.say('3');
     }
     expect(asked).toBe(survey.questions!.improvement);

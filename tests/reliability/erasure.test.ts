@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient } from '../channels/support';
 import { startTestApp, type TTestApp } from '../support/app';
 import { testProvider } from '../support/database';
-import { textsOf } from '../support/teams';
+import { textsOf, questionOf } from '../support/teams';
 
 /** Free text no rule scrubs: whatever of it survives erasure, the search finds. */
 const WRITTEN = 'De balie van vleugel Zuid-7 was vol QX7-ERASE-ME-91 maar het ging goed';
@@ -23,7 +23,7 @@ describe('erasure on request', () => {
     await webchat.say(chat.buttons!.yes!);
     let asked = '';
     for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
-      asked = String((await webchat.poll()).filter(isBot).at(-1)?.text ?? asked);
+      asked = questionOf(String((await webchat.poll()).filter(isBot).at(-1)?.text ?? asked))!;
       if (asked !== survey.questions!.improvement) await webchat.say('4');
     }
     await webchat.say(WRITTEN);

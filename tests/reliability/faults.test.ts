@@ -7,7 +7,7 @@ import { startConnectorStub } from '../channels/support';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { createTestDatabase, testProvider, type TTestDatabase } from '../support/database';
 import { startTcpProxy, type TTcpProxy } from '../support/tcpProxy';
-import { TeamsResident, textsOf } from '../support/teams';
+import { TeamsResident, textsOf, questionOf } from '../support/teams';
 
 let running: TTestApp[] = [];
 let proxy: TTcpProxy | undefined;
@@ -53,8 +53,8 @@ describe('a database outage in the middle of a conversation', () => {
     const resident = new TeamsResident(connector, 'pap-BQ');
 
     expect((await resident.open(app.url)).replies.at(-1)).toBe(chat.consent!.question);
-    expect((await resident.say(app.url, chat.buttons!.yes!)).replies.at(-1)).toBe(survey.questions!.satisfaction);
-    expect((await resident.say(app.url, '4')).replies.at(-1)).toBe(survey.questions!.effort);
+    expect(questionOf((await resident.say(app.url, chat.buttons!.yes!)).replies.at(-1))).toBe(survey.questions!.satisfaction);
+    expect(questionOf((await resident.say(app.url, '4')).replies.at(-1))).toBe(survey.questions!.effort);
 
     const restore = await takeDatabaseAway(app);
     let duringOutage;
@@ -66,11 +66,11 @@ describe('a database outage in the middle of a conversation', () => {
     }
     expect(duringOutage.replies.length).toBeGreaterThan(0);
     expect([chat.error!.general, chat.error!.notSaved]).toContain(duringOutage.replies.at(-1));
-    expect(duringOutage.replies).not.toContain(survey.questions!.ease);
+    expect(duringOutage.replies.map(questionOf)).not.toContain(survey.questions!.ease);
 
     await expect.poll(async () => (await fetch(`${app.url}/healthz`)).status, { timeout: 20_000 }).toBe(200);
     // The resident answers again, as they were asked to: stored once, and the survey goes on.
-    expect((await resident.say(app.url, '6')).replies.at(-1)).toBe(survey.questions!.ease);
+    expect(questionOf((await resident.say(app.url, '6')).replies.at(-1))).toBe(survey.questions!.ease);
     expect(await storedAnswers(app, resident)).toEqual([
       ['satisfaction', 4],
       ['effort', 6],
@@ -99,7 +99,7 @@ describe('two replicas on one database', () => {
     ];
     for (const [index, [say, expected]] of script.entries()) {
       const { replies } = await resident.say(replicas[(index + 1) % 2]!, say);
-      expect(replies.at(-1)).toBe(expected);
+      expect(questionOf(replies.at(-1))).toBe(expected);
     }
     expect(await storedAnswers(first, resident)).toEqual([
       ['satisfaction', 5],
@@ -151,13 +151,13 @@ describe('a replica killed mid-survey', () => {
     children.push(doomed.process);
     await resident.open(doomed.url);
     await resident.say(doomed.url, chat.buttons!.yes!);
-    expect((await resident.say(doomed.url, 'vier')).replies.at(-1)).toBe(survey.questions!.effort);
+    expect(questionOf((await resident.say(doomed.url, 'vier')).replies.at(-1))).toBe(survey.questions!.effort);
     doomed.process.kill('SIGKILL');
     await new Promise((resolve) => doomed.process.once('exit', resolve));
 
     const fresh = await startReplicaProcess(database.url);
     children.push(fresh.process);
-    expect((await resident.say(fresh.url, '6')).replies.at(-1)).toBe(survey.questions!.ease);
+    expect(questionOf((await resident.say(fresh.url, '6')).replies.at(-1))).toBe(survey.questions!.ease);
     const rows = await database.prisma.answer.findMany({ orderBy: { answeredAt: 'asc' } });
     expect(rows.map((row) => [row.questionKey, row.value])).toEqual([
       ['satisfaction', 4],

@@ -3,7 +3,7 @@ import { TokenService } from '../../src/auth/tokens';
 import { parseCsv } from '../../src/scoring/csv';
 import { DirectLineTestClient } from '../channels/support';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { textsOf } from '../support/teams';
+import { textsOf, questionOf } from '../support/teams';
 
 /** What residents paste: control characters, emoji, right-to-left text, SQL and markup — all of it plain text to us. */
 const HOSTILE = "Tab\there\u0007 bell 🙂👍🏽 \u202eright-to-left\u202c مرحبا '; DROP TABLE \"Answer\"; -- <script>alert('x')</script> &amp;";
@@ -21,7 +21,7 @@ async function answerOpenQuestion(text: string): Promise<DirectLineTestClient> {
   let asked = '';
   for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
     const bot = (await webchat.poll()).filter((activity) => (activity.from as { role?: string }).role === 'bot');
-    asked = String(bot.at(-1)?.text ?? asked);
+    asked = questionOf(String(bot.at(-1)?.text ?? asked))!;
     if (asked !== survey.questions!.improvement) await webchat.say('4');
   }
   await webchat.say(text);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldAllRollupDeltas } from '../../src/scoring/rollups';
 import { DirectLineTestClient, startConnectorStub } from '../channels/support';
 import { startTestApp, type TTestApp } from '../support/app';
-import { TeamsResident, textsOf } from '../support/teams';
+import { TeamsResident, textsOf, questionOf } from '../support/teams';
 
 const PHONE = '06-12345678';
 const EMAIL = 'jan.jansen@example.nl';
@@ -56,7 +56,7 @@ describe('what a resident types', () => {
     let asked = '';
     for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
       const activities = await webchat.poll();
-      asked = String(activities.filter((activity) => (activity.from as { role?: string }).role === 'bot').at(-1)?.text ?? asked);
+      asked = questionOf(String(activities.filter((activity) => (activity.from as { role?: string }).role === 'bot').at(-1)?.text ?? asked))!;
       if (asked !== survey.questions!.improvement) await webchat.say('3');
     }
     expect(asked).toBe(survey.questions!.improvement);

@@ -11,6 +11,18 @@ export function textsOf(language: TLanguage) {
   return { chat: read('chat'), survey: read('survey') };
 }
 
+const PROGRESS_LINES = (['nl', 'pap', 'en'] as const).map((language) => {
+  const pattern = (textsOf(language).chat.progress as Record<string, string>).question!;
+  return new RegExp(`^${pattern.replace('{{number}}', '\\d+').replace('{{total}}', '\\d+')}\n\n`);
+});
+
+/** The question a bot's message asks, without the line that says where the resident is ("Vraag 3 van 10"). */
+export function questionOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const line = PROGRESS_LINES.find((pattern) => pattern.test(text));
+  return line ? text.replace(line, '') : text;
+}
+
 /**
  * A Teams resident talking to `/api/messages` of whichever replica it is pointed at; the bot's replies reach the
  * test's connector stub, as the Bot Framework protocol says.
