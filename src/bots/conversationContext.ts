@@ -21,11 +21,18 @@ export const ZConversationContext = z.object({
    * limit on new responses per address counts. Absent where no limit applies (an exempt address, the channel secret).
    */
   addressKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /**
+   * Set by the server from the page's `linkHolder` (a random secret the browser that first opened a follow-up link
+   * keeps): its keyed hash, which lets that browser, and no other, open the link again and continue.
+   */
+  linkHolderKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type TConversationContext = z.infer<typeof ZConversationContext>;
 
-/** The context as a page may ask for it: everything but what only the server decides. */
-export const ZRequestedContext = ZConversationContext.omit({ addressKey: true });
+/** The context as a page may ask for it: everything but what only the server decides, and the link holder's secret. */
+export const ZRequestedContext = ZConversationContext.omit({ addressKey: true, linkHolderKey: true }).extend({
+  linkHolder: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+});
 
 export const CONTEXT_CHANNEL_DATA_KEY = 'meethuisContext';
 

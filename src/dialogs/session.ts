@@ -19,7 +19,14 @@ export type TSurveyCatalog = Pick<SurveyCatalog, 'latest' | 'forOrganisation' | 
 /** The answer store as the conversation uses it (the one write path for answers). */
 export type TAnswerWrites = Pick<
   AnswerStore,
-  'startResponse' | 'findResumableResponse' | 'recordAnswers' | 'completeResponse' | 'resumeResponse' | 'setLanguage' | 'eraseResident'
+  | 'startResponse'
+  | 'findResumableResponse'
+  | 'adoptFollowUpResponse'
+  | 'recordAnswers'
+  | 'completeResponse'
+  | 'resumeResponse'
+  | 'setLanguage'
+  | 'eraseResident'
 >;
 
 /** What the dialogs do with responses besides answering: each first stores the answers the turn has given so far. */
@@ -211,6 +218,7 @@ export class SurveySession {
     return {
       startResponse: afterGivenAnswers(answers.startResponse),
       findResumableResponse: afterGivenAnswers(answers.findResumableResponse),
+      adoptFollowUpResponse: afterGivenAnswers(answers.adoptFollowUpResponse),
       completeResponse: afterGivenAnswers(answers.completeResponse),
       resumeResponse: afterGivenAnswers(answers.resumeResponse),
       setLanguage: afterGivenAnswers(answers.setLanguage),

@@ -158,9 +158,16 @@ export class SurveyConversation {
     const page = conversationContextOf(context.activity.channelData);
 
     if (page.followUpLink && state.link === undefined) {
-      const claim = followUps ? await followUps.claimLink(page.followUpLink, keys.residentKey) : undefined;
+      const claim = followUps ? await followUps.claimLink(page.followUpLink, keys.residentKey, page.linkHolderKey) : undefined;
       if (claim?.ok) {
         state.link = 'claimed';
+        // The browser that opened the link before, in a chat since closed: it goes on with the same response.
+        const earlier = await answers.adoptFollowUpResponse(claim.followUp.followUpId, keys);
+        if (earlier) {
+          await this.prepareResume(context, earlier);
+          await dc.beginDialog(RESUME_FLOW);
+          return;
+        }
         await this.startFollowUp(dc, claim.followUp);
         return;
       }

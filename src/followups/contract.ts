@@ -23,8 +23,12 @@ export type TLinkClaim = { ok: true; followUp: TFollowUpStart } | { ok: false; r
  * the queue, the API or the worker; they never import botbuilder dialogs.
  */
 export interface TFollowUpGateway {
-  /** A one-time link's token, presented by the web chat page: claims it for this resident, once. */
-  claimLink(token: string, residentKey: string): Promise<TLinkClaim>;
+  /**
+   * A one-time link's token, presented by the web chat page: claims it for this resident, once. `holderKey` (the keyed
+   * hash of the secret the first browser to open it keeps) lets that browser open it again, in a new chat, until it
+   * expires.
+   */
+  claimLink(token: string, residentKey: string, holderKey?: string): Promise<TLinkClaim>;
   /** The follow-up a proactive message opened in this resident's conversation, if one is waiting. */
   pendingFor(channel: string, residentKey: string): Promise<TFollowUpStart | null>;
   markStarted(followUpId: string, responseId: string): Promise<void>;

@@ -63,37 +63,46 @@ export class FollowUpGateway implements TFollowUpGateway {
 
   /**
    * Claims a link for the resident who opened it: the first resident to claim it wins (a conditional UPDATE, so two
-   * tabs or replicas cannot both win); the same resident may claim it again while the survey is open (a retried
-   * turn, a reload). Anyone else gets `used`; a link past its time gets `expired`.
+   * tabs or replicas cannot both win), and with them the browser that holds `holderKey`. The same resident may claim
+   * it again while the survey is open (a retried turn, a reload); so may the same browser in a new chat (a closed tab
+   * reopened), until the link expires. Anyone else gets `used`; a link past its time gets `expired`.
    */
-  async claimLink(token: string, residentKey: string): Promise<TLinkClaim> {
+  async claimLink(token: string, residentKey: string, holderKey?: string): Promise<TLinkClaim> {
     if (!isWellFormedLinkToken(token)) return { ok: false, reason: 'unknown' };
     const linkTokenHash = linkTokenHashOf(this.options.hashSecret, token);
     const now = this.clock();
     const row = await this.prisma.followUp.findUnique({
       where: { linkTokenHash },
-      select: { ...FOLLOW_UP_START_SELECT, status: true, residentKey: true, linkExpiresAt: true },
+      select: { ...FOLLOW_UP_START_SELECT, status: true, residentKey: true, linkHolderKey: true, linkExpiresAt: true },
     });
     if (!row) return { ok: false, reason: 'unknown' };
+    const open = row.status === 'sent' || row.status === 'started';
     if (row.residentKey !== null) {
-      return row.residentKey === residentKey && (row.status === 'sent' || row.status === 'started')
-        ? { ok: true, followUp: followUpStartOf(row) }
-        : { ok: false, reason: row.status === 'expired' ? 'expired' : 'used' };
+      if (row.residentKey === residentKey && open) return { ok: true, followUp: followUpStartOf(row) };
+      if (holderKey === undefined || row.linkHolderKey !== holderKey) return { ok: false, reason: row.status === 'expired' ? 'expired' : 'used' };
+      if (open && row.linkExpiresAt && row.linkExpiresAt > now) return { ok: true, followUp: followUpStartOf(row) };
+      if (open) await this.expireLink(row.id);
+      return { ok: false, reason: row.status === 'completed' ? 'used' : 'expired' };
     }
     if (row.status !== 'sent' || !row.linkExpiresAt || row.linkExpiresAt <= now) {
       // Expired before the sweep noticed: mark it now, so staff see the same thing the resident was told.
-      if (row.status === 'sent') await this.prisma.followUp.updateMany({ where: { id: row.id, status: 'sent', residentKey: null }, data: { status: 'expired' } });
+      if (row.status === 'sent') await this.expireLink(row.id);
       return { ok: false, reason: row.status === 'completed' || row.status === 'started' ? 'used' : 'expired' };
     }
     const { count } = await this.prisma.followUp.updateMany({
       where: { id: row.id, status: 'sent', residentKey: null, linkExpiresAt: { gt: now } },
-      data: { residentKey },
+      data: { residentKey, linkHolderKey: holderKey ?? null },
     });
     if (count === 1) return { ok: true, followUp: followUpStartOf(row) };
     // Someone else won the race (or it just expired): tell this resident what it is now.
     const after = await this.prisma.followUp.findUnique({ where: { id: row.id }, select: { residentKey: true, status: true } });
     if (after?.residentKey === residentKey) return { ok: true, followUp: followUpStartOf(row) };
     return { ok: false, reason: after?.status === 'expired' ? 'expired' : 'used' };
+  }
+
+  /** A link past its time that was never taken up, or taken up and never finished, is `expired`. */
+  private async expireLink(id: string): Promise<void> {
+    await this.prisma.followUp.updateMany({ where: { id, status: { in: ['sent', 'started'] } }, data: { status: 'expired' } });
   }
 
   /** The latest invitation sent into this resident's chat and not yet taken up, while it is still fresh. */

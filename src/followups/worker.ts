@@ -129,13 +129,14 @@ export class FollowUpWorker {
   }
 
   /**
-   * Invitations nobody took up within LINK_TTL_HOURS become `expired`: an unclaimed (or claimed but never started)
-   * link past its time, and a chat invitation sent that long ago without a start.
+   * Invitations nobody took up within LINK_TTL_HOURS become `expired`: a link past its time that was never opened,
+   * or opened and not finished (its answers so far still count), and a chat invitation sent that long ago without a
+   * start.
    */
   async expire(): Promise<number> {
     const now = this.clock();
     const links = await this.prisma.followUp.updateMany({
-      where: { targetType: 'link', status: 'sent', linkExpiresAt: { lte: now } },
+      where: { targetType: 'link', status: { in: ['sent', 'started'] }, linkExpiresAt: { lte: now } },
       data: { status: 'expired' },
     });
     const chats = await this.prisma.followUp.updateMany({

@@ -69,13 +69,19 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
     await limitAddress(req);
     const bySecret = channel.isOpen ? presentsSecret(req) : caller(req).kind === 'secret';
     if (!channel.isOpen && !bySecret) throw new ApiError(403, 'forbidden', 'Generating a token needs the Direct Line secret.');
-    const { context: { location, ...context } } = parseInput(ZGenerateBody, req.body ?? undefined);
+    const { context: { location, linkHolder, ...context } } = parseInput(ZGenerateBody, req.body ?? undefined);
     // Free text from a page is never stored: a location that is no place of the organisation is dropped, and the
     // integrator is told why (the page logs it); the resident simply chats.
     const place = location === undefined ? undefined : await options.places.resolve(context.organisation ?? DEFAULT_ORGANISATION, location);
     const warnings = location !== undefined && place === undefined ? [`context.location: not one of the organisation's places; ignored`] : [];
     // A server with the secret speaks for many residents from one address: counting it would hold them all back.
-    const grant = await channel.generateToken({ ...context, ...(place ? { location: place } : {}), ...(bySecret ? {} : addressKeyOf(req)) });
+    const grant = await channel.generateToken({
+      ...context,
+      ...(place ? { location: place } : {}),
+      ...(bySecret ? {} : addressKeyOf(req)),
+      // Only its keyed hash travels on: the secret itself is never stored, not even in the token.
+      ...(linkHolder && context.followUpLink ? { linkHolderKey: keyedHash(options.hashSecret, `link-holder:${linkHolder}`) } : {}),
+    });
     reply(res, 200, warnings.length > 0 ? { ...grant, warnings } : grant);
   });
 

@@ -223,7 +223,7 @@ export function renderPage(template: string, input: TRenderInput): string {
     context: input.context,
     webchatLocale: WEBCHAT_LOCALES[input.language],
     nonce: input.nonce,
-    texts: { error: input.texts.page.error, busy: input.texts.page.busy, webchat: input.texts.webchat },
+    texts: { error: input.texts.page.error, busy: input.texts.page.busy, notSetUp: input.texts.page.notSetUp, webchat: input.texts.webchat },
   };
   const values: Record<string, string> = {
     lang: input.language,

@@ -294,6 +294,19 @@ export class AnswerStore {
     return rows[0] ? toStoredResponse(withAnswers(rows[0], await answerRowsOf(this.sql, rows[0].id))) : null;
   }
 
+  /**
+   * The unfinished response to a follow-up, moved to the conversation and resident now continuing it: the browser
+   * that opened the follow-up's link came back in a new chat. From then on it is that chat's to resume or erase.
+   */
+  async adoptFollowUpResponse(followUpId: string, owner: { conversationKey: string; residentKey: string }): Promise<TStoredResponse | null> {
+    const rows = await this.sql.query<TRawResponse>(
+      `UPDATE "Response" SET "conversationKey" = ?, "residentKey" = ?
+       WHERE "followUpId" = ? AND "status" IN ('in-progress', 'abandoned') RETURNING ${RESPONSE_COLUMNS}`,
+      [owner.conversationKey, owner.residentKey, followUpId],
+    );
+    return rows[0] ? toStoredResponse(withAnswers(rows[0], await answerRowsOf(this.sql, rows[0].id))) : null;
+  }
+
   /** Stores one answer: see recordAnswers. */
   async recordAnswer(responseId: string, given: TGivenAnswer): Promise<TStoredAnswer> {
     const [stored] = await this.recordAnswers(responseId, [given]);

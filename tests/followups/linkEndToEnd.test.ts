@@ -54,4 +54,53 @@ describe('a one-time link in the web chat', () => {
     expect(await botSays(client)).toEqual([chat('pap').link!.expired]);
     expect((await call(running.url, 'GET', `/api/follow-ups/${id}`, { token: staff })).body).toMatchObject({ status: 'expired' });
   });
+
+  it('lets the browser that opened it continue in a new chat, where it was, until the link expires; no other browser', async () => {
+    const { id, token } = await newLink('en');
+    const holder = 'a1'.repeat(16);
+    const first = await DirectLineTestClient.start(running.url, { followUpLink: token, linkHolder: holder });
+    await botSays(first);
+    await first.say('yes');
+    await first.say('4');
+    await botSays(first);
+
+    // The tab was closed; the same browser opens the link again: the same response goes on at the next question.
+    const again = await DirectLineTestClient.start(running.url, { followUpLink: token, linkHolder: holder });
+    expect(await botSays(again)).toEqual([chat('en').resume!.offer]);
+    await again.say('yes');
+    const [resumed, next] = await botSays(again);
+    expect(resumed).toBe(chat('en').resume!.resumed);
+    expect(next).toMatch(/^Question 2 of 11\n\n/);
+    const responses = await running.database.prisma.response.findMany({ where: { followUpId: id }, include: { answers: true } });
+    expect(responses).toHaveLength(1);
+    expect(responses[0]!.answers.map((answer) => [answer.questionKey, answer.value])).toEqual([['satisfaction', 4]]);
+
+    // Another browser, with the link but not its secret, is refused.
+    const stranger = await DirectLineTestClient.start(running.url, { followUpLink: token, linkHolder: 'b2'.repeat(16), language: 'en' });
+    expect(await botSays(stranger)).toEqual([chat('en').link!.expired]);
+
+    // Past its time the link opens for nobody, and the unfinished follow-up reads expired.
+    await running.database.prisma.followUp.update({ where: { id }, data: { linkExpiresAt: new Date(Date.now() - 1000) } });
+    const late = await DirectLineTestClient.start(running.url, { followUpLink: token, linkHolder: holder, language: 'en' });
+    expect(await botSays(late)).toEqual([chat('en').link!.expired]);
+    expect((await call(running.url, 'GET', `/api/follow-ups/${id}`, { token: staff })).body).toMatchObject({ status: 'expired' });
+
+    // The response now belongs to the new chat: "delete my answers" there erases it.
+    await again.say('delete my answers');
+    await again.say('yes');
+    expect(await botSays(again)).toContain(chat('en').erase!.done);
+    expect(await running.database.prisma.response.count({ where: { followUpId: id } })).toBe(0);
+  });
+
+  it('never stores the link holder’s secret, only its keyed hash', async () => {
+    const { id, token } = await newLink('nl');
+    const holder = 'c3'.repeat(16);
+    const client = await DirectLineTestClient.start(running.url, { followUpLink: token, linkHolder: holder });
+    await botSays(client);
+    const row = await running.database.prisma.followUp.findUniqueOrThrow({ where: { id } });
+    expect(row.linkHolderKey).toMatch(/^[0-9a-f]{64}$/);
+    const everything = JSON.stringify([row, await running.database.prisma.directLineConversation.findMany()]);
+    expect(everything).not.toContain(holder);
+  });
 });
+
