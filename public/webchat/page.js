@@ -1,5 +1,6 @@
-// The web chat page: asks our Direct Line channel for a token carrying the page's context, then renders the
-// official Web Chat client against it (polling, no WebSocket). No inline script: the CSP allows 'self' only.
+// The web chat page: asks our Direct Line channel for a token carrying the page's context (or, after a reload, renews
+// the tab's own and reconnects), then renders the official Web Chat client (polling, no WebSocket). No inline script:
+// the CSP allows 'self' only.
 (function () {
   'use strict';
 

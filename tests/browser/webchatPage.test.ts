@@ -96,10 +96,10 @@ describe.skipIf(!HAS_CHROMIUM)('the web chat page in Chromium', () => {
     await said(page, 'welcome nl demo').waitFor({ timeout: 20_000 });
   });
 
-  it('tells the resident kindly when the embed snippet names an organisation that does not exist', async () => {
+  it('tells the resident the chat is not set up here when the embed snippet names an organisation that does not exist', async () => {
     context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${running.url}/?lang=nl&organisation=nergens`);
-    await said(page, texts('nl').page.error!).waitFor();
+    await said(page, texts('nl').page.notSetUp!).waitFor();
   });
 });
