@@ -122,6 +122,21 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     await said(other, text(localeFile('nl', 'chat'), 'link.expired')).waitFor({ timeout: 20_000 });
   });
 
+  it('says where the resident is through the Bonaire variant, whose skip logic leaves a question out', async () => {
+    const page = await (await newContext({ locale: 'pap-BQ' })).newPage();
+    await page.goto(`${running.url}/?organisation=bonaire&lang=pap`);
+    await tap(page, text(localeFile('pap', 'chat'), 'buttons.yes'));
+    await said(page, 'Pregunta 1 di 14').waitFor({ timeout: 20_000 });
+    // Satisfied: "what went wrong most of all" will not be asked, and the total says so from the next question on.
+    await type(page, '5');
+    for (let number = 2; number <= 13; number += 1) {
+      await said(page, `Pregunta ${number} di 13`).waitFor();
+      if (number < 13) await type(page, number === 12 ? 'si' : number === 11 ? 'Telefòn' : '4');
+    }
+    await screenshot(page, 'webchat-progress-bonaire');
+    expect(await page.getByText('Pregunta 14 di 14', { exact: true }).count()).toBe(0);
+  });
+
   it('tells the resident the chat is not set up here when the embed names an unknown organisation, and the integrator why', async () => {
     const page = await (await newContext()).newPage();
     const problems = watchProblems(page);
