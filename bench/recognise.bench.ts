@@ -5,11 +5,11 @@ import { UNDERSTANDING_CORPUS } from '../tests/dialogs/understandingCorpus';
 import type { TBenchmark } from './registry';
 
 const QUESTIONS: Record<string, TQuestion> = {
-  satisfaction: { key: 'satisfaction', type: 'scale5', scale: 'satisfaction', core: true, textKey: 'questions.satisfaction', allowDontKnow: true } as TQuestion,
-  agreement: { key: 'ease', type: 'scale5', scale: 'agreement', core: true, textKey: 'questions.ease', allowDontKnow: true } as TQuestion,
-  effort: { key: 'effort', type: 'effort7', scale: 'effort', core: true, textKey: 'questions.effort', allowDontKnow: true } as TQuestion,
-  likelihood: { key: 'recommend', type: 'scale0to10', scale: 'likelihood', core: true, textKey: 'questions.recommend', allowDontKnow: true } as TQuestion,
-  yesno: { key: 'solved', type: 'yesno', core: false, textKey: 'questions.solved', allowDontKnow: true } as TQuestion,
+  satisfaction: { key: 'satisfaction', type: 'scale5', scale: 'satisfaction', core: true, textKey: 'questions.satisfaction', allowDontKnow: true },
+  agreement: { key: 'ease', type: 'scale5', scale: 'agreement', core: true, textKey: 'questions.ease', allowDontKnow: true },
+  effort: { key: 'effort', type: 'effort7', scale: 'effort', core: true, textKey: 'questions.effort', allowDontKnow: true },
+  likelihood: { key: 'recommend', type: 'scale0to10', scale: 'likelihood', core: true, textKey: 'questions.recommend', allowDontKnow: true },
+  yesno: { key: 'solved', type: 'yesno', core: false, textKey: 'questions.solved', allowDontKnow: true },
 };
 
 /**

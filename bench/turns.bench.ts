@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { BotEndpointAdapter, serviceUrlAllowlist } from '../src/bots/adapter';
-import { conversationKeyOf } from '../src/bots/residentKeys';
+import { conversationKeyOf } from '../src/privacy/residentKeys';
 import type { TDatabaseProvider } from '../src/config';
 import { registerBotEndpoint } from '../src/http/messages';
 import { createHttpServer } from '../src/http/server';
@@ -74,7 +74,7 @@ async function startEchoBot(): Promise<{ url: string; close(): Promise<void> }> 
   registerBotEndpoint(http, { adapter, bot, allowlist: serviceUrlAllowlist(['127.0.0.1'], true), loopbackOnly: true });
   await new Promise<void>((resolve) => http.server.listen(0, '127.0.0.1', () => resolve()));
   return {
-    url: `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${(http.server.address()).port}`,
     close: () => new Promise<void>((resolve) => http.server.close(() => resolve())),
   };
 }

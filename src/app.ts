@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { TokenService } from './auth/tokens';
 import { abandonSweepJob } from './bots/abandonSweep';
 import { createBotEndpointAdapter, ProactiveChannels } from './bots/adapter';
 import { ConversationReferenceStore } from './bots/conversationReferences';
-import { WEBCHAT_CHANNEL_ID } from './bots/directLineAdapter';
-import { createDirectLine } from './bots/directLineChannel';
+import { WEBCHAT_CHANNEL_ID } from './channels/directline/adapter';
+import { createDirectLine } from './channels/directline/channel';
 import { SurveyBot } from './bots/surveyBot';
 import type { TConfig } from './config';
 import { bootstrapDatabase } from './db/bootstrap';
@@ -204,7 +203,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
         http.server.once('error', reject);
         http.server.listen(port, host, () => resolve());
       });
-      const address = http.server.address() as AddressInfo;
+      const address = http.server.address();
       app.url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${address.port}`;
       runner = startJobs(jobs, logger);
       return app.url;

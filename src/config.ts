@@ -142,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
       generatedSecrets.push(name);
     }
-    return stored[name]!;
+    return stored[name];
   };
 
   return {

@@ -89,7 +89,7 @@
       throw new ApiFailure('network');
     }
     const text = await response.text();
-    let data = {};
+    let data;
     try {
       data = text ? JSON.parse(text) : {};
     } catch {
@@ -468,7 +468,7 @@
   $('refresh-recent').addEventListener('click', () => void loadRecent());
   $('refresh-callbacks').addEventListener('click', () => void loadCallbacks());
 
-  let stored = null;
+  let stored;
   try {
     stored = localStorage.getItem(LANGUAGE_KEY);
   } catch {

@@ -28,21 +28,21 @@
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(CHAT_KEY) || 'null');
       return saved && typeof saved.conversationId === 'string' && typeof saved.token === 'string' ? saved : null;
-    } catch (error) {
+    } catch {
       return null;
     }
   }
   function remember(chat) {
     try {
       window.sessionStorage.setItem(CHAT_KEY, JSON.stringify({ conversationId: chat.conversationId, token: chat.token }));
-    } catch (error) {
+    } catch {
       // Storage may be off (a private window): the chat works, a reload starts a new one.
     }
   }
   function forget() {
     try {
       window.sessionStorage.removeItem(CHAT_KEY);
-    } catch (error) {
+    } catch {
       // Nothing was kept.
     }
   }
@@ -81,7 +81,7 @@
     try {
       var kept = JSON.parse(window.localStorage.getItem(key) || 'null');
       if (kept && typeof kept.holder === 'string') return kept.holder;
-    } catch (error) {
+    } catch {
       // Unreadable: a new holder.
     }
     var bytes = new Uint8Array(16);
@@ -89,7 +89,7 @@
     var holder = Array.prototype.map.call(bytes, function (byte) { return ('0' + byte.toString(16)).slice(-2); }).join('');
     try {
       window.localStorage.setItem(key, JSON.stringify({ holder: holder, since: Date.now() }));
-    } catch (error) {
+    } catch {
       // Storage off: this browser can open the link once.
     }
     return holder;

@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import type { TConfig } from '../config';
 import type { TLogger } from '../log';
-import { CONTEXT_CHANNEL_DATA_KEY } from './conversationContext';
+import { CONTEXT_CHANNEL_DATA_KEY } from '../dialogs/conversationContext';
 import type { ConversationReferenceStore } from './conversationReferences';
 
 type TLogic = (context: TurnContext) => Promise<void>;

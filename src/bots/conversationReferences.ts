@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { TDatabase, TPrisma } from '../db/client';
 import type { TSql } from '../db/sql';
 import { decryptJson, encryptJson } from '../privacy/crypto';
-import { aadObjectKeyOf, residentKeyOf, turnKeysOfContext } from './residentKeys';
+import { turnKeysOfContext } from '../dialogs/turnKeys';
+import { aadObjectKeyOf, residentKeyOf } from '../privacy/residentKeys';
 
 /** What a proactive message needs back; read from the decrypted column and checked like any JSON read back. */
 const ZStoredReference = z.looseObject({

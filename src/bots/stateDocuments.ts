@@ -1,7 +1,7 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { TStateStorage } from '../db/databaseStorage';
 import type { TSqlTransaction } from '../db/sql';
-import { turnKeysOfContext } from './residentKeys';
+import { turnKeysOfContext } from '../dialogs/turnKeys';
 
 type TDocument = Record<string, unknown>;
 
@@ -46,12 +46,12 @@ export class StateDocument {
       async delete(context: TurnContext): Promise<void> {
         delete (await load(context))[name];
       },
-    } as StatePropertyAccessor<T>;
+    };
   }
 
   /** The document as stored when this turn read it, if it did (for the error handler: where the turn began). */
   asRead(context: TurnContext): TDocument | undefined {
-    const read = context.turnState.get(this.read) as TReadDocument | undefined;
+    const read = context.turnState.get<TReadDocument | undefined>(this.read);
     return read ? (JSON.parse(read.storedText) as TDocument) : undefined;
   }
 
@@ -60,14 +60,14 @@ export class StateDocument {
    * What was read stays the reference (asRead): within a transaction, the write is not stored until its commit.
    */
   async save(context: TurnContext, within?: TSqlTransaction): Promise<void> {
-    const read = context.turnState.get(this.read) as TReadDocument | undefined;
+    const read = context.turnState.get<TReadDocument | undefined>(this.read);
     if (!read || JSON.stringify(read.document) === read.storedText) return;
     await this.storage.write({ [read.key]: { ...read.document, eTag: '*' } }, within);
   }
 
   private load(context: TurnContext): Promise<TDocument> {
     // The read itself is remembered, so that two parts asked for at once share one document.
-    let reading = context.turnState.get(this.reading) as Promise<TDocument> | undefined;
+    let reading = context.turnState.get<Promise<TDocument> | undefined>(this.reading);
     if (!reading) {
       reading = this.readFromStorage(context);
       context.turnState.set(this.reading, reading);

@@ -6,7 +6,7 @@ import { DEFAULT_LANGUAGE, languageFromLocale } from '../i18n/languages';
 import { SurveyConversation } from '../dialogs/surveyConversation';
 import { SurveySession, type TSurveyServices } from '../dialogs/session';
 import { Texts } from '../dialogs/texts';
-import { conversationContextOf, SLOW_DOWN_EVENT } from './conversationContext';
+import { conversationContextOf, SLOW_DOWN_EVENT } from '../dialogs/conversationContext';
 import { holdReplies } from './heldReplies';
 import { hashedStateDocuments, type StateDocument } from './stateDocuments';
 import { describeError, dialogStackOf, SurveyTurnError } from './turnErrors';

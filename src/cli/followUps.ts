@@ -5,7 +5,7 @@ import { FollowUpService } from '../followups/service';
 import { parseQuietHours } from '../followups/time';
 import { loadSurveys } from '../surveys/loader';
 import { registerSurveys } from '../surveys/registry';
-import type { TCliCommand, TCliContext } from './main';
+import type { TCliCommand, TCliContext } from './command';
 
 const service = ({ database, config }: TCliContext) =>
   new FollowUpService(database.prisma, {
@@ -79,7 +79,7 @@ export const followUpCommands: TCliCommand[] = [
         if (!(error instanceof ZodError)) throw error;
         const issue = error.issues[0]!;
         const field = issue.path.map(String).join('.');
-        throw new Error(`${OPTION_OF_FIELD[field] ?? (field || 'options')}: ${issue.message}`);
+        throw new Error(`${OPTION_OF_FIELD[field] ?? (field || 'options')}: ${issue.message}`, { cause: error });
       }
       // As at start-up: the survey files are the truth, and a CLI run may come before the first server start.
       await registerSurveys(context.database.prisma, loadSurveys());

@@ -4,7 +4,7 @@ import type { TPrisma } from '../db/client';
 import { importResponses } from '../scoring/importCsv';
 import { loadSurveys } from '../surveys/loader';
 import { registerSurveys } from '../surveys/registry';
-import type { TCliCommand } from './main';
+import type { TCliCommand } from './command';
 
 /** At most this many refused lines are listed one by one; the count says how many there were in all. */
 const LISTED_REFUSALS = 100;

@@ -1,7 +1,7 @@
 import { kpiReportCsv } from '../scoring/kpiCsv';
 import { KpiQueryError, KpiService, ZKpiQuery, type TKpiReport } from '../scoring/kpiQuery';
 import { registerSurveyFiles } from './import';
-import type { TCliCommand } from './main';
+import type { TCliCommand } from './command';
 
 /** CLI option → query field: the same names as the API's, kebab-cased. */
 const FILTER_OPTIONS = {
@@ -86,7 +86,7 @@ export const kpiCommands: TCliCommand[] = [
         // The operator's CLI sees every organisation; suppression applies all the same.
         report = await service.kpis(await service.resolve(parsed.data, { organisationId: null }));
       } catch (error) {
-        if (error instanceof KpiQueryError) throw new Error(`--${OPTION_OF_FIELD[error.field ?? ''] ?? error.field}: ${error.message.replace(/^\w+: /, '')}`);
+        if (error instanceof KpiQueryError) throw new Error(`--${OPTION_OF_FIELD[error.field ?? ''] ?? error.field}: ${error.message.replace(/^\w+: /, '')}`, { cause: error });
         throw error;
       }
       if (format === 'json') context.print(JSON.stringify(report, null, 2));

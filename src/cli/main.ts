@@ -1,31 +1,15 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { ConfigError, loadConfig, type TConfig } from '../config';
+import { ConfigError, loadConfig } from '../config';
 import { bootstrapDatabase } from '../db/bootstrap';
-import type { TDatabase } from '../db/client';
-import { createLogger, type TLogger } from '../log';
+import { createLogger } from '../log';
 import { tokenCommands } from './tokens';
 import { importCommands } from './import';
 import { kpiCommands } from './kpis';
 import { followUpCommands } from './followUps';
 import { responseCommands } from './responses';
 import { webhookCommands } from './webhooks';
-
-export interface TCliContext {
-  config: TConfig;
-  database: TDatabase;
-  logger: TLogger;
-  /** Writes one line to standard output (results); diagnostics go to the logger on standard error. */
-  print(line: string): void;
-}
-
-export interface TCliCommand {
-  /** The words that select it, e.g. `tokens create`. */
-  words: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(context: TCliContext, values: Record<string, string | boolean | (string | boolean)[] | undefined>, positionals: string[]): Promise<void>;
-}
+import type { TCliCommand } from './command';
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
 const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands];

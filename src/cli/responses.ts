@@ -1,7 +1,7 @@
 import { CLI_ACTOR } from '../followups/audit';
 import { AnswerStore } from '../scoring/answerStore';
 import { HeldBackResponses, ZHeldBackQuery, ZHeldBackSelection, type THeldBackSelection } from '../scoring/heldBack';
-import type { TCliCommand, TCliContext } from './main';
+import type { TCliCommand, TCliContext } from './command';
 
 const review = ({ database }: TCliContext) => new HeldBackResponses(database.prisma, new AnswerStore(database));
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);

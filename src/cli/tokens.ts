@@ -1,5 +1,5 @@
 import { TokenService } from '../auth/tokens';
-import type { TCliCommand, TCliContext } from './main';
+import type { TCliCommand, TCliContext } from './command';
 
 const service = ({ database, config }: TCliContext) => new TokenService(database.prisma, config.HASH_SECRET);
 
@@ -13,7 +13,7 @@ export const tokenCommands: TCliCommand[] = [
         role: values.role as never,
         name: String(values.name ?? ''),
         organisation: values.organisation as string | undefined,
-        expiresDays: values['expires-days'] as string | undefined,
+        expiresDays: values['expires-days'],
       });
       await context.database.prisma.auditLog.create({ data: { actor: 'cli', action: 'token.create', subjectType: 'token', subjectId: id } });
       context.print(`Created token ${id} (${String(values.role)}). It is shown only this once:`);

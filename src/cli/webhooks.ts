@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLI_ACTOR } from '../followups/audit';
 import { WebhookService, ZNewWebhook } from '../webhooks/service';
 import { webhookTargetsOf } from '../webhooks/targets';
-import type { TCliCommand, TCliContext } from './main';
+import type { TCliCommand, TCliContext } from './command';
 
 const service = ({ database, config }: TCliContext) => new WebhookService(database.prisma, config.ENCRYPTION_KEY, webhookTargetsOf(config));
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);

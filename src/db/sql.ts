@@ -301,7 +301,7 @@ const UTC_TIMESTAMP_TYPES = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === pg.types.builtins.TIMESTAMP
       ? (text: string) => new Date(`${text.replace(' ', 'T')}Z`)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : (pg.types.getTypeParser(oid, format as 'text') as (text: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** Values as pg should send them: a timestamp as UTC text (a Date would go out in the machine's local time). */
@@ -344,13 +344,13 @@ export class PostgresSql implements TSql {
     };
     let broken: Error | undefined;
     try {
-      issue(() => client.query('BEGIN'));
+      void issue(() => client.query('BEGIN'));
       const result = await work({
         query: <R extends object>(sql: string, params: readonly TSqlValue[] = []) => issue(() => this.run<R>(client, sql, params)).then((r) => r.rows),
         execute: (sql, params = []) => issue(() => this.run(client, sql, params)).then((r) => r.rowCount ?? 0),
         send: (sql, params = []) => void issue(() => this.run(client, sql, params)),
       });
-      issue(() => client.query('COMMIT'));
+      void issue(() => client.query('COMMIT'));
       const failure = await firstFailure(issued);
       if (failure) throw failure.reason;
       return result;

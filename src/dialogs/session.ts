@@ -1,5 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { turnKeysOfContext, type TTurnKeys } from '../bots/residentKeys';
+import type { TTurnKeys } from '../privacy/residentKeys';
+import { turnKeysOfContext } from './turnKeys';
 import type { TSqlTransaction } from '../db/sql';
 import type { TCallbackRequests, TEventPublisher, TFollowUpGateway } from '../followups/contract';
 import type { TI18n } from '../i18n/i18n';
@@ -87,7 +88,7 @@ export class SurveySession {
 
   /** The survey state of this conversation, validated once per turn; a document that no longer parses starts afresh. */
   async state(context: TurnContext): Promise<TSurveyState> {
-    const cached = context.turnState.get(STATE_CACHE) as TSurveyState | undefined;
+    const cached = context.turnState.get<TSurveyState | undefined>(STATE_CACHE);
     if (cached) return cached;
     const parsed = ZSurveyState.safeParse((await this.surveyState.get(context, {})) ?? {});
     if (!parsed.success) this.services.logger.warn({ channel: context.activity.channelId }, 'survey state did not validate; starting afresh');
@@ -99,7 +100,7 @@ export class SurveySession {
 
   /** The state as far as this turn has read it, without touching storage (for the error handler). */
   cachedState(context: TurnContext): TSurveyState | undefined {
-    return context.turnState.get(STATE_CACHE) as TSurveyState | undefined;
+    return context.turnState.get<TSurveyState | undefined>(STATE_CACHE);
   }
 
   /** Starts the conversation's survey state over, keeping its language. */
@@ -121,7 +122,7 @@ export class SurveySession {
 
   /** The resident's profile, read only: it is written when it changes (see switchLanguage), not on every start. */
   async profile(context: TurnContext): Promise<Readonly<TResidentProfile>> {
-    const cached = context.turnState.get(PROFILE_CACHE) as TResidentProfile | undefined;
+    const cached = context.turnState.get<TResidentProfile | undefined>(PROFILE_CACHE);
     if (cached) return cached;
     const parsed = ZResidentProfile.safeParse((await this.residentProfile.get(context)) ?? {});
     const profile = parsed.success ? parsed.data : {};
@@ -177,7 +178,7 @@ export class SurveySession {
   async recordAnswer(context: TurnContext, question: TQuestion, answer: TAnswer): Promise<void> {
     const state = await this.state(context);
     if (!state.responseId) throw new Error('an answer arrived before the response was started');
-    let given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
+    let given = context.turnState.get<TGivenAnswers | undefined>(GIVEN_ANSWERS);
     if (given && given.responseId !== state.responseId) {
       await this.storeGivenAnswers(context);
       given = undefined;
@@ -227,7 +228,7 @@ export class SurveySession {
   }
 
   private async storeGivenAnswers(context: TurnContext, alongside?: (tx: TSqlTransaction) => Promise<void>): Promise<void> {
-    const given = context.turnState.get(GIVEN_ANSWERS) as TGivenAnswers | undefined;
+    const given = context.turnState.get<TGivenAnswers | undefined>(GIVEN_ANSWERS);
     if (!given) return;
     await this.services.answers.recordAnswers(given.responseId, given.answers, alongside);
     context.turnState.delete(GIVEN_ANSWERS);

@@ -1,6 +1,6 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogContext, type DialogState } from 'botbuilder-dialogs';
-import { conversationContextOf, type TConversationContext } from '../bots/conversationContext';
+import { conversationContextOf, type TConversationContext } from './conversationContext';
 import type { TFollowUpStart } from '../followups/contract';
 import { DEFAULT_LANGUAGE, languageFromLocale, type TLanguage } from '../i18n/languages';
 import type { TStoredResponse } from '../scoring/answerStore';

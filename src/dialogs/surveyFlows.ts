@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { conversationContextOf } from '../bots/conversationContext';
+import { conversationContextOf } from './conversationContext';
 import { WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { CONTACT_DETAIL_DIALOG, CONTACT_METHOD_DIALOG } from './closeLoopDialogs';
 import { CONTACT_METHODS } from './contactDetails';
@@ -21,7 +21,6 @@ const CLOSE_LOOP_AT_MOST = 2;
 /** How many declined follow-ups a conversation remembers. */
 const DECLINED_REMEMBERED = 10;
 
-type TStep = (step: WaterfallStepContext) => Promise<DialogTurnResult>;
 
 /**
  * The survey's course as waterfalls over the input dialogs:
@@ -34,49 +33,48 @@ export class SurveyFlows {
   constructor(private readonly session: SurveySession) {}
 
   dialogs(): Dialog[] {
-    const steps = (...list: TStep[]) => list.map((step) => step.bind(this));
     return [
-      new WaterfallDialog(SELF_STARTED_FLOW, steps(this.greetAndAskLanguage, this.askConsent, this.startAfterConsent)),
-      new WaterfallDialog(FOLLOW_UP_FLOW, steps(this.askLanguageUnlessKnown, this.askInvitation, this.startAfterInvitation)),
-      new WaterfallDialog(RESUME_FLOW, steps(this.offerToContinue, this.continueIfWanted)),
-      new WaterfallDialog(QUESTIONS_LOOP, steps(this.askNextQuestion, this.loopToNextQuestion)),
-      new WaterfallDialog(COMPLETION_FLOW, steps(this.completeAndOfferCallBack, this.askContactMethod, this.askContactDetail)),
-      new WaterfallDialog(ERASE_FLOW, steps(this.confirmErasure, this.eraseIfConfirmed)),
+      new WaterfallDialog(SELF_STARTED_FLOW, [this.greetAndAskLanguage, this.askConsent, this.startAfterConsent]),
+      new WaterfallDialog(FOLLOW_UP_FLOW, [this.askLanguageUnlessKnown, this.askInvitation, this.startAfterInvitation]),
+      new WaterfallDialog(RESUME_FLOW, [this.offerToContinue, this.continueIfWanted]),
+      new WaterfallDialog(QUESTIONS_LOOP, [this.askNextQuestion, this.loopToNextQuestion]),
+      new WaterfallDialog(COMPLETION_FLOW, [this.completeAndOfferCallBack, this.askContactMethod, this.askContactDetail]),
+      new WaterfallDialog(ERASE_FLOW, [this.confirmErasure, this.eraseIfConfirmed]),
     ];
   }
 
   // --- self-started ---
 
-  private async greetAndAskLanguage(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly greetAndAskLanguage = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     await this.welcome(step.context);
     return this.askLanguageUnlessKnown(step);
-  }
+  };
 
-  private async askConsent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly askConsent = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     await this.session.say(step.context, 'privacy.notice');
     return this.yesNo(step, 'consent');
-  }
+  };
 
-  private async startAfterConsent(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly startAfterConsent = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     if (yesNoResult(step.result) !== 'yes') {
       await this.session.say(step.context, 'consent.declined');
       return step.endDialog();
     }
     await this.startResponse(step.context);
     return step.beginDialog(QUESTIONS_LOOP);
-  }
+  };
 
   // --- follow-up ---
 
-  private async askLanguageUnlessKnown(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly askLanguageUnlessKnown = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     return (await this.session.state(step.context)).languageKnown ? step.next() : step.beginDialog(LANGUAGE_DIALOG);
-  }
+  };
 
-  private async askInvitation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly askInvitation = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     return this.yesNo(step, 'followUp');
-  }
+  };
 
-  private async startAfterInvitation(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly startAfterInvitation = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     if (yesNoResult(step.result) !== 'yes') {
       const state = await this.session.state(step.context);
       if (state.followUpId) state.declinedFollowUps = [...state.declinedFollowUps, state.followUpId].slice(-DECLINED_REMEMBERED);
@@ -86,15 +84,15 @@ export class SurveyFlows {
     await this.startResponse(step.context);
     await this.session.say(step.context, 'privacy.notice');
     return step.beginDialog(QUESTIONS_LOOP);
-  }
+  };
 
   // --- resume ---
 
-  private async offerToContinue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly offerToContinue = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     return this.yesNo(step, 'resume');
-  }
+  };
 
-  private async continueIfWanted(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly continueIfWanted = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     if (yesNoResult(step.result) !== 'yes') {
       await this.session.say(step.context, 'resume.declined');
       return step.endDialog();
@@ -104,47 +102,47 @@ export class SurveyFlows {
     await this.session.responses(step.context).resumeResponse(state.responseId);
     await this.session.say(step.context, 'resume.resumed');
     return step.beginDialog(QUESTIONS_LOOP);
-  }
+  };
 
   // --- questions: one per turn, the next shown and unanswered one, asked by the question dialog until none is
   // left; the loop then finds none and completes ---
 
-  private async askNextQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly askNextQuestion = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     const next = await this.session.nextQuestion(step.context);
     return next ? step.beginDialog(QUESTION_DIALOG, { questionKey: next.key }) : step.replaceDialog(COMPLETION_FLOW);
-  }
+  };
 
-  private async loopToNextQuestion(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly loopToNextQuestion = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     return step.replaceDialog(QUESTIONS_LOOP);
-  }
+  };
 
   // --- completion and closing the loop ---
 
-  private async completeAndOfferCallBack(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly completeAndOfferCallBack = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     const offerCallBack = this.session.services.callbacks !== undefined && (await this.lowSatisfaction(step.context));
     await this.complete(step.context);
     return offerCallBack ? this.yesNo(step, 'closeLoop') : step.endDialog();
-  }
+  };
 
-  private async askContactMethod(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly askContactMethod = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     // Only an explicit yes leads to questions about contact details.
     if (yesNoResult(step.result) === 'yes') return step.beginDialog(CONTACT_METHOD_DIALOG);
     await this.session.say(step.context, 'closeLoop.declined');
     return step.endDialog();
-  }
+  };
 
-  private async askContactDetail(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly askContactDetail = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     const method = CONTACT_METHODS.find((m) => m === step.result);
     return method ? step.beginDialog(CONTACT_DETAIL_DIALOG, { method }) : step.endDialog();
-  }
+  };
 
   // --- erasure ---
 
-  private async confirmErasure(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly confirmErasure = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     return this.yesNo(step, 'erase');
-  }
+  };
 
-  private async eraseIfConfirmed(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private readonly eraseIfConfirmed = async (step: WaterfallStepContext): Promise<DialogTurnResult> => {
     if (yesNoResult(step.result) !== 'yes') {
       await this.session.say(step.context, 'erase.cancelled');
       return step.endDialog();
@@ -162,7 +160,7 @@ export class SurveyFlows {
     await this.session.say(step.context, 'erase.done');
     // Whatever was under way belonged to the responses just erased.
     return step.cancelAllDialogs();
-  }
+  };
 
   // --- shared ---
 

@@ -3,8 +3,7 @@ import type { TPrisma } from '../db/client';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import type { TJob } from '../jobs';
 import { decryptJson, encryptJson } from '../privacy/crypto';
-import type { WebhookPublisher } from '../webhooks/publisher';
-import type { TCallbackRequests } from './contract';
+import type { TCallbackRequests, TTransactionalEventPublisher } from './contract';
 import { FollowUpError } from './model';
 import { addWorkingDays, DAY_MS, type TClock } from './time';
 
@@ -53,7 +52,7 @@ export class CallbackService implements TCallbackRequests {
   constructor(
     private readonly prisma: TPrisma,
     private readonly encryptionKey: string,
-    private readonly events: WebhookPublisher,
+    private readonly events: TTransactionalEventPublisher,
     private readonly clock: TClock = () => new Date(),
   ) {}
 

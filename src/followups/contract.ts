@@ -1,3 +1,4 @@
+import type { TDb } from '../db/client';
 import type { TLanguage } from '../i18n/languages';
 
 /**
@@ -51,4 +52,9 @@ export interface TCallbackRequests {
 /** Events for the organisation's own systems (webhooks), queued in the database. */
 export interface TEventPublisher {
   publish(event: 'response.completed' | 'callback.requested' | 'follow-up.failed', organisationId: string, payload: Record<string, unknown>): Promise<void>;
+}
+
+/** A publisher whose events can be written in the same transaction as the change they report (the webhook outbox). */
+export interface TTransactionalEventPublisher extends TEventPublisher {
+  within(db: TDb): TEventPublisher;
 }

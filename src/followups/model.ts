@@ -1,3 +1,4 @@
+import { DomainError } from '../kernel/errors';
 import { z } from 'zod';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 
@@ -73,17 +74,9 @@ export interface TFollowUpView {
   completedAt: string | null;
 }
 
-/** A refusal the caller can act on; the HTTP layer maps `kind` to a status, the CLI prints the message. */
-export class FollowUpError extends Error {
+/** A refusal about follow-ups, call-backs or webhooks that the caller can act on. */
+export class FollowUpError extends DomainError {
   override name = 'FollowUpError';
-  constructor(
-    readonly kind: 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'unreachable',
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
 }
 
 export function isFollowUpStatus(value: string): value is TFollowUpStatus {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { aadObjectKeyOf, residentKeyOf } from '../bots/residentKeys';
+import { aadObjectKeyOf, residentKeyOf } from '../privacy/residentKeys';
 import { Prisma, type TPrisma } from '../db/client';
 import { isLanguage } from '../i18n/languages';
 import { writeAudit, type TActor } from './audit';

@@ -1,8 +1,7 @@
 import type { TPrisma } from '../db/client';
 import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
-import type { WebhookPublisher } from '../webhooks/publisher';
-import type { TProactiveSender } from './contract';
+import type { TProactiveSender, TTransactionalEventPublisher } from './contract';
 import { FOLLOW_UP_START_SELECT, followUpStartOf } from './gateway';
 import { WAITING_STATUSES } from './model';
 import { backoffMs, HOUR_MS, quietUntil, type TClock, type TQuietHours } from './time';
@@ -48,7 +47,7 @@ export class FollowUpWorker {
   constructor(
     private readonly prisma: TPrisma,
     private readonly sender: TProactiveSender,
-    private readonly events: WebhookPublisher,
+    private readonly events: TTransactionalEventPublisher,
     private readonly options: TFollowUpWorkerOptions,
   ) {
     this.settings = { ...DEFAULTS, ...definedOf(options) };
@@ -183,5 +182,5 @@ function describe(error: unknown): string {
 }
 
 function definedOf(options: TFollowUpWorkerOptions): Partial<typeof DEFAULTS> {
-  return Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULTS && value !== undefined)) as Partial<typeof DEFAULTS>;
+  return Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULTS && value !== undefined));
 }

@@ -4,7 +4,7 @@ import type { CallbackService } from '../followups/callbacks';
 import type { FollowUpService } from '../followups/service';
 import type { TPrisma } from '../db/client';
 import { parseInput } from './errors';
-import { domain, guard, ZIdParams, type TGuardDeps } from './followUps';
+import { guard, ZIdParams, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
 
 const ZCallbacksQuery = z.strictObject({
@@ -30,7 +30,7 @@ export function registerCallbackRoutes({ route }: THttpServer, deps: TCallbackRo
   route('get', '/api/callbacks', async (req, res) => {
     const principal = await staff(req, 'staff');
     const query = parseInput(ZCallbacksQuery, req.query ?? {}, 'query');
-    const organisation = query.organisation !== undefined ? await domain(() => deps.followUps.organisationFor(principal, query.organisation)) : undefined;
+    const organisation = query.organisation !== undefined ? await deps.followUps.organisationFor(principal, query.organisation) : undefined;
     const list = await deps.callbacks.list(principal, { status: query.status, limit: query.limit, ...(organisation ? { organisationId: organisation.id } : {}) });
     await writeAudit(deps.prisma, principal, 'callbacks.read', {
       organisationId: organisation?.id ?? principal.organisationId,
@@ -45,7 +45,7 @@ export function registerCallbackRoutes({ route }: THttpServer, deps: TCallbackRo
   route('post', '/api/callbacks/:id/handled', async (req, res) => {
     const principal = await staff(req, 'staff');
     const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
-    const result = await domain(() => deps.callbacks.markHandled(principal, id));
+    const result = await deps.callbacks.markHandled(principal, id);
     await writeAudit(deps.prisma, principal, 'callback.handled', {
       organisationId: result.organisationId,
       subjectType: 'callback',

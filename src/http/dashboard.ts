@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOCALES_DIR, readLocaleFile } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { ApiError } from './errors';
-import type { Response, THttpServer } from './server';
+import { type Response, type THttpServer, stringParam } from './server';
 
 /** public/dashboard: the page, its script and stylesheet. */
 const DASHBOARD_DIR = fileURLToPath(new URL('../../public/dashboard', import.meta.url));
@@ -86,13 +86,13 @@ export function registerDashboard({ route }: THttpServer, options: TDashboardOpt
   });
 
   route('get', '/dashboard/locales/:file', async (req, res) => {
-    const language = /^([a-z]+)\.json$/.exec(String(req.params?.file ?? ''))?.[1];
+    const language = /^([a-z]+)\.json$/.exec(stringParam(req.params, 'file') ?? '')?.[1];
     if (!language || !(LANGUAGES as readonly string[]).includes(language)) throw new ApiError(404, 'not_found', 'No such dashboard language.');
     send(res, JSON.stringify(readLocaleFile(localesDir, language as TLanguage, NAMESPACE)), 'application/json; charset=utf-8', 'no-cache');
   });
 
   route('get', '/dashboard/:file', async (req, res) => {
-    const found = asset(String(req.params?.file ?? ''));
+    const found = asset(stringParam(req.params, 'file') ?? '');
     if (!found) throw new ApiError(404, 'not_found', 'No such dashboard file.');
     send(res, found.body, found.type, 'public, max-age=300');
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZRequestedContext } from '../bots/conversationContext';
-import { ZClientActivity, type DirectLineChannel, type TCaller } from '../bots/directLineChannel';
+import { ZRequestedContext } from '../dialogs/conversationContext';
+import { ZClientActivity, type DirectLineChannel, type TCaller } from '../channels/directline/channel';
 import { ApiError, parseInput } from './errors';
 import { DEFAULT_ORGANISATION } from '../dialogs/surveyConversation';
 import type { PlaceDirectory } from '../places/places';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError, type TRefusalKind } from '../kernel/errors';
 
 /** An error a caller may see: a stable code, an English message and, for bad input, the field it concerns. */
 export class ApiError extends Error {
@@ -16,6 +17,22 @@ export class ApiError extends Error {
   toBody() {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
   }
+}
+
+const STATUS_OF: Record<TRefusalKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unreachable: 422,
+  failed: 502,
+};
+
+/** The one place a service's refusal becomes an HTTP answer: its kind decides the status, its field stays named. */
+export function apiErrorOf(error: DomainError): ApiError {
+  const headers: Record<string, string> = error.kind === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {};
+  return new ApiError(STATUS_OF[error.kind], error.code, error.message, error.field, headers);
 }
 
 /** The first problem zod found, as a 400 naming the field by its path (`target.userId`). */

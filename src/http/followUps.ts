@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TPrincipal, TRole } from '../auth/tokens';
 import type { TPrisma } from '../db/client';
 import { ZLocalisedName } from '../db/seed';
-import { FollowUpError, ZFollowUpRequest } from '../followups/model';
+import { ZFollowUpRequest } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
 import type { TAuthenticate } from './auth';
 import { ApiError, parseInput } from './errors';
@@ -25,19 +25,6 @@ export function guard(deps: TGuardDeps): (req: Request, role: TRole) => Promise<
     await deps.rateLimiter.hit(`token:${principal.tokenId}`, deps.limits.perToken);
     return principal;
   };
-}
-
-/** Domain refusals as API errors: the kind decides the status, the field stays named. */
-export async function domain<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof FollowUpError) {
-      const status = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, unreachable: 422 }[error.kind];
-      throw new ApiError(status, error.code, error.message, error.field);
-    }
-    throw error;
-  }
 }
 
 /** Ids are cuids or UUIDs; anything else is not looked up at all. */
@@ -73,7 +60,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
     const header = req.header('idempotency-key');
     const idempotencyKey = header === undefined ? undefined : parseHeader(header);
     const request = parseInput(ZFollowUpRequest, req.body ?? {});
-    const { followUp, replayed } = await domain(() => followUps.create(principal, request, idempotencyKey));
+    const { followUp, replayed } = await followUps.create(principal, request, idempotencyKey);
     res.header('Location', `/api/follow-ups/${followUp.id}`);
     if (replayed) res.header('Idempotent-Replayed', 'true');
     // Accepted → 202; skipped (recently surveyed, opted out) → 200 with the reason.
@@ -90,7 +77,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
   route('get', '/api/follow-ups', async (req, res) => {
     const principal = await staff(req, 'staff');
     const query = parseInput(ZListQuery, req.query ?? {}, 'query');
-    const list = await domain(() => followUps.list(principal, query));
+    const list = await followUps.list(principal, query);
     res.header('Cache-Control', 'no-store');
     res.send(200, { followUps: list });
   });
@@ -98,7 +85,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
   route('get', '/api/follow-ups/:id', async (req, res) => {
     const principal = await staff(req, 'staff');
     const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
-    const followUp = await domain(() => followUps.get(principal, id));
+    const followUp = await followUps.get(principal, id);
     res.header('Cache-Control', 'no-store');
     res.send(200, followUp);
   });
@@ -107,7 +94,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
     const principal = await staff(req, 'staff');
     const { organisation } = parseInput(ZServicesQuery, req.query ?? {}, 'query');
     const scoped = organisation !== undefined || principal.organisationId !== null;
-    const only = scoped ? await domain(() => followUps.organisationFor(principal, organisation)) : undefined;
+    const only = scoped ? await followUps.organisationFor(principal, organisation) : undefined;
     const rows = await deps.prisma.organisation.findMany({
       where: only ? { id: only.id } : {},
       orderBy: { slug: 'asc' },

@@ -1,6 +1,6 @@
 import { ZHeldBackQuery, ZHeldBackSelection, type HeldBackResponses } from '../scoring/heldBack';
 import { parseInput } from './errors';
-import { domain, guard, type TGuardDeps } from './followUps';
+import { guard, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
 
 export interface THeldBackRoutesDeps extends TGuardDeps {
@@ -15,18 +15,18 @@ export function registerHeldBackRoutes({ route }: THttpServer, deps: THeldBackRo
   route('get', '/api/responses/held', async (req, res) => {
     const principal = await analyst(req, 'analyst');
     const query = parseInput(ZHeldBackQuery, req.query ?? {}, 'query');
-    res.send(200, { held: await domain(() => heldBack.list(principal, query)) });
+    res.send(200, { held: await heldBack.list(principal, query) });
   });
 
   route('post', '/api/responses/held/accept', async (req, res) => {
     const principal = await analyst(req, 'analyst');
     const selection = parseInput(ZHeldBackSelection, req.body ?? {});
-    res.send(200, { accepted: await domain(() => heldBack.accept(principal, selection)) });
+    res.send(200, { accepted: await heldBack.accept(principal, selection) });
   });
 
   route('post', '/api/responses/held/discard', async (req, res) => {
     const principal = await analyst(req, 'analyst');
     const selection = parseInput(ZHeldBackSelection, req.body ?? {});
-    res.send(200, { discarded: await domain(() => heldBack.discard(principal, selection)) });
+    res.send(200, { discarded: await heldBack.discard(principal, selection) });
   });
 }

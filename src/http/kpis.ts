@@ -4,7 +4,7 @@ import type { TPrincipal } from '../auth/tokens';
 import type { TPrisma } from '../db/client';
 import type { TLogger } from '../log';
 import { kpiReportCsv } from '../scoring/kpiCsv';
-import { checkKpiQuery, KPI_QUERY_FIELDS, KpiQueryError, ZOutcome, type KpiService, type TScope } from '../scoring/kpiQuery';
+import { checkKpiQuery, KPI_QUERY_FIELDS, ZOutcome, type KpiService, type TScope } from '../scoring/kpiQuery';
 import { prepareResponseExport, ZExportQuery } from '../scoring/responseExport';
 import type { TAuthenticate } from './auth';
 import { ApiError, parseInput } from './errors';
@@ -47,7 +47,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
   route('get', '/api/kpis', async (req, res) => {
     const principal = await analyst(req);
     const { format, ...query } = parseInput(ZKpisQuery, req.query ?? {}, 'query');
-    const report = await domain(async () => kpis.kpis(await kpis.resolve(query, scopeOf(principal))));
+    const report = await kpis.kpis(await kpis.resolve(query, scopeOf(principal)));
     if (format === 'csv') sendCsv(res, `kpis-${query.survey}.csv`, kpiReportCsv(report).join(''));
     else sendJson(res, report);
   });
@@ -55,7 +55,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
   route('get', '/api/kpis/drivers', async (req, res) => {
     const principal = await analyst(req);
     const { outcome, ...query } = parseInput(ZDriversQuery, req.query ?? {}, 'query');
-    sendJson(res, await domain(async () => kpis.drivers(await kpis.resolve(query, scopeOf(principal)), outcome ?? 'satisfaction')));
+    sendJson(res, await kpis.drivers(await kpis.resolve(query, scopeOf(principal)), outcome ?? 'satisfaction'));
   });
 
   route('get', '/api/kpis/benchmark', async (req, res) => {
@@ -64,9 +64,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
     const own = await ownOrganisation(prisma, principal, query.organisation);
     // The selection is resolved for the caller's own organisation (scope and slugs checked); the benchmark then
     // widens it to every organisation for the "others" side.
-    const report = await domain(async () =>
-      kpis.benchmark(await kpis.resolve({ ...query, organisation: undefined }, { organisationId: own }), own),
-    );
+    const report = await kpis.benchmark(await kpis.resolve({ ...query, organisation: undefined }, { organisationId: own }), own);
     if (format === 'csv') sendCsv(res, `benchmark-${query.survey}.csv`, kpiReportCsv(report).join(''));
     else sendJson(res, report);
   });
@@ -80,7 +78,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
   route('get', '/api/responses/export', async (req, res) => {
     const principal = await analyst(req);
     const query = parseInput(ZExportQuery, req.query ?? {}, 'query');
-    const chunks = await domain(() => prepareResponseExport(prisma, query, scopeOf(principal)));
+    const chunks = await prepareResponseExport(prisma, query, scopeOf(principal));
     // Written before the first row leaves: an export that cannot be audited does not happen.
     await prisma.auditLog.create({
       data: {
@@ -123,16 +121,6 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
 
 function scopeOf(principal: TPrincipal): TScope {
   return { organisationId: principal.organisationId };
-}
-
-/** Domain refusals become API errors: 403 for another organisation's figures, 400 for a question that cannot be asked. */
-async function domain<T>(work: () => Promise<T> | T): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof KpiQueryError) throw new ApiError(error.kind === 'forbidden' ? 403 : 400, error.code, error.message, error.field);
-    throw error;
-  }
 }
 
 /**

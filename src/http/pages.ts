@@ -6,10 +6,10 @@ import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { TConversationContext } from '../bots/conversationContext';
+import type { TConversationContext } from '../dialogs/conversationContext';
 import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, LANGUAGES, languageFromLocale, type TLanguage } from '../i18n/languages';
-import type { Request, Response, THttpServer } from './server';
+import { type Request, type Response, type THttpServer, stringParam } from './server';
 
 /** public/ at the project root: the page template, its script and stylesheet. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
@@ -137,7 +137,7 @@ function webChatBundle(): { file: string; version: string } {
 
 /** The page's language: `?lang=` (asked for), else the browser's languages by preference (a guess), else Dutch. */
 export function pageLanguage(req: Request): { language: TLanguage; asked: boolean } {
-  const asked = languageFromLocale(single(req.query?.lang));
+  const asked = languageFromLocale(stringParam(req.query, 'lang'));
   if (asked) return { language: asked, asked: true };
   return { language: languageFromAcceptLanguage(req.header('accept-language')) ?? DEFAULT_LANGUAGE, asked: false };
 }
@@ -170,11 +170,11 @@ function pageContext(req: Request, language: Pick<TConversationContext, 'languag
   const context: Partial<Record<keyof TConversationContext, string>> = { ...language };
   const limits = { organisation: 64, service: 64, location: 80, link: 200 } as const;
   for (const [name, max] of Object.entries(limits) as [keyof typeof limits, number][]) {
-    const value = single(req.query?.[name])?.trim();
+    const value = stringParam(req.query, name)?.trim();
     if (value && value.length <= max) context[name === 'link' ? 'followUpLink' : name] = value;
   }
   // `island` is the older name of `location` in embed snippets.
-  const island = single(req.query?.island)?.trim();
+  const island = stringParam(req.query, 'island')?.trim();
   if (!context.location && island && island.length <= limits.location) context.location = island;
   return context;
 }
@@ -182,14 +182,10 @@ function pageContext(req: Request, language: Pick<TConversationContext, 'languag
 function queryOf(req: Request): URLSearchParams {
   const params = new URLSearchParams();
   for (const name of ['organisation', 'service', 'location', 'island', 'link'] as const) {
-    const value = single(req.query?.[name]);
+    const value = stringParam(req.query, name);
     if (value) params.set(name, value);
   }
   return params;
-}
-
-function single(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 type TPageTexts = {

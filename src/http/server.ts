@@ -2,7 +2,8 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { TLogger } from '../log';
 import { jsonBodyReader } from './body';
 import { clientAddressReader, type TTrustProxy } from './clientAddress';
-import { ApiError } from './errors';
+import { DomainError } from '../kernel/errors';
+import { ApiError, apiErrorOf } from './errors';
 
 export type { Request, Response, Server };
 
@@ -12,7 +13,7 @@ export type THandler = (req: Request, res: Response) => Promise<void>;
 export interface THttpServer {
   server: Server;
   /** Registers a route whose errors are answered as `{ error: { code, message } }`, never as a stack trace. */
-  route(method: 'get' | 'post' | 'put' | 'del', path: string, handler: THandler): void;
+  route: (method: 'get' | 'post' | 'put' | 'del', path: string, handler: THandler) => void;
 }
 
 export interface THttpServerOptions {
@@ -60,8 +61,9 @@ export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustPro
   return { server, route };
 }
 
-export function sendError(res: Response, error: unknown, logger: TLogger, req?: Request): void {
+export function sendError(res: Response, thrown: unknown, logger: TLogger, req?: Request): void {
   if (res.headersSent) return;
+  const error = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
   if (error instanceof ApiError) {
     for (const [name, value] of Object.entries(error.headers)) res.header(name, value);
     res.send(error.status, error.toBody());
@@ -76,4 +78,10 @@ function snakeCase(name: string): string {
     .replace(/Error$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase();
+}
+
+/** One query or path parameter as the client sent it: a string, or undefined when absent, repeated or not text. */
+export function stringParam(source: unknown, name: string): string | undefined {
+  const value = (source as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
 }

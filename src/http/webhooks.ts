@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WebhookService } from '../webhooks/service';
 import { EVERY_ORGANISATION, ZNewWebhook } from '../webhooks/service';
 import { parseInput } from './errors';
-import { domain, guard, ZIdParams, type TGuardDeps } from './followUps';
+import { guard, ZIdParams, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
 
 const ZListQuery = z.strictObject({
@@ -24,7 +24,7 @@ export function registerWebhookRoutes({ route }: THttpServer, deps: TWebhookRout
   route('post', '/api/webhooks', async (req, res) => {
     const principal = await admin(req, 'admin');
     const input = parseInput(ZNewWebhook, req.body ?? {});
-    const created = await domain(() => webhooks.create(principal, input));
+    const created = await webhooks.create(principal, input);
     res.header('Cache-Control', 'no-store');
     res.header('Location', `/api/webhooks/${created.id}`);
     res.send(201, created);
@@ -33,13 +33,13 @@ export function registerWebhookRoutes({ route }: THttpServer, deps: TWebhookRout
   route('get', '/api/webhooks', async (req, res) => {
     const principal = await admin(req, 'admin');
     const { organisation } = parseInput(ZListQuery, req.query ?? {}, 'query');
-    res.send(200, { webhooks: await domain(() => webhooks.list(principal, organisation)) });
+    res.send(200, { webhooks: await webhooks.list(principal, organisation) });
   });
 
   route('del', '/api/webhooks/:id', async (req, res) => {
     const principal = await admin(req, 'admin');
     const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
-    await domain(() => webhooks.remove(principal, id));
+    await webhooks.remove(principal, id);
     res.send(204);
   });
 
@@ -47,6 +47,6 @@ export function registerWebhookRoutes({ route }: THttpServer, deps: TWebhookRout
     const principal = await admin(req, 'admin');
     const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
     const { limit } = parseInput(ZDeliveriesQuery, req.query ?? {}, 'query');
-    res.send(200, { deliveries: await domain(() => webhooks.deliveries(principal, id, limit)) });
+    res.send(200, { deliveries: await webhooks.deliveries(principal, id, limit) });
   });
 }

@@ -142,7 +142,7 @@ function rememberingPlainTexts(translate: TFunction): TFunction {
     }
     return text;
   };
-  return Object.assign(remembering, translate) as unknown as TFunction;
+  return Object.assign(remembering, translate);
 }
 
 function isDirectory(path: string): boolean {

@@ -722,6 +722,7 @@ function detectStreetsWithNumber(text: string, pattern: RegExp): TSpan[] {
 /** Lower case without accents or typographic apostrophes: "José", "JOSE" and "Jose" are one key. */
 function foldName(word: string): string {
   // Every word of the text is folded; most are plain ASCII, for which Unicode normalisation is wasted work.
+  // eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included, is plain
   if (!/[^\x00-\x7f]/.test(word)) return word.toLowerCase();
   return word.normalize('NFD').replace(/\p{M}/gu, '').replace(/’/g, "'").toLowerCase();
 }

@@ -217,6 +217,7 @@ export function parseLine(record: TCsvRecord, header: THeader, context: TImportC
   const textColumn = (column: TResponseColumn, max = 100): string | null => {
     const text = cell(column);
     if (text === '') return null;
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
     if (text.length > max || /[\u0000-\u001f]/.test(text)) throw new ImportLineError(line, column, `must be at most ${max} printable characters`);
     return text;
   };
@@ -289,7 +290,7 @@ export async function importResponses(
     try {
       await writer.writeBatch(batch.map((item) => item.response));
     } catch (error) {
-      throw new Error(`storing failed from line ${batch[0]!.line} on; the ${report.imported} responses before it are stored (${(error as Error).message.split('\n')[0]})`);
+      throw new Error(`storing failed from line ${batch[0]!.line} on; the ${report.imported} responses before it are stored (${(error as Error).message.split('\n')[0]})`, { cause: error });
     }
     report.imported += batch.length;
     batch = [];

@@ -1,3 +1,4 @@
+import { DomainError } from '../kernel/errors';
 import { z } from 'zod';
 import type { TDatabaseProvider } from '../config';
 import { Prisma, type TPrisma } from '../db/client';
@@ -42,6 +43,7 @@ export const PERIOD_KEY = 'period';
 
 const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case slug');
 /** Free dimension values (locations, channels) come from embed snippets: bounded and printable, nothing more. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const ZValue = z.string().min(1).max(100).regex(/^[^\u0000-\u001f,]+$/, 'must be printable text without commas');
 
 /**
@@ -117,17 +119,9 @@ export const ZKpiQuery = ZKpiQueryFields.superRefine(checkKpiQuery);
 
 export const ZOutcome = z.enum(OUTCOMES);
 
-/** A question the caller may not ask (400) or may not see the answer to (403); the HTTP layer maps the kind. */
-export class KpiQueryError extends Error {
+/** A question the caller may not ask (`invalid`) or may not see the answer to (`forbidden`). */
+export class KpiQueryError extends DomainError {
   override name = 'KpiQueryError';
-  constructor(
-    readonly kind: 'invalid' | 'forbidden',
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Whose figures a caller may see: one organisation, or (null) every one. */

@@ -163,7 +163,7 @@ export function accumulateStats(target: TStats, source: TStats, sign: 1 | -1 = 1
         sxy: 0 + sign * from.sxy,
       };
       // A zero pair in the source would otherwise be copied in as an all-zero entry.
-      if (isZeroPair(target.pairs[key]!)) delete target.pairs[key];
+      if (isZeroPair(target.pairs[key])) delete target.pairs[key];
       continue;
     }
     into.n += sign * from.n;

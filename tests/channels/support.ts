@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActivityHandler, MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import { createBotEndpointAdapter, ProactiveChannels, type BotEndpointAdapter } from '../../src/bots/adapter';
-import { conversationContextOf } from '../../src/bots/conversationContext';
+import { conversationContextOf } from '../../src/dialogs/conversationContext';
 import { ConversationReferenceStore } from '../../src/bots/conversationReferences';
-import { createDirectLine, type DirectLineChannel } from '../../src/bots/directLineChannel';
-import type { DirectLineAdapter } from '../../src/bots/directLineAdapter';
-import type { DirectLineStore, TDirectLineStoreOptions } from '../../src/bots/directLineStore';
+import { createDirectLine, type DirectLineChannel } from '../../src/channels/directline/channel';
+import type { DirectLineAdapter } from '../../src/channels/directline/adapter';
+import type { DirectLineStore, TDirectLineStoreOptions } from '../../src/channels/directline/store';
 import { loadConfig, type TConfig } from '../../src/config';
 import { openDatabase, type TDatabase } from '../../src/db/client';
 import { registerDirectLineRoutes } from '../../src/http/directLine';
@@ -108,7 +108,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
   registerBotEndpoint(http, { adapter: botAdapter, bot, allowlist, loopbackOnly: !config.MicrosoftAppId });
   registerWebChatPage(http, { i18n: createI18n(), embedOrigins: config.EMBED_ORIGINS });
   await new Promise<void>((resolve) => http.server.listen(0, options.host ?? '127.0.0.1', () => resolve()));
-  const { port } = http.server.address() as AddressInfo;
+  const { port } = http.server.address();
   return {
     url: `http://127.0.0.1:${port}`,
     config,
@@ -209,7 +209,7 @@ export class DirectLineTestClient {
   async poll(): Promise<Record<string, unknown>[]> {
     const response = await this.request('GET', `/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`);
     if (response.status !== 200) throw new Error(`poll: ${response.status} ${JSON.stringify(response.body)}`);
-    if (response.body.watermark) this.watermark = String(response.body.watermark);
+    if (typeof response.body.watermark === 'string') this.watermark = response.body.watermark;
     return response.body.activities as Record<string, unknown>[];
   }
 }

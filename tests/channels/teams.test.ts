@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceUrlAllowlist, isLoopbackAddress } from '../../src/bots/adapter';
-import { aadObjectKeyOf, residentKeyOf } from '../../src/bots/residentKeys';
+import { aadObjectKeyOf, residentKeyOf } from '../../src/privacy/residentKeys';
 import { createTestDatabase, type TTestDatabase } from '../support/database';
 import { TEST_SECRETS } from '../support/app';
 import { EchoFixtureBot, postJson, startChannelServer, startConnectorStub, type TChannelServer } from './support';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { residentKeyOf } from '../../src/bots/residentKeys';
+import { residentKeyOf } from '../../src/privacy/residentKeys';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { TeamsResident, textsOf, questionOf } from '../support/teams';
 import { startConnectorStub } from './support';

@@ -60,7 +60,7 @@ describe('DatabaseStorage', () => {
       expect(rejected).toHaveLength(1);
       expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ETagConflictError);
       const stored = (await storage.read(['conv/race']))['conv/race']!;
-      expect(stored.winner).toBe(results[0]!.status === 'fulfilled' ? 'a' : 'b');
+      expect(stored.winner).toBe(results[0].status === 'fulfilled' ? 'a' : 'b');
     } finally {
       await second.close();
     }

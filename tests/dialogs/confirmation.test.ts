@@ -43,7 +43,7 @@ const satisfactionAnswers = () =>
 describe('a plausible answer is offered back, and only a confirmed one is stored', () => {
   it('nl: "prima" → "Bedoelt u ‘Tevreden’?" → "ja" stores 4 and the survey goes on', async () => {
     await running.database.prisma.response.deleteMany();
-    const { texts, reply, labels } = await atSatisfaction('nl');
+    const { reply, labels } = await atSatisfaction('nl');
     const offered = await reply('prima');
     expect(offered.texts).toEqual([`Bedoelt u ‘${labels['4']}’?`]);
     expect(offered.buttons.slice(0, 2)).toEqual(['Ja', 'Nee']);
@@ -57,7 +57,7 @@ describe('a plausible answer is offered back, and only a confirmed one is stored
 
   it('pap: "bastante bon" offered, "nò" asks the question again without a miss, then "mi ta hopi kontentu" stores 5', async () => {
     await running.database.prisma.response.deleteMany();
-    const { texts, reply, labels } = await atSatisfaction('pap');
+    const { reply, labels } = await atSatisfaction('pap');
     const offered = await reply('bastante bon');
     expect(offered.texts).toEqual([`Bo ke bisa ‘${labels['4']}’?`]);
     const again = await reply('nò');
@@ -70,7 +70,7 @@ describe('a plausible answer is offered back, and only a confirmed one is stored
 
   it('en: "🙂" offered as ‘Satisfied’, and a different clear answer instead of yes is taken as the answer', async () => {
     await running.database.prisma.response.deleteMany();
-    const { texts, reply, labels } = await atSatisfaction('en');
+    const { reply, labels } = await atSatisfaction('en');
     const offered = await reply('🙂');
     expect(offered.texts).toEqual([`Do you mean ‘${labels['4']}’?`]);
     const other = await reply(labels['5']!);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { ActivityTypes, TestAdapter, type Activity, type Middleware } from 'botbuilder';
 import { expect } from 'vitest';
-import { CONTEXT_CHANNEL_DATA_KEY, type TConversationContext } from '../../src/bots/conversationContext';
+import { CONTEXT_CHANNEL_DATA_KEY, type TConversationContext } from '../../src/dialogs/conversationContext';
 import { SurveyBot, type TSurveyBotDependencies } from '../../src/bots/surveyBot';
-import { turnKeysOf } from '../../src/bots/residentKeys';
+import { turnKeysOf } from '../../src/privacy/residentKeys';
 import { DatabaseStorage } from '../../src/db/databaseStorage';
 import { seedOrganisations } from '../../src/db/seed';
 import { PrismaOrganisationDirectory } from '../../src/dialogs/organisationDirectory';
@@ -218,7 +218,7 @@ export async function play(resident: Resident, language: TLanguage, rows: TRow[]
     try {
       expectReplies(replies, current, expected);
     } catch (error) {
-      throw new Error(`after the resident said ${JSON.stringify(line.slice(0, 60))}: ${(error as Error).message}`);
+      throw new Error(`after the resident said ${JSON.stringify(line.slice(0, 60))}: ${(error as Error).message}`, { cause: error });
     }
   }
   return current;

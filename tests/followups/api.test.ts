@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { residentKeyOf } from '../../src/bots/residentKeys';
+import { residentKeyOf } from '../../src/privacy/residentKeys';
 import { linkTokenHashOf } from '../../src/followups/links';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { call, createToken, followUpBody, storeTeamsReference } from './support';

@@ -117,7 +117,7 @@ describe('the call-back sweep', () => {
       // Wednesday: three working days.
       clock.set('2026-01-21T09:00:00Z');
       const [first, second] = await Promise.all([service.sweep(), service.sweep()]);
-      expect(first!.reminded + second!.reminded).toBe(1);
+      expect(first.reminded + second.reminded).toBe(1);
       const raised = await events();
       expect(raised).toHaveLength(2);
       expect(JSON.parse(raised[1]!.payload)).toMatchObject({ event: 'callback.requested', data: { reminderAfterDays: 5 } });

@@ -1,4 +1,4 @@
-import { aadObjectKeyOf, residentKeyOf } from '../../src/bots/residentKeys';
+import { aadObjectKeyOf, residentKeyOf } from '../../src/privacy/residentKeys';
 import { TokenService, type TRole } from '../../src/auth/tokens';
 import type { TDb } from '../../src/db/client';
 import { encryptJson } from '../../src/privacy/crypto';

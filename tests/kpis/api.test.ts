@@ -5,7 +5,7 @@ import { KpiService } from '../../src/scoring/kpiQuery';
 import { foldPendingRollups } from '../../src/scoring/rollups';
 import { suppressSmallGroups } from '../../src/scoring/suppression';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { closeTo, expectedImportance, expectedKpis, expectedRelativeWeights, valuesOf, type TExpected, type TExpectedKpi, type TRawResponse } from './independent';
+import { closeTo, expectedImportance, expectedKpis, expectedRelativeWeights, valuesOf, type TExpectedKpi, type TRawResponse } from './independent';
 import { DRIVERS, FORMULA_LOCATION, rawResponses, seedKnownAnswers } from './seed';
 
 let running: TTestApp;
@@ -52,7 +52,7 @@ function expectKpi(actual: unknown, expected: TExpectedKpi | null, decimals: Rec
   const reported = actual as Record<string, number>;
   expect(reported.n, `${what}.n`).toBe(expected.n);
   for (const [field, places] of Object.entries(decimals)) {
-    expect(closeTo(reported[field], (expected as TExpected)[field] ?? null, places), `${what}.${field}: ${reported[field]} vs ${(expected as TExpected)[field]}`).toBe(true);
+    expect(closeTo(reported[field], (expected)[field] ?? null, places), `${what}.${field}: ${reported[field]} vs ${(expected)[field]}`).toBe(true);
   }
 }
 

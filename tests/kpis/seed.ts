@@ -1,4 +1,4 @@
-import type { TDatabase, TDb, TPrisma } from '../../src/db/client';
+import type { TDatabase, TDb } from '../../src/db/client';
 import { AnswerStore } from '../../src/scoring/answerStore';
 import type { TRawResponse } from './independent';
 import { seededRandom } from '../../bench/support';

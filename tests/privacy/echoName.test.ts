@@ -32,7 +32,8 @@ describe('the web chat echo of what a resident typed', () => {
     let asked = '';
     for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
       const activities = await webchat.poll();
-      asked = questionOf(String(activities.filter((activity) => (activity.from as TFrom).role === 'bot').at(-1)?.text ?? asked))!;
+      const last = activities.filter((activity) => (activity.from as TFrom).role === 'bot').at(-1)?.text as string | undefined;
+      asked = questionOf(last ?? asked)!;
       if (asked !== survey.questions!.improvement) await webchat.say('3');
     }
     expect(asked).toBe(survey.questions!.improvement);

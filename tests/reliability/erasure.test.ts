@@ -23,7 +23,7 @@ describe('erasure on request', () => {
     await webchat.say(chat.buttons!.yes!);
     let asked = '';
     for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
-      asked = questionOf(String((await webchat.poll()).filter(isBot).at(-1)?.text ?? asked))!;
+      asked = questionOf(((await webchat.poll()).filter(isBot).at(-1)?.text as string | undefined) ?? asked)!;
       if (asked !== survey.questions!.improvement) await webchat.say('4');
     }
     await webchat.say(WRITTEN);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { turnKeysOf } from '../../src/bots/residentKeys';
+import { turnKeysOf } from '../../src/privacy/residentKeys';
 import { startConnectorStub } from '../channels/support';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { createTestDatabase, testProvider, type TTestDatabase } from '../support/database';

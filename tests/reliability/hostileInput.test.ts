@@ -21,7 +21,7 @@ async function answerOpenQuestion(text: string): Promise<DirectLineTestClient> {
   let asked = '';
   for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
     const bot = (await webchat.poll()).filter((activity) => (activity.from as { role?: string }).role === 'bot');
-    asked = questionOf(String(bot.at(-1)?.text ?? asked))!;
+    asked = questionOf((bot.at(-1)?.text as string | undefined) ?? asked)!;
     if (asked !== survey.questions!.improvement) await webchat.say('4');
   }
   await webchat.say(text);

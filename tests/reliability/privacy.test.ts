@@ -56,7 +56,8 @@ describe('what a resident types', () => {
     let asked = '';
     for (let turn = 0; turn < 30 && asked !== survey.questions!.improvement; turn++) {
       const activities = await webchat.poll();
-      asked = questionOf(String(activities.filter((activity) => (activity.from as { role?: string }).role === 'bot').at(-1)?.text ?? asked))!;
+      const last = activities.filter((activity) => (activity.from as { role?: string }).role === 'bot').at(-1)?.text as string | undefined;
+      asked = questionOf(last ?? asked)!;
       if (asked !== survey.questions!.improvement) await webchat.say('3');
     }
     expect(asked).toBe(survey.questions!.improvement);

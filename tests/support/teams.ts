@@ -78,7 +78,7 @@ export class TeamsResident {
       ...activity,
     });
     const bodies = this.repliesTo(id);
-    return { id, status: response.status, replies: bodies.map((body) => String(body.text ?? '')), bodies };
+    return { id, status: response.status, replies: bodies.map((body) => (typeof body.text === 'string' ? body.text : '')), bodies };
   }
 
   open(baseUrl: string) {

@@ -1,5 +1,4 @@
-import type { Activity, TurnContext } from 'botbuilder';
-import { keyedHash } from '../privacy/crypto';
+import { keyedHash } from './crypto';
 
 /**
  * The keyed hash that stands for a resident on a channel (Response.residentKey, ConversationReference,
@@ -24,24 +23,15 @@ export interface TTurnKeys {
  * The resident key is the one the channels use for conversation references and follow-up targets
  * (`residentKeyOf`), so a follow-up found by resident key and a response's resident key agree.
  */
-export function turnKeysOf(hashSecret: string, activity: Partial<Pick<Activity, 'channelId' | 'from' | 'conversation'>>): TTurnKeys {
+export function turnKeysOf(
+  hashSecret: string,
+  activity: { channelId?: string; from?: { id?: string }; conversation?: { id?: string } },
+): TTurnKeys {
   const channel = activity.channelId ?? '';
   return {
     residentKey: residentKeyOf(hashSecret, channel, activity.from?.id ?? ''),
     conversationKey: conversationKeyOf(hashSecret, channel, activity.conversation?.id ?? ''),
   };
-}
-
-const TURN_KEYS = Symbol('meethuis.turnKeys');
-
-/** The keys of the turn's resident and conversation, hashed once per turn however often they are asked for. */
-export function turnKeysOfContext(hashSecret: string, context: TurnContext): TTurnKeys {
-  let keys = context.turnState.get(TURN_KEYS) as TTurnKeys | undefined;
-  if (!keys) {
-    keys = turnKeysOf(hashSecret, context.activity);
-    context.turnState.set(TURN_KEYS, keys);
-  }
-  return keys;
 }
 
 /** The kind prefix keeps a conversation id from colliding with a user id that happens to be the same string. */

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ZConversationContext, type TConversationContext } from './conversationContext';
+import { ZConversationContext, type TConversationContext } from '../../dialogs/conversationContext';
 
 /** Tokens live 30 minutes (README, "The local Direct Line channel"); directlinejs refreshes them every 15. */
 export const TOKEN_LIFETIME_SECONDS = 30 * 60;

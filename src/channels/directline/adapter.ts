@@ -8,8 +8,8 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import { CONTEXT_CHANNEL_DATA_KEY } from './conversationContext';
-import { activityIdOf, type DirectLineStore, type TStoredActivity } from './directLineStore';
+import { CONTEXT_CHANNEL_DATA_KEY } from '../../dialogs/conversationContext';
+import { activityIdOf, type DirectLineStore, type TStoredActivity } from './store';
 
 /** The channel id of activities on the local Direct Line channel: what the web chat page talks over. */
 export const WEBCHAT_CHANNEL_ID = 'webchat';

@@ -1,15 +1,15 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { ApiError } from '../http/errors';
-import type { TLogger } from '../log';
-import { keyedHash } from '../privacy/crypto';
-import { scrubPersonalData } from '../privacy/scrub';
-import { CONTEXT_CHANNEL_DATA_KEY, SLOW_DOWN_EVENT, type TConversationContext } from './conversationContext';
-import type { TPrisma } from '../db/client';
-import type { TJob } from '../jobs';
-import { sharedChannelMiddleware } from './adapter';
-import { DIRECTLINE_BOT_ACCOUNT, DirectLineAdapter, WEBCHAT_CHANNEL_ID } from './directLineAdapter';
+import { DomainError } from '../../kernel/errors';
+import type { TLogger } from '../../log';
+import { keyedHash } from '../../privacy/crypto';
+import { scrubPersonalData } from '../../privacy/scrub';
+import { CONTEXT_CHANNEL_DATA_KEY, SLOW_DOWN_EVENT, type TConversationContext } from '../../dialogs/conversationContext';
+import type { TPrisma } from '../../db/client';
+import type { TJob } from '../../jobs';
+import { sharedChannelMiddleware } from '../../bots/adapter';
+import { DIRECTLINE_BOT_ACCOUNT, DirectLineAdapter, WEBCHAT_CHANNEL_ID } from './adapter';
 import {
   activityIdOf,
   directLinePruneJob,
@@ -17,8 +17,8 @@ import {
   type TActivityPage,
   type TDirectLineStoreOptions,
   type TStoredActivity,
-} from './directLineStore';
-import { DirectLineTokens, TOKEN_LIFETIME_SECONDS, type TDirectLineClaims } from './directLineTokens';
+} from './store';
+import { DirectLineTokens, TOKEN_LIFETIME_SECONDS, type TDirectLineClaims } from './tokens';
 
 /** What runs a turn: the SurveyBot (an ActivityHandler) or, in channel tests, a small fixture bot. */
 export interface TBot {
@@ -88,14 +88,14 @@ export class DirectLineChannel {
   /** Who the Authorization header names; 401 without one, 403 for a token that is not (or no longer) good. */
   authenticate(authorization: string | undefined): TCaller {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match) throw new ApiError(401, 'unauthorized', 'A bearer token is required.', undefined, { 'WWW-Authenticate': 'Bearer' });
+    if (!match) throw new DomainError('unauthorized', 'unauthorized', 'A bearer token is required.');
     const presented = match[1]!;
     if (this.options.secret && sameSecret(presented, this.options.secret)) return { kind: 'secret' };
     const check = this.options.tokens.verify(presented);
     if (!check.ok) {
       throw check.reason === 'expired'
-        ? new ApiError(403, 'token_expired', 'The token has expired; start a new conversation.')
-        : new ApiError(403, 'forbidden', 'The token is not valid.');
+        ? new DomainError('forbidden', 'token_expired', 'The token has expired; start a new conversation.')
+        : new DomainError('forbidden', 'forbidden', 'The token is not valid.');
     }
     return { kind: 'token', claims: check.claims };
   }
@@ -111,13 +111,13 @@ export class DirectLineChannel {
    */
   async generateToken(context: TConversationContext): Promise<TConversationGrant> {
     const unknown = await this.options.store.unknownContextField(context);
-    if (unknown) throw new ApiError(400, `unknown_${unknown}`, `context.${unknown}: not a registered ${unknown}`, `context.${unknown}`);
+    if (unknown) throw new DomainError('invalid', `unknown_${unknown}`, `context.${unknown}: not a registered ${unknown}`, `context.${unknown}`);
     return this.grant(this.options.tokens.issueNew(context).claims);
   }
 
   /** The same grant with a fresh lifetime. */
   refreshToken(caller: TCaller): TConversationGrant {
-    if (caller.kind !== 'token') throw new ApiError(400, 'invalid_request', 'Only a token can be refreshed.');
+    if (caller.kind !== 'token') throw new DomainError('invalid', 'invalid_request', 'Only a token can be refreshed.');
     return this.grant(caller.claims);
   }
 
@@ -167,7 +167,7 @@ export class DirectLineChannel {
     const claims = this.claimsFor(caller, conversationId);
     // With the secret the caller is a server speaking for some user; with a token the token names the user.
     const userId = claims?.user ?? input.from?.id;
-    if (!userId) throw new ApiError(400, 'invalid_request', 'from.id: required when posting with the secret', 'from.id');
+    if (!userId) throw new DomainError('invalid', 'invalid_request', 'from.id: required when posting with the secret', 'from.id');
     if (input.type === ActivityTypes.Typing) return { id: `${conversationId}|typing` };
     const conversation = await this.options.store.findConversation(conversationId);
     if (!conversation) throw notFound();
@@ -212,7 +212,7 @@ export class DirectLineChannel {
       await this.runTurn(activity);
     } catch (error) {
       this.options.logger.error({ err: error, conversationId }, 'direct line: turn failed');
-      throw new ApiError(502, 'bot_error', 'The bot could not handle the message; please try again.');
+      throw new DomainError('failed', 'bot_error', 'The bot could not handle the message; please try again.');
     }
     return { id };
   }
@@ -250,7 +250,7 @@ export class DirectLineChannel {
   /** The token's claims when it grants this conversation; 403 for another conversation's token. */
   private claimsFor(caller: TCaller, conversationId: string): TDirectLineClaims | undefined {
     if (caller.kind === 'secret') return undefined;
-    if (caller.claims.conv !== conversationId) throw new ApiError(403, 'forbidden', 'The token is for another conversation.');
+    if (caller.claims.conv !== conversationId) throw new DomainError('forbidden', 'forbidden', 'The token is for another conversation.');
     return caller.claims;
   }
 
@@ -279,8 +279,8 @@ function localeOf(context: TConversationContext): Pick<Activity, 'locale'> | Rec
   return language ? { locale: language } : {};
 }
 
-function notFound(): ApiError {
-  return new ApiError(404, 'conversation_not_found', 'The conversation does not exist or has ended.');
+function notFound(): DomainError {
+  return new DomainError('not-found', 'conversation_not_found', 'The conversation does not exist or has ended.');
 }
 
 function sameSecret(presented: string, secret: string): boolean {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Prisma, type TPrisma } from '../db/client';
-import { withLease } from '../db/lease';
-import type { TJob } from '../jobs';
-import { ZConversationContext, type TConversationContext } from './conversationContext';
+import { Prisma, type TPrisma } from '../../db/client';
+import { withLease } from '../../db/lease';
+import type { TJob } from '../../jobs';
+import { ZConversationContext, type TConversationContext } from '../../dialogs/conversationContext';
 
 /** An activity as the client reads it; its `id` is derived from the row (see {@link activityIdOf}). */
 export const ZStoredActivity = z.looseObject({ type: z.string() });
