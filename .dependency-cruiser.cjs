@@ -66,7 +66,7 @@ module.exports = {
       comment: 'Routes parse, authorise and call a service; the services own the database.',
       severity: 'error',
       from: { path: '^src/http/' },
-      to: { path: ['^src/generated/', 'node_modules/@prisma/client'] },
+      to: { path: ['^src/generated/', 'node_modules/@prisma/client', '^src/db/client\\.ts$'] },
     },
     {
       name: 'pages-import-nothing-from-the-server',

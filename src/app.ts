@@ -8,7 +8,7 @@ import { createDirectLine } from './channels/directline/channel';
 import { SurveyBot } from './bots/surveyBot';
 import type { TConfig } from './config';
 import { bootstrapDatabase } from './db/bootstrap';
-import type { TDatabase } from './db/client';
+import { isDatabaseReachable, type TDatabase } from './db/client';
 import { DatabaseStorage } from './db/databaseStorage';
 import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
 import { CallbackService } from './followups/callbacks';
@@ -25,9 +25,11 @@ import { registerFollowUpRoutes } from './http/followUps';
 import { registerHealthRoutes } from './http/health';
 import { registerHeldBackRoutes } from './http/heldBack';
 import { registerKpiRoutes } from './http/kpis';
+import { ResponseExports } from './scoring/responseExport';
 import { registerBotEndpoint } from './http/messages';
 import { registerWebChatPage } from './http/pages';
-import { databaseRateLimiter, rateLimitCleanupJob } from './http/rateLimit';
+import { databaseRateLimiter } from './http/rateLimit';
+import { windowCleanupJob, windowCounterOf } from './db/windowCounter';
 import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
@@ -83,11 +85,11 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const answers = new AnswerStore(database, clock, hourlyResponseLimit(prisma, config.MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR));
   const tokens = new TokenService(prisma, config.HASH_SECRET, clock);
   const authenticate = bearerAuthenticator(tokens);
-  const rateLimiter = databaseRateLimiter(prisma, config.HASH_SECRET, clock);
+  const rateLimiter = databaseRateLimiter(windowCounterOf(prisma), config.HASH_SECRET, clock);
   const jobs: TJob[] = [
     rollupFoldJob(database, replicaId),
     retentionJob(database, answers, config.RETENTION_DAYS, replicaId, clock),
-    rateLimitCleanupJob(prisma, clock),
+    windowCleanupJob(prisma, clock),
   ];
 
   // The survey bot every channel runs, with the follow-up side as it sees it (src/followups/contract.ts).
@@ -117,7 +119,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
 
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS, trustProxy: parseTrustProxy(config.TRUST_PROXY) });
-  registerHealthRoutes(http, prisma);
+  registerHealthRoutes(http, () => isDatabaseReachable(prisma, 'write'));
   const guard = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
 
   // Channels: the web chat page and the local Direct Line channel, and /api/messages for Teams.
@@ -165,8 +167,8 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       linkTtlHours: config.LINK_TTL_HOURS,
       clock,
     });
-    registerFollowUpRoutes(http, { ...guard, prisma, followUps });
-    registerCallbackRoutes(http, { ...guard, prisma, callbacks: callbackRequests, followUps });
+    registerFollowUpRoutes(http, { ...guard, followUps });
+    registerCallbackRoutes(http, { ...guard, callbacks: callbackRequests, followUps });
     const webhookTargets = webhookTargetsOf(config, dependencies.resolveHost);
     registerWebhookRoutes(http, { ...guard, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock) });
     registerStaffPage(http, { i18n });
@@ -190,7 +192,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
 
   // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
-  registerKpiRoutes(http, { ...guard, prisma, kpis, logger });
+  registerKpiRoutes(http, { ...guard, kpis, exports: new ResponseExports(prisma), logger });
   registerHeldBackRoutes(http, { ...guard, heldBack: new HeldBackResponses(prisma, answers) });
   registerDashboard(http);
   let runner: ReturnType<typeof startJobs> | undefined;

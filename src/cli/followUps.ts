@@ -1,5 +1,5 @@
 import { z, ZodError } from 'zod';
-import { CLI_ACTOR } from '../followups/audit';
+import { CLI_ACTOR } from '../kernel/audit';
 import { ZFollowUpRequest, type TFollowUpView } from '../followups/model';
 import { FollowUpService } from '../followups/service';
 import { parseQuietHours } from '../followups/time';

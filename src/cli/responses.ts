@@ -1,4 +1,4 @@
-import { CLI_ACTOR } from '../followups/audit';
+import { CLI_ACTOR } from '../kernel/audit';
 import { AnswerStore } from '../scoring/answerStore';
 import { HeldBackResponses, ZHeldBackQuery, ZHeldBackSelection, type THeldBackSelection } from '../scoring/heldBack';
 import type { TCliCommand, TCliContext } from './command';

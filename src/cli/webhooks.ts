@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLI_ACTOR } from '../followups/audit';
+import { CLI_ACTOR } from '../kernel/audit';
 import { WebhookService, ZNewWebhook } from '../webhooks/service';
 import { webhookTargetsOf } from '../webhooks/targets';
 import type { TCliCommand, TCliContext } from './command';

@@ -3,6 +3,7 @@ import type { TPrisma } from '../db/client';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import type { TJob } from '../jobs';
 import { decryptJson, encryptJson } from '../privacy/crypto';
+import { writeAudit, type TActor } from '../kernel/audit';
 import type { TCallbackRequests, TTransactionalEventPublisher } from './contract';
 import { FollowUpError } from './model';
 import { addWorkingDays, DAY_MS, type TClock } from './time';
@@ -36,11 +37,6 @@ export interface TCallbackView {
   createdAt: string;
   expiresAt: string;
   handledAt: string | null;
-}
-
-/** Which organisations a caller may see: one, or every one (null). */
-export interface TOrganisationScope {
-  organisationId: string | null;
 }
 
 /**
@@ -80,8 +76,9 @@ export class CallbackService implements TCallbackRequests {
   }
 
   /** The requests of the caller's organisation(s), newest first, with the contact detail decrypted. */
-  async list(scope: TOrganisationScope, options: { status: 'open' | 'handled'; organisationId?: string; limit: number }): Promise<TCallbackView[]> {
-    const organisationId = scope.organisationId ?? options.organisationId;
+  /** The requests a staff member may see, with their contact details decrypted: personal data, so every read is audited. */
+  async list(actor: TActor, options: { status: 'open' | 'handled'; organisationId?: string; limit: number }): Promise<TCallbackView[]> {
+    const organisationId = actor.organisationId ?? options.organisationId;
     const rows = await this.prisma.callback.findMany({
       where: { status: options.status, ...(organisationId ? { organisationId } : {}), expiresAt: { gt: this.clock() } },
       orderBy: { createdAt: 'desc' },
@@ -97,6 +94,11 @@ export class CallbackService implements TCallbackRequests {
         handledAt: true,
         organisation: { select: { slug: true } },
       },
+    });
+    await writeAudit(this.prisma, actor, 'callbacks.read', {
+      organisationId: organisationId ?? null,
+      subjectType: 'callback',
+      details: { status: options.status, count: rows.length, ids: rows.map((row) => row.id) },
     });
     return rows.map((row) => ({
       id: row.id,
@@ -115,17 +117,22 @@ export class CallbackService implements TCallbackRequests {
    * Marks a request handled and deletes its contact detail at once. Marking it twice is harmless: the second
    * call finds it handled and reports so.
    */
-  async markHandled(scope: TOrganisationScope, id: string): Promise<{ id: string; organisationId: string; alreadyHandled: boolean }> {
+  async markHandled(actor: TActor, id: string): Promise<{ id: string; organisationId: string; alreadyHandled: boolean }> {
     const row = await this.prisma.callback.findUnique({ where: { id }, select: { organisationId: true, status: true } });
     if (!row) throw new FollowUpError('not-found', 'not_found', 'There is no call-back request with this id (it may have been deleted after 30 days).');
-    if (scope.organisationId !== null && scope.organisationId !== row.organisationId) {
+    if (actor.organisationId !== null && actor.organisationId !== row.organisationId) {
       throw new FollowUpError('forbidden', 'forbidden', 'This call-back request belongs to another organisation.');
     }
-    const { count } = await this.prisma.callback.updateMany({
-      where: { id, status: 'open' },
-      data: { status: 'handled', handledAt: this.clock(), encryptedContact: '' },
+    // The change and its audit line are stored together or not at all.
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.callback.updateMany({
+        where: { id, status: 'open' },
+        data: { status: 'handled', handledAt: this.clock(), encryptedContact: '' },
+      });
+      const alreadyHandled = count === 0;
+      await writeAudit(tx, actor, 'callback.handled', { organisationId: row.organisationId, subjectType: 'callback', subjectId: id, details: { alreadyHandled } });
+      return { id, organisationId: row.organisationId, alreadyHandled };
     });
-    return { id, organisationId: row.organisationId, alreadyHandled: count === 0 };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { TDb } from '../db/client';
-import type { TActor } from './audit';
+import type { TActor } from '../kernel/audit';
 import { FollowUpError } from './model';
 
 export interface TScopedOrganisation {

@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { aadObjectKeyOf, residentKeyOf } from '../privacy/residentKeys';
 import { Prisma, type TPrisma } from '../db/client';
+import { ZLocalisedName, type TLocalisedName } from '../db/seed';
 import { isLanguage } from '../i18n/languages';
-import { writeAudit, type TActor } from './audit';
+import { writeAudit, type TActor } from '../kernel/audit';
 import { linkTokenHashOf, linkTokenOf, linkUrlOf } from './links';
 import {
   FATIGUE_STATUSES,
@@ -206,6 +207,22 @@ export class FollowUpService {
     return organisationInScope(this.prisma, actor, slug);
   }
 
+  /** The organisations a staff member may send follow-ups for, with their services, in every language. */
+  async services(actor: TActor, organisation: string | undefined): Promise<TOrganisationServices[]> {
+    const scoped = organisation !== undefined || actor.organisationId !== null;
+    const only = scoped ? await this.organisationFor(actor, organisation) : undefined;
+    const rows = await this.prisma.organisation.findMany({
+      where: only ? { id: only.id } : {},
+      orderBy: { slug: 'asc' },
+      select: { slug: true, names: true, services: { orderBy: { slug: 'asc' }, select: { slug: true, names: true } } },
+    });
+    return rows.map((row) => ({
+      slug: row.slug,
+      names: namesOf(row.names),
+      services: row.services.map((service) => ({ slug: service.slug, names: namesOf(service.names) })),
+    }));
+  }
+
   private async byIdempotencyKey(tokenId: string, key: string, requestHash: string): Promise<TViewRow | null> {
     const row = await this.prisma.followUp.findUnique({
       where: { createdByTokenId_idempotencyKey: { createdByTokenId: tokenId, idempotencyKey: key } },
@@ -340,4 +357,16 @@ function safeJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** An organisation and its services, named in every language. */
+export interface TOrganisationServices {
+  slug: string;
+  names: TLocalisedName;
+  services: { slug: string; names: TLocalisedName }[];
+}
+
+/** Names are JSON { nl, pap, en } in the database; checked like any JSON read back. */
+function namesOf(column: string): TLocalisedName {
+  return ZLocalisedName.parse(JSON.parse(column));
 }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { writeAudit } from '../followups/audit';
 import type { CallbackService } from '../followups/callbacks';
 import type { FollowUpService } from '../followups/service';
-import type { TPrisma } from '../db/client';
 import { parseInput } from './errors';
 import { guard, ZIdParams, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
@@ -14,7 +12,6 @@ const ZCallbacksQuery = z.strictObject({
 });
 
 export interface TCallbackRoutesDeps extends TGuardDeps {
-  prisma: TPrisma;
   callbacks: CallbackService;
   /** For the organisation scope rules shared with follow-ups (a scoped token may not name another). */
   followUps: FollowUpService;
@@ -32,11 +29,6 @@ export function registerCallbackRoutes({ route }: THttpServer, deps: TCallbackRo
     const query = parseInput(ZCallbacksQuery, req.query ?? {}, 'query');
     const organisation = query.organisation !== undefined ? await deps.followUps.organisationFor(principal, query.organisation) : undefined;
     const list = await deps.callbacks.list(principal, { status: query.status, limit: query.limit, ...(organisation ? { organisationId: organisation.id } : {}) });
-    await writeAudit(deps.prisma, principal, 'callbacks.read', {
-      organisationId: organisation?.id ?? principal.organisationId,
-      subjectType: 'callback',
-      details: { status: query.status, count: list.length, ids: list.map((callback) => callback.id) },
-    });
     // Personal data: never kept by a browser or a proxy.
     res.header('Cache-Control', 'no-store');
     res.send(200, { callbacks: list });
@@ -45,13 +37,7 @@ export function registerCallbackRoutes({ route }: THttpServer, deps: TCallbackRo
   route('post', '/api/callbacks/:id/handled', async (req, res) => {
     const principal = await staff(req, 'staff');
     const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
-    const result = await deps.callbacks.markHandled(principal, id);
-    await writeAudit(deps.prisma, principal, 'callback.handled', {
-      organisationId: result.organisationId,
-      subjectType: 'callback',
-      subjectId: id,
-      details: { alreadyHandled: result.alreadyHandled },
-    });
+    await deps.callbacks.markHandled(principal, id);
     res.send(200, { id, status: 'handled' });
   });
 }

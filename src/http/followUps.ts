@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { TPrincipal, TRole } from '../auth/tokens';
-import type { TPrisma } from '../db/client';
-import { ZLocalisedName } from '../db/seed';
 import { ZFollowUpRequest } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
 import type { TAuthenticate } from './auth';
@@ -43,7 +41,6 @@ const ZServicesQuery = z.strictObject({ organisation: ZSlug.optional() });
 const ZIdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 printable characters without spaces');
 
 export interface TFollowUpRoutesDeps extends TGuardDeps {
-  prisma: TPrisma;
   followUps: FollowUpService;
 }
 
@@ -93,20 +90,7 @@ export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRo
   route('get', '/api/services', async (req, res) => {
     const principal = await staff(req, 'staff');
     const { organisation } = parseInput(ZServicesQuery, req.query ?? {}, 'query');
-    const scoped = organisation !== undefined || principal.organisationId !== null;
-    const only = scoped ? await followUps.organisationFor(principal, organisation) : undefined;
-    const rows = await deps.prisma.organisation.findMany({
-      where: only ? { id: only.id } : {},
-      orderBy: { slug: 'asc' },
-      select: { slug: true, names: true, services: { orderBy: { slug: 'asc' }, select: { slug: true, names: true } } },
-    });
-    res.send(200, {
-      organisations: rows.map((row) => ({
-        slug: row.slug,
-        names: namesOf(row.names),
-        services: row.services.map((service) => ({ slug: service.slug, names: namesOf(service.names) })),
-      })),
-    });
+    res.send(200, { organisations: await followUps.services(principal, organisation) });
   });
 }
 
@@ -116,7 +100,3 @@ function parseHeader(value: string): string {
   return parsed.data;
 }
 
-/** Names are JSON { nl, pap, en } in the database; checked like any JSON read back. */
-function namesOf(column: string): z.infer<typeof ZLocalisedName> {
-  return ZLocalisedName.parse(JSON.parse(column));
-}

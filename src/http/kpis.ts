@@ -1,20 +1,19 @@
 import { once } from 'node:events';
 import { z } from 'zod';
 import type { TPrincipal } from '../auth/tokens';
-import type { TPrisma } from '../db/client';
 import type { TLogger } from '../log';
 import { kpiReportCsv } from '../scoring/kpiCsv';
 import { checkKpiQuery, KPI_QUERY_FIELDS, ZOutcome, type KpiService, type TScope } from '../scoring/kpiQuery';
-import { prepareResponseExport, ZExportQuery } from '../scoring/responseExport';
+import { ZExportQuery, type ResponseExports } from '../scoring/responseExport';
 import type { TAuthenticate } from './auth';
-import { ApiError, parseInput } from './errors';
+import { parseInput } from './errors';
 import { limitSubjectOf } from './clientAddress';
 import type { TRateLimiter } from './rateLimit';
 import type { Request, Response, THttpServer } from './server';
 
 export interface TKpiRoutesDeps {
-  prisma: TPrisma;
   kpis: KpiService;
+  exports: ResponseExports;
   authenticate: TAuthenticate;
   rateLimiter: TRateLimiter;
   limits: { perAddress: number; perToken: number };
@@ -34,7 +33,7 @@ const ZOptionsQuery = z.strictObject({ survey: KPI_QUERY_FIELDS.survey.optional(
  * organisation only.
  */
 export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps): void {
-  const { kpis, prisma } = deps;
+  const { kpis } = deps;
 
   /** Limits first (by address, so bad tokens cannot hammer the token lookup), then the token, then its own limit. */
   const analyst = async (req: Request): Promise<TPrincipal> => {
@@ -61,7 +60,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
   route('get', '/api/kpis/benchmark', async (req, res) => {
     const principal = await analyst(req);
     const { format, ...query } = parseInput(ZBenchmarkQuery, req.query ?? {}, 'query');
-    const own = await ownOrganisation(prisma, principal, query.organisation);
+    const own = await kpis.benchmarkOrganisation(principal, query.organisation);
     // The selection is resolved for the caller's own organisation (scope and slugs checked); the benchmark then
     // widens it to every organisation for the "others" side.
     const report = await kpis.benchmark(await kpis.resolve({ ...query, organisation: undefined }, { organisationId: own }), own);
@@ -78,19 +77,7 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
   route('get', '/api/responses/export', async (req, res) => {
     const principal = await analyst(req);
     const query = parseInput(ZExportQuery, req.query ?? {}, 'query');
-    const chunks = await prepareResponseExport(prisma, query, scopeOf(principal));
-    // Written before the first row leaves: an export that cannot be audited does not happen.
-    await prisma.auditLog.create({
-      data: {
-        actorTokenId: principal.tokenId,
-        actor: principal.name,
-        action: 'responses.export',
-        organisationId: principal.organisationId,
-        subjectType: 'survey',
-        subjectId: query.survey,
-        details: JSON.stringify(query),
-      },
-    });
+    const chunks = await deps.exports.start(principal, query);
     res.writeHead(200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="responses-${query.survey}.csv"`,
@@ -121,27 +108,6 @@ export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps):
 
 function scopeOf(principal: TPrincipal): TScope {
   return { organisationId: principal.organisationId };
-}
-
-/**
- * The organisation a benchmark is about: a scoped token's own (naming another one is a 403); an unscoped token names
- * exactly one.
- */
-async function ownOrganisation(prisma: TPrisma, principal: TPrincipal, named: string[] | undefined): Promise<string> {
-  if (named && named.length !== 1) throw new ApiError(400, 'invalid_request', 'organisation: name exactly one organisation', 'organisation');
-  const slug = named?.[0];
-  if (principal.organisationId !== null) {
-    if (slug !== undefined && slug !== principal.organisationSlug) {
-      throw new ApiError(403, 'forbidden', 'This token may only see its own organisation.', 'organisation');
-    }
-    return principal.organisationId;
-  }
-  if (slug === undefined) {
-    throw new ApiError(400, 'invalid_request', 'organisation: a token for every organisation must name the one to compare', 'organisation');
-  }
-  const found = await prisma.organisation.findUnique({ where: { slug }, select: { id: true } });
-  if (!found) throw new ApiError(400, 'unknown_organisation', `organisation: no organisation "${slug}"`, 'organisation');
-  return found.id;
 }
 
 function sendCsv(res: Response, filename: string, body: string): void {

@@ -1,6 +1,4 @@
-import type { TPrisma } from '../db/client';
-import { countInWindow } from '../db/windowCounter';
-import type { TJob } from '../jobs';
+import type { TWindowCounter } from '../db/windowCounter';
 import { keyedHash } from '../privacy/crypto';
 import { ApiError } from './errors';
 
@@ -16,28 +14,17 @@ export interface TRateLimiter {
  * enforces the same limit. The subject is stored only as a keyed hash (HASH_SECRET, as residents' ids are): the
  * table never holds a client's address.
  */
-export function databaseRateLimiter(prisma: TPrisma, hashSecret: string, clock: () => Date = () => new Date()): TRateLimiter {
+export function databaseRateLimiter(countInWindow: TWindowCounter, hashSecret: string, clock: () => Date = () => new Date()): TRateLimiter {
   return {
     async hit(subject, perMinute) {
       const now = clock();
-      const { count, endsAt } = await countInWindow(prisma, keyedHash(hashSecret, `rate-limit:${subject}`), MINUTE_MS, now);
+      const { count, endsAt } = await countInWindow(keyedHash(hashSecret, `rate-limit:${subject}`), MINUTE_MS, now);
       if (count > perMinute) {
         const retryAfter = Math.max(1, Math.ceil((endsAt.getTime() - now.getTime()) / 1000));
         throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} s.`, undefined, {
           'Retry-After': String(retryAfter),
         });
       }
-    },
-  };
-}
-
-/** Forgets windows that ended: they can never be hit again. */
-export function rateLimitCleanupJob(prisma: TPrisma, clock: () => Date = () => new Date()): TJob {
-  return {
-    name: 'rate-limit-cleanup',
-    everyMs: 5 * MINUTE_MS,
-    run: async () => {
-      await prisma.rateLimitWindow.deleteMany({ where: { expiresAt: { lte: clock() } } });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
-import { writeAudit, type TActor } from '../followups/audit';
+import { writeAudit, type TActor } from '../kernel/audit';
 import { organisationInScope } from '../followups/scope';
 import type { AnswerStore } from './answerStore';
 import { dayIn } from './dimensions';

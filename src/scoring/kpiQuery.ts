@@ -276,6 +276,27 @@ export interface TKpiServiceOptions {
 export class KpiService {
   private readonly driverKeys: readonly string[];
 
+  /**
+   * The organisation a benchmark is about: a scoped caller's own (naming another one is refused); a caller for every
+   * organisation names exactly one.
+   */
+  async benchmarkOrganisation(caller: { organisationId: string | null; organisationSlug: string | null }, named: string[] | undefined): Promise<string> {
+    if (named && named.length !== 1) throw new KpiQueryError('invalid', 'invalid_request', 'organisation: name exactly one organisation', 'organisation');
+    const slug = named?.[0];
+    if (caller.organisationId !== null) {
+      if (slug !== undefined && slug !== caller.organisationSlug) {
+        throw new KpiQueryError('forbidden', 'forbidden', 'This token may only see its own organisation.', 'organisation');
+      }
+      return caller.organisationId;
+    }
+    if (slug === undefined) {
+      throw new KpiQueryError('invalid', 'invalid_request', 'organisation: a token for every organisation must name the one to compare', 'organisation');
+    }
+    const found = await this.prisma.organisation.findUnique({ where: { slug }, select: { id: true } });
+    if (!found) throw new KpiQueryError('invalid', 'unknown_organisation', `organisation: no organisation "${slug}"`, 'organisation');
+    return found.id;
+  }
+
   constructor(
     private readonly prisma: TPrisma,
     private readonly settings: TKpiServiceOptions,

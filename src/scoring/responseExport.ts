@@ -1,3 +1,4 @@
+import { writeAudit, type TActor } from '../kernel/audit';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { csvRow } from './csv';
@@ -88,6 +89,17 @@ export interface TExportOptions {
  * memory stays constant however many answers there are. Throws KpiQueryError before the first chunk for a question
  * the caller may not ask.
  */
+/** The analyst's row-level export, audited before the first row leaves: an export that cannot be audited does not happen. */
+export class ResponseExports {
+  constructor(private readonly prisma: TPrisma) {}
+
+  async start(actor: TActor, query: TExportQuery): Promise<AsyncGenerator<string>> {
+    const chunks = await prepareResponseExport(this.prisma, query, { organisationId: actor.organisationId });
+    await writeAudit(this.prisma, actor, 'responses.export', { subjectType: 'survey', subjectId: query.survey, details: query });
+    return chunks;
+  }
+}
+
 export async function prepareResponseExport(
   prisma: TPrisma,
   query: TExportQuery,

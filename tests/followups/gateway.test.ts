@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_ACTOR } from '../../src/followups/audit';
+import { CLI_ACTOR } from '../../src/kernel/audit';
 import { FollowUpGateway } from '../../src/followups/gateway';
 import { FollowUpService } from '../../src/followups/service';
 import { HOUR_MS } from '../../src/followups/time';

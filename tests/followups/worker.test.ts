@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TProactiveSender, TFollowUpStart } from '../../src/followups/contract';
 import { openDatabase, type TDatabase } from '../../src/db/client';
-import { CLI_ACTOR } from '../../src/followups/audit';
+import { CLI_ACTOR } from '../../src/kernel/audit';
 import { FollowUpGateway } from '../../src/followups/gateway';
 import type { TFollowUpRequest } from '../../src/followups/model';
 import { FollowUpService } from '../../src/followups/service';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/errors';
-import { databaseRateLimiter, rateLimitCleanupJob } from '../../src/http/rateLimit';
+import { databaseRateLimiter } from '../../src/http/rateLimit';
+import { windowCleanupJob, windowCounterOf } from '../../src/db/windowCounter';
 import { TEST_SECRETS } from '../support/app';
 import { createTestDatabase, type TTestDatabase } from '../support/database';
 
@@ -13,8 +14,8 @@ afterAll(() => database.destroy());
 
 describe('rate limiting', () => {
   it('answers 429 with Retry-After past the limit, counted across replicas, and opens again next minute', async () => {
-    const replicaA = databaseRateLimiter(database.prisma, TEST_SECRETS.HASH_SECRET, () => now);
-    const replicaB = databaseRateLimiter(database.prisma, TEST_SECRETS.HASH_SECRET, () => now);
+    const replicaA = databaseRateLimiter(windowCounterOf(database.prisma), TEST_SECRETS.HASH_SECRET, () => now);
+    const replicaB = databaseRateLimiter(windowCounterOf(database.prisma), TEST_SECRETS.HASH_SECRET, () => now);
     await replicaA.hit('ip:10.0.0.1', 3);
     await replicaB.hit('ip:10.0.0.1', 3);
     await replicaA.hit('ip:10.0.0.1', 3);
@@ -28,7 +29,7 @@ describe('rate limiting', () => {
   });
 
   it('counts concurrent requests exactly', async () => {
-    const limiter = databaseRateLimiter(database.prisma, TEST_SECRETS.HASH_SECRET, () => now);
+    const limiter = databaseRateLimiter(windowCounterOf(database.prisma), TEST_SECRETS.HASH_SECRET, () => now);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => limiter.hit('token:abc', 12)));
     expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(12);
   });
@@ -42,11 +43,11 @@ describe('rate limiting', () => {
       expect(key).toMatch(/^[0-9a-f]{64}@60000:\d+$/);
     }
     // The windows of the first minute are gone; those of 10:01 are still counting.
-    await rateLimitCleanupJob(database.prisma, () => new Date('2026-06-01T10:01:59Z')).run();
+    await windowCleanupJob(database.prisma, () => new Date('2026-06-01T10:01:59Z')).run();
     const current = await database.prisma.rateLimitWindow.count();
     expect(current).toBeGreaterThan(0);
     expect(current).toBeLessThan(stored.length);
-    await rateLimitCleanupJob(database.prisma, () => new Date('2026-06-01T10:02:00Z')).run();
+    await windowCleanupJob(database.prisma, () => new Date('2026-06-01T10:02:00Z')).run();
     expect(await database.prisma.rateLimitWindow.count()).toBe(0);
   });
 });
