@@ -1,3 +1,4 @@
+import { systemClock } from './kernel/clock';
 import { randomUUID } from 'node:crypto';
 import { TokenService } from './auth/tokens';
 import { abandonSweepJob } from './bots/abandonSweep';
@@ -81,7 +82,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
 
   const { prisma } = database;
   const replicaId = randomUUID();
-  const clock = () => new Date();
+  const clock = systemClock;
   const answers = new AnswerStore(database, clock, hourlyResponseLimit(prisma, config.MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR));
   const tokens = new TokenService(prisma, config.HASH_SECRET, clock);
   const authenticate = bearerAuthenticator(tokens);

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
@@ -47,7 +48,7 @@ export class TokenService {
   constructor(
     private readonly prisma: TPrisma,
     private readonly hashSecret: string,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {}
 
   async create(input: TNewToken): Promise<{ id: string; token: string }> {

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import type { TPrisma } from '../db/client';
 import { withLease } from '../db/lease';
 import type { TJob } from '../jobs';
@@ -15,7 +16,7 @@ export function abandonSweepJob(
   answers: Pick<AnswerStore, 'markAbandoned'>,
   abandonAfterHours: number,
   replicaId: string,
-  clock: () => Date = () => new Date(),
+  clock: TClock = systemClock,
 ): TJob {
   return {
     name: ABANDON_SWEEP_LEASE,

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { randomUUID } from 'node:crypto';
 import { TurnContext, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
@@ -36,7 +37,7 @@ export class ConversationReferenceStore {
     database: Pick<TDatabase, 'prisma' | 'sql'>,
     private readonly hashSecret: string,
     private readonly encryptionKey: string,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {
     this.prisma = database.prisma;
     this.sql = database.sql;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LANGUAGES } from '../i18n/languages';
 import type { TDb } from './client';
+import { ZSlug } from '../kernel/slug';
 
 const SEED_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../prisma/seed/organisations.json');
 
@@ -13,8 +14,6 @@ export const ZLocalisedName = z.object(Object.fromEntries(LANGUAGES.map((languag
   z.ZodString
 >);
 export type TLocalisedName = z.infer<typeof ZLocalisedName>;
-
-const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case slug');
 
 export const ZOrganisationSeed = z.object({
   slug: ZSlug,

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import type { TJob } from '../jobs';
 import type { TPrisma } from './client';
 
@@ -25,7 +26,7 @@ export function windowCounterOf(prisma: TPrisma): TWindowCounter {
 }
 
 /** Forgets windows that ended: they can never be hit again. */
-export function windowCleanupJob(prisma: TPrisma, clock: () => Date = () => new Date()): TJob {
+export function windowCleanupJob(prisma: TPrisma, clock: TClock = systemClock): TJob {
   return {
     name: 'rate-limit-cleanup',
     everyMs: 5 * 60_000,

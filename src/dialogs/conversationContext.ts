@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../i18n/languages';
+import { ZSlug } from '../kernel/slug';
 
 /**
  * What a channel knows about a conversation before the resident says anything: the embed snippet's
@@ -7,8 +8,8 @@ import { LANGUAGES } from '../i18n/languages';
  * server-side to every incoming activity as `channelData.meethuisContext`; a client cannot set it.
  */
 export const ZConversationContext = z.object({
-  organisation: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
-  service: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+  organisation: ZSlug.optional(),
+  service: ZSlug.optional(),
   location: z.string().min(1).max(80).optional(),
   /** The language the page was asked for (`?lang`, or the resident chose it there): the resident's own choice. */
   language: z.enum(LANGUAGES).optional(),

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import type { TPrisma } from '../db/client';
 import { ZLocalisedName, type TLocalisedName } from '../db/seed';
 
@@ -38,7 +39,7 @@ export class PrismaOrganisationDirectory implements TOrganisationDirectory {
   constructor(
     private readonly prisma: TPrisma,
     private readonly ttlMs = 5 * 60_000,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {}
 
   organisationBySlug(slug: string): Promise<TOrganisationInfo | undefined> {

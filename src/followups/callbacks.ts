@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
@@ -6,7 +7,7 @@ import { decryptJson, encryptJson } from '../privacy/crypto';
 import { writeAudit, type TActor } from '../kernel/audit';
 import type { TCallbackRequests, TTransactionalEventPublisher } from './contract';
 import { FollowUpError } from './model';
-import { addWorkingDays, DAY_MS, type TClock } from './time';
+import { addWorkingDays, DAY_MS } from './time';
 
 /** Contact details live this long at most (issue 6: "deleted when handled or after 30 days"). */
 export const CALLBACK_RETENTION_DAYS = 30;
@@ -49,7 +50,7 @@ export class CallbackService implements TCallbackRequests {
     private readonly prisma: TPrisma,
     private readonly encryptionKey: string,
     private readonly events: TTransactionalEventPublisher,
-    private readonly clock: TClock = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {}
 
   async request(input: { organisationId: string; responseId: string; method: 'phone' | 'email'; contact: string; language: TLanguage }): Promise<void> {

@@ -1,10 +1,11 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { Prisma, type TDatabase, type TDb, type TPrisma } from '../db/client';
 import type { TSql } from '../db/sql';
 import { isLanguage } from '../i18n/languages';
 import type { TFollowUpGateway, TFollowUpStart, TLinkClaim } from './contract';
 import { isWellFormedLinkToken, linkTokenHashOf } from './links';
 import { WAITING_STATUSES } from './model';
-import { HOUR_MS, type TClock } from './time';
+import { HOUR_MS } from './time';
 
 /** The columns a TFollowUpStart is made of; one select for every read that hands a follow-up to the bot. */
 export const FOLLOW_UP_START_SELECT = {
@@ -58,7 +59,7 @@ export class FollowUpGateway implements TFollowUpGateway {
   ) {
     this.prisma = database.prisma;
     this.sql = database.sql;
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   /**

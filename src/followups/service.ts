@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { aadObjectKeyOf, residentKeyOf } from '../privacy/residentKeys';
@@ -16,7 +17,7 @@ import {
   type TFollowUpView,
 } from './model';
 import { organisationInScope, type TScopedOrganisation } from './scope';
-import { DAY_MS, HOUR_MS, quietUntil, type TClock, type TQuietHours } from './time';
+import { DAY_MS, HOUR_MS, quietUntil, type TQuietHours } from './time';
 
 export interface TFollowUpServiceOptions {
   /** HASH_SECRET: resident keys and link tokens. */
@@ -78,7 +79,7 @@ export class FollowUpService {
     private readonly prisma: TPrisma,
     private readonly options: TFollowUpServiceOptions,
   ) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   async create(actor: TActor, request: TFollowUpRequest, idempotencyKey?: string): Promise<TCreated> {

@@ -3,8 +3,6 @@
  * working days for call-back reminders, and back-off for retries. Nothing here reads the system clock.
  */
 
-export type TClock = () => Date;
-
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 

@@ -1,10 +1,11 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import type { TPrisma } from '../db/client';
 import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
 import type { TProactiveSender, TTransactionalEventPublisher } from './contract';
 import { FOLLOW_UP_START_SELECT, followUpStartOf } from './gateway';
 import { WAITING_STATUSES } from './model';
-import { backoffMs, HOUR_MS, quietUntil, type TClock, type TQuietHours } from './time';
+import { backoffMs, HOUR_MS, quietUntil, type TQuietHours } from './time';
 
 export interface TFollowUpWorkerOptions {
   quietHours: TQuietHours | null;
@@ -51,7 +52,7 @@ export class FollowUpWorker {
     private readonly options: TFollowUpWorkerOptions,
   ) {
     this.settings = { ...DEFAULTS, ...definedOf(options) };
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   /** One pass over the due rows; returns what happened (for tests and logs). */

@@ -4,9 +4,10 @@ import type { FollowUpService } from '../followups/service';
 import { parseInput } from './errors';
 import { guard, ZIdParams, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
+import { ZSlug } from '../kernel/slug';
 
 const ZCallbacksQuery = z.strictObject({
-  organisation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo').optional(),
+  organisation: ZSlug.optional(),
   status: z.enum(['open', 'handled']).default('open'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

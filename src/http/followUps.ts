@@ -7,6 +7,7 @@ import { ApiError, parseInput } from './errors';
 import { limitSubjectOf } from './clientAddress';
 import type { TRateLimiter } from './rateLimit';
 import type { Request, THttpServer } from './server';
+import { ZSlug } from '../kernel/slug';
 
 /** What every staff/admin route of the follow-up side needs to let a caller in. */
 export interface TGuardDeps {
@@ -27,8 +28,6 @@ export function guard(deps: TGuardDeps): (req: Request, role: TRole) => Promise<
 
 /** Ids are cuids or UUIDs; anything else is not looked up at all. */
 export const ZIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a valid id') });
-
-const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo');
 
 const ZListQuery = z.strictObject({
   organisation: ZSlug.optional(),

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import type { TWindowCounter } from '../db/windowCounter';
 import { keyedHash } from '../privacy/crypto';
 import { ApiError } from './errors';
@@ -14,7 +15,7 @@ export interface TRateLimiter {
  * enforces the same limit. The subject is stored only as a keyed hash (HASH_SECRET, as residents' ids are): the
  * table never holds a client's address.
  */
-export function databaseRateLimiter(countInWindow: TWindowCounter, hashSecret: string, clock: () => Date = () => new Date()): TRateLimiter {
+export function databaseRateLimiter(countInWindow: TWindowCounter, hashSecret: string, clock: TClock = systemClock): TRateLimiter {
   return {
     async hit(subject, perMinute) {
       const now = clock();

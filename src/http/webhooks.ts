@@ -4,10 +4,11 @@ import { EVERY_ORGANISATION, ZNewWebhook } from '../webhooks/service';
 import { parseInput } from './errors';
 import { guard, ZIdParams, type TGuardDeps } from './followUps';
 import type { THttpServer } from './server';
+import { ZSlug } from '../kernel/slug';
 
 const ZListQuery = z.strictObject({
   organisation: z
-    .union([z.literal(EVERY_ORGANISATION), z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/)], { error: 'must be a lower-case name such as demo, or *' })
+    .union([z.literal(EVERY_ORGANISATION), ZSlug], { error: 'must be a lower-case name such as demo, or *' })
     .optional(),
 });
 const ZDeliveriesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });

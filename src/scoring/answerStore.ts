@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { TDatabase } from '../db/client';
@@ -255,7 +256,7 @@ export class AnswerStore {
 
   constructor(
     database: Pick<TDatabase, 'prisma' | 'sql'>,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: TClock = systemClock,
     /** Decides whether a new self-started response is held back; without one, none is. */
     private readonly admission?: TResponseAdmission,
   ) {

@@ -4,11 +4,12 @@ import { writeAudit, type TActor } from '../kernel/audit';
 import { organisationInScope } from '../followups/scope';
 import type { AnswerStore } from './answerStore';
 import { dayIn } from './dimensions';
+import { ZSlug } from '../kernel/slug';
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day such as 2026-03-01');
 
 export const ZHeldBackQuery = z.strictObject({
-  organisation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo').optional(),
+  organisation: ZSlug.optional(),
   from: ZDay.optional(),
   to: ZDay.optional(),
 });
@@ -16,7 +17,7 @@ export type THeldBackQuery = z.infer<typeof ZHeldBackQuery>;
 
 /** One organisation's one day: what an analyst accepts or discards as a whole. */
 export const ZHeldBackSelection = z.strictObject({
-  organisation: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lower-case name such as demo').optional(),
+  organisation: ZSlug.optional(),
   day: ZDay,
 });
 export type THeldBackSelection = z.infer<typeof ZHeldBackSelection>;

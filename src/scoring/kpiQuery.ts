@@ -23,6 +23,7 @@ import {
 import { suppressSmallGroups } from './suppression';
 import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientStats';
 import type { TCellDimensions } from './answerStore';
+import { ZSlug } from '../kernel/slug';
 
 /**
  * KPI queries over the rollups (README, "KPIs for analysts"): the sufficient statistics of the cells and days a question
@@ -41,7 +42,6 @@ export type TGroupByName = (typeof GROUP_BY_NAMES)[number];
 /** The key a period breakdown appears under in a group's key. */
 export const PERIOD_KEY = 'period';
 
-const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case slug');
 /** Free dimension values (locations, channels) come from embed snippets: bounded and printable, nothing more. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const ZValue = z.string().min(1).max(100).regex(/^[^\u0000-\u001f,]+$/, 'must be printable text without commas');

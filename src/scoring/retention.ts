@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import type { TDatabase } from '../db/client';
 import { withLease } from '../db/lease';
 import type { TJob } from '../jobs';
@@ -14,7 +15,7 @@ export function retentionJob(
   answers: AnswerStore,
   retentionDays: number,
   replicaId: string,
-  clock: () => Date = () => new Date(),
+  clock: TClock = systemClock,
 ): TJob {
   return {
     name: RETENTION_LEASE,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZSlug } from '../kernel/slug';
 
 /** The Meethuis drivers; a driver is always a 5-point agreement statement. */
 export const DRIVERS = [
@@ -62,11 +63,9 @@ export const MEASURE_TYPES = {
 export const YES_NO_VALUES = ['yes', 'no'] as const;
 
 const camelCaseKey = /^[a-z][a-zA-Z0-9]*$/;
-const slug = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const i18nKey = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
 
 export const ZQuestionKey = z.string().regex(camelCaseKey, 'must be camelCase, e.g. "contactChannel"');
-export const ZSlug = z.string().regex(slug, 'must be a slug of lowercase letters, digits and dashes');
 
 const ZConditionValue = z.union([z.number().int(), z.string().min(1)]);
 

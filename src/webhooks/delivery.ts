@@ -1,9 +1,10 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
-import { backoffMs, HOUR_MS, type TClock } from '../followups/time';
+import { backoffMs, HOUR_MS } from '../followups/time';
 import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
 import { decryptJson } from '../privacy/crypto';
@@ -51,7 +52,7 @@ export class WebhookDeliveryWorker {
   ) {
     const given = Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULTS && value !== undefined));
     this.settings = { ...DEFAULTS, ...(given as Partial<typeof DEFAULTS>) };
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   async runOnce(): Promise<TDeliveryRun> {

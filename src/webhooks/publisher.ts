@@ -1,8 +1,8 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { randomUUID } from 'node:crypto';
 import type { TDb } from '../db/client';
 import type { TSqlExecutor } from '../db/sql';
 import type { TEventPublisher } from '../followups/contract';
-import type { TClock } from '../followups/time';
 import { eventsOf, type TWebhookEvent } from './events';
 
 /** What an organisation's system receives (the body is fixed at queueing, so every retry signs the same bytes). */
@@ -27,7 +27,7 @@ export class WebhookPublisher implements TEventPublisher {
    */
   constructor(
     private readonly db: TDb,
-    private readonly clock: TClock = () => new Date(),
+    private readonly clock: TClock = systemClock,
     private readonly sql?: TSqlExecutor,
   ) {}
 

@@ -1,9 +1,9 @@
+import { systemClock, type TClock } from '../kernel/clock';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { writeAudit, type TActor } from '../kernel/audit';
 import { FollowUpError } from '../followups/model';
 import { organisationInScope } from '../followups/scope';
-import type { TClock } from '../followups/time';
 import { encryptJson } from '../privacy/crypto';
 import { eventsOf, ZWebhookEvent, type TWebhookEvent } from './events';
 import { generateWebhookSecret } from './signature';
@@ -65,7 +65,7 @@ export class WebhookService {
     private readonly prisma: TPrisma,
     private readonly encryptionKey: string,
     private readonly targets: WebhookTargets,
-    private readonly clock: TClock = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {}
 
   async create(actor: TActor, input: TNewWebhook): Promise<TWebhookView & { secret: string }> {

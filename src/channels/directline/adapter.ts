@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../../kernel/clock';
 import {
   ActivityEventNames,
   ActivityTypes,
@@ -28,7 +29,7 @@ type TClaimsIdentity = Exclude<Parameters<BotAdapter['continueConversationAsync'
 export class DirectLineAdapter extends BotAdapter {
   constructor(
     private readonly store: DirectLineStore,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {
     super();
   }

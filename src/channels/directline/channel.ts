@@ -1,3 +1,4 @@
+import { systemClock } from '../../kernel/clock';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
@@ -82,7 +83,7 @@ export class DirectLineChannel {
   private readonly clock: () => Date;
 
   constructor(private readonly options: TDirectLineChannelOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Who the Authorization header names; 401 without one, 403 for a token that is not (or no longer) good. */
@@ -310,7 +311,7 @@ export function createDirectLine(setup: TDirectLineSetup): {
   store: DirectLineStore;
   pruneJob: TJob;
 } {
-  const clock = setup.clock ?? (() => new Date());
+  const clock = setup.clock ?? systemClock;
   const store = new DirectLineStore(setup.prisma, { clock, ...setup.storeOptions });
   const adapter = new DirectLineAdapter(store, clock);
   adapter.use(...sharedChannelMiddleware());

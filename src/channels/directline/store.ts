@@ -1,3 +1,4 @@
+import { systemClock } from '../../kernel/clock';
 import { z } from 'zod';
 import { Prisma, type TPrisma } from '../../db/client';
 import { withLease } from '../../db/lease';
@@ -49,7 +50,7 @@ export class DirectLineStore {
     this.deliveredGraceMs = options.deliveredGraceMs ?? 60_000;
     this.undeliveredTtlMs = options.undeliveredTtlMs ?? 60 * 60_000;
     this.conversationTtlMs = options.conversationTtlMs ?? 24 * 60 * 60_000;
-    this.clock = options.clock ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Creates the conversation once; `false` when it already exists (a resume, not a start). */

@@ -1,3 +1,4 @@
+import { systemClock, type TClock } from '../../kernel/clock';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ZConversationContext, type TConversationContext } from '../../dialogs/conversationContext';
@@ -34,7 +35,7 @@ export class DirectLineTokens {
 
   constructor(
     hashSecret: string,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly clock: TClock = systemClock,
   ) {
     this.key = createHmac('sha256', hashSecret).update('meethuis-chat/directline-token/v1').digest();
   }
