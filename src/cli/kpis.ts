@@ -1,5 +1,6 @@
 import { kpiReportCsv } from '../scoring/kpiCsv';
-import { KpiQueryError, KpiService, ZKpiQuery, type TKpiReport } from '../scoring/kpiQuery';
+import { KpiService } from '../scoring/kpiQuery';
+import { KpiQueryError, ZKpiQuery, type TKpiReport } from '../scoring/kpiContract';
 import { registerSurveyFiles } from './import';
 import type { TCliCommand } from './command';
 

@@ -7,7 +7,7 @@ import { BatchAnswerWriter, type TBatchResponse } from './batchImport';
 import { foldPendingRollups } from './rollups';
 import { CsvSyntaxError, parseCsv, type TCsvRecord } from './csv';
 import { dayIn } from './dimensions';
-import { isCalendarDay } from './kpiQuery';
+import { isCalendarDay } from './kpiContract';
 
 /**
  * Import of an earlier survey round from CSV: one line per response, one column per question. Each line is checked

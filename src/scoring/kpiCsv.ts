@@ -1,5 +1,5 @@
 import { csvRow } from './csv';
-import type { TKpiReport } from './kpiQuery';
+import type { TKpiReport } from './kpiContract';
 
 /** The figures of a KPI as CSV columns: headline, interval and n, then the extras each KPI carries. */
 const KPI_COLUMNS = {

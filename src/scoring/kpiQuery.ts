@@ -1,225 +1,36 @@
-import { DomainError } from '../kernel/errors';
 import { z } from 'zod';
 import type { TDatabaseProvider } from '../config';
 import { Prisma, type TPrisma } from '../db/client';
-import { LANGUAGES } from '../i18n/languages';
-import { OUTCOMES } from '../surveys/schema';
-import { CONTACT_COUNT_BANDS, DIMENSIONS, LEAD_TIME_BANDS, PERIODS, periodOf, type TDimension, type TPeriod } from './dimensions';
+import type { TCellDimensions } from './answerStore';
+import { DIMENSIONS, periodOf, type TDimension, type TPeriod } from './dimensions';
 import {
-  DEFAULT_DRIVER_KEYS,
-  driverImportance,
-  driverKpi,
-  kpiCounts,
-  kpisOf,
-  withholdKpis,
-  type TCesExtras,
-  type TCorrelation,
-  type TDriverExtras,
-  type TKpi,
-  type TKpiName,
-  type TNpsExtras,
-  type TSuppressed,
-} from './kpis';
+  COMPARISON_KEY,
+  KpiQueryError,
+  LOCATION_ALIAS,
+  MIN_OTHER_ORGANISATIONS,
+  PERIOD_KEY,
+  type TBenchmarkReport,
+  type TDriverFigures,
+  type TDriverReport,
+  type TGroupKey,
+  type TKpiFigures,
+  type TKpiOptions,
+  type TKpiQuery,
+  type TKpiReport,
+  type TKpiSelection,
+  type TScope,
+  type TSuppressedGroup,
+} from './kpiContract';
+import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, type TKpiName } from './kpis';
+import { checkServicesExist, organisationsInScope } from './scope';
 import { suppressSmallGroups } from './suppression';
 import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientStats';
-import type { TCellDimensions } from './answerStore';
-import { ZSlug } from '../kernel/slug';
 
 /**
  * KPI queries over the rollups (README, "KPIs for analysts"): the sufficient statistics of the cells and days a question
  * selects are summed per group — RollupDay plus the RollupDelta rows not folded yet, so a figure is exact the moment an
  * answer is stored — and only then turned into KPIs and suppressed. No answer row is ever read here.
  */
-
-// ---------------------------------------------------------------------------------------------------------------
-// The question, as the API, the CLI and the dashboard ask it.
-
-/** `island` is the name residents and analysts in the Caribbean Netherlands use for a location. */
-export const LOCATION_ALIAS = 'island';
-export const GROUP_BY_NAMES = [...DIMENSIONS, LOCATION_ALIAS, ...PERIODS.map((period) => `period:${period}` as const)] as const;
-export type TGroupByName = (typeof GROUP_BY_NAMES)[number];
-
-/** The key a period breakdown appears under in a group's key. */
-export const PERIOD_KEY = 'period';
-
-/** Free dimension values (locations, channels) come from embed snippets: bounded and printable, nothing more. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-const ZValue = z.string().min(1).max(100).regex(/^[^\u0000-\u001f,]+$/, 'must be printable text without commas');
-
-/**
- * Whether a YYYY-MM-DD text is a real day (not 2026-02-30). Safe on any text: zod 4 runs a refinement even after
- * the pattern failed, and `toISOString` of an invalid date throws.
- */
-export function isCalendarDay(day: string): boolean {
-  const time = Date.parse(`${day}T00:00:00Z`);
-  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(day);
-}
-
-/** A calendar date; from/to are inclusive and cut in each organisation's own time zone, as the rollup days are. */
-export const ZDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
-  .refine(isCalendarDay, 'is not a calendar date');
-
-/** A comma list (`a,b`), also given as a repeated parameter (`x=a&x=b`). */
-function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess(
-    (value) =>
-      typeof value === 'string' || (Array.isArray(value) && value.every((part) => typeof part === 'string'))
-        ? (Array.isArray(value) ? value : [value])
-            .flatMap((part: string) => part.split(','))
-            .map((part) => part.trim())
-            .filter((part) => part !== '')
-        : value,
-    z.array(item).min(1, 'must name at least one value').max(200),
-  );
-}
-
-/** Query fields every KPI question shares; the endpoints add their own (format, outcome …). */
-export const KPI_QUERY_FIELDS = {
-  survey: ZSlug,
-  from: ZDay.optional(),
-  to: ZDay.optional(),
-  groupBy: listOf(z.enum(GROUP_BY_NAMES)).optional(),
-  organisation: listOf(ZSlug).optional(),
-  service: listOf(ZSlug).optional(),
-  contactChannel: listOf(ZValue).optional(),
-  chatChannel: listOf(ZValue).optional(),
-  language: listOf(z.enum(LANGUAGES)).optional(),
-  location: listOf(ZValue).optional(),
-  island: listOf(ZValue).optional(),
-  surveyVersion: listOf(z.coerce.number().int().positive().max(1_000_000)).optional(),
-  leadTimeBand: listOf(z.enum(LEAD_TIME_BANDS)).optional(),
-  contactCountBand: listOf(z.enum(CONTACT_COUNT_BANDS)).optional(),
-};
-
-export const ZKpiQueryFields = z.strictObject(KPI_QUERY_FIELDS);
-export type TKpiQuery = z.infer<typeof ZKpiQueryFields>;
-
-/** Cross-field rules of a KPI question, for `superRefine` on any schema built from KPI_QUERY_FIELDS. */
-export function checkKpiQuery(query: TKpiQuery, ctx: z.RefinementCtx): void {
-  if (query.from && query.to && query.from > query.to) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  }
-  if (query.location && query.island) {
-    ctx.addIssue({ code: 'custom', path: ['island'], message: 'island is another name for location: give one of them' });
-  }
-  const seen = new Set<string>();
-  for (const name of query.groupBy ?? []) {
-    const dimension = name.startsWith('period:') ? PERIOD_KEY : name === LOCATION_ALIAS ? 'location' : name;
-    if (seen.has(dimension)) {
-      ctx.addIssue({ code: 'custom', path: ['groupBy'], message: `names ${dimension} twice` });
-      return;
-    }
-    seen.add(dimension);
-  }
-}
-
-export const ZKpiQuery = ZKpiQueryFields.superRefine(checkKpiQuery);
-
-export const ZOutcome = z.enum(OUTCOMES);
-
-/** A question the caller may not ask (`invalid`) or may not see the answer to (`forbidden`). */
-export class KpiQueryError extends DomainError {
-  override name = 'KpiQueryError';
-}
-
-/** Whose figures a caller may see: one organisation, or (null) every one. */
-export interface TScope {
-  organisationId: string | null;
-}
-
-/** A resolved question: ids instead of slugs, the scope applied, the breakdown in order. */
-export interface TKpiSelection {
-  surveyIds: readonly string[];
-  from: string | null;
-  to: string | null;
-  /** Cell dimension → allowed values (organisation as ids, surveyVersion as decimal strings). */
-  filters: Partial<Record<TDimension, readonly string[]>>;
-  groupBy: readonly TDimension[];
-  period: TPeriod | null;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Reports.
-
-export type TGroupKey = Record<string, string | null>;
-
-export interface TSuppressedGroup {
-  key: TGroupKey;
-  n: null;
-  suppressed: true;
-}
-
-export interface TKpiFigures {
-  csat: TKpi<{ mean: number }>;
-  ces: TKpi<TCesExtras>;
-  trust: TKpi<{ mean: number }>;
-  nps: TKpi<TNpsExtras> | null;
-  drivers: Record<string, TKpi<TDriverExtras>>;
-}
-
-export interface TKpiGroup {
-  key: TGroupKey;
-  n: number;
-  suppressed: false;
-  completed: number;
-  kpis: TKpiFigures;
-}
-
-export interface TKpiReport {
-  survey: string;
-  minGroupSize: number;
-  from: string | null;
-  to: string | null;
-  /** The breakdown dimensions, as they appear in each group's key. */
-  groupBy: string[];
-  /** The drivers reported, in the order to show them. */
-  drivers: string[];
-  groups: Array<TKpiGroup | TSuppressedGroup>;
-}
-
-export interface TDriverFigures {
-  /** The driver's score 0–100 with its t interval. */
-  performance: TKpi<TDriverExtras>;
-  /** Pearson r of the driver with the outcome, Fisher-z interval. */
-  importance: TCorrelation | TSuppressed;
-  /** Johnson's relative weight, where the data carry them. */
-  relativeWeight: { raw: number; pct: number } | null;
-}
-
-export interface TDriverGroup {
-  key: TGroupKey;
-  n: number;
-  suppressed: false;
-  drivers: Record<string, TDriverFigures>;
-  relativeWeights: { n: number; rSquared: number } | null;
-}
-
-export interface TDriverReport extends Omit<TKpiReport, 'groups'> {
-  outcome: string;
-  groups: Array<TDriverGroup | TSuppressedGroup>;
-}
-
-/** The caller's organisation beside every other one combined: the key's `comparison` is `own` or `others`. */
-export interface TBenchmarkReport extends TKpiReport {
-  organisation: string;
-  /** Organisations behind "others" must be at least this many, or that side is suppressed. */
-  minOtherOrganisations: number;
-}
-
-export const COMPARISON_KEY = 'comparison';
-/**
- * "All others combined" made of one organisation would be that organisation's figures under another name, which the
- * benchmark promises never to show; two is the least that keeps any one of them unnamed.
- */
-export const MIN_OTHER_ORGANISATIONS = 2;
-
-/** The values a filter can take in the data (for the dashboard's filter lists). */
-export interface TKpiOptions {
-  surveys: string[];
-  values: Record<string, Array<string | null>>;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -317,24 +128,10 @@ export class KpiService {
     if (!survey) throw new KpiQueryError('invalid', 'unknown_survey', `survey: no survey "${query.survey}"`, 'survey');
 
     const filters: TKpiSelection['filters'] = {};
-    let organisationIds: string[] | undefined;
-    if (query.organisation) {
-      const found = await this.prisma.organisation.findMany({ where: { slug: { in: query.organisation } }, select: { id: true, slug: true } });
-      const missing = query.organisation.find((slug) => !found.some((organisation) => organisation.slug === slug));
-      if (missing) throw new KpiQueryError('invalid', 'unknown_organisation', `organisation: no organisation "${missing}"`, 'organisation');
-      organisationIds = found.map((organisation) => organisation.id);
-      if (scope.organisationId !== null && organisationIds.some((id) => id !== scope.organisationId)) {
-        throw new KpiQueryError('forbidden', 'forbidden', 'This token may only see its own organisation.', 'organisation');
-      }
-    }
-    if (scope.organisationId !== null) organisationIds = [scope.organisationId];
+    const organisationIds = await organisationsInScope(this.prisma, query.organisation, scope);
     if (organisationIds) filters.organisation = organisationIds;
-
     if (query.service) {
-      const where = { slug: { in: query.service }, ...(organisationIds ? { organisationId: { in: organisationIds } } : {}) };
-      const known = new Set((await this.prisma.service.findMany({ where, select: { slug: true } })).map((service) => service.slug));
-      const missing = query.service.find((slug) => !known.has(slug));
-      if (missing) throw new KpiQueryError('invalid', 'unknown_service', `service: no service "${missing}"`, 'service');
+      await checkServicesExist(this.prisma, query.service, organisationIds);
       filters.service = query.service;
     }
     const location = query.location ?? query.island;

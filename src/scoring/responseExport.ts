@@ -1,9 +1,10 @@
 import { writeAudit, type TActor } from '../kernel/audit';
+import { checkServicesExist, organisationsInScope } from './scope';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { csvRow } from './csv';
 import { dayIn } from './dimensions';
-import { KPI_QUERY_FIELDS, KpiQueryError, type TScope } from './kpiQuery';
+import { KPI_QUERY_FIELDS, KpiQueryError, type TScope } from './kpiContract';
 
 /**
  * The analyst's row-level export (README, "GET /api/kpis"): every stored answer of the selected responses as one
@@ -111,26 +112,8 @@ export async function prepareResponseExport(
   if (!survey) throw new KpiQueryError('invalid', 'unknown_survey', `survey: no survey "${query.survey}"`, 'survey');
   const versions = await prisma.surveyVersion.findMany({ where: { surveyId: query.survey }, select: { id: true } });
 
-  let organisationIds: string[] | undefined;
-  if (query.organisation) {
-    const found = await prisma.organisation.findMany({ where: { slug: { in: query.organisation } }, select: { id: true, slug: true } });
-    const missing = query.organisation.find((slug) => !found.some((organisation) => organisation.slug === slug));
-    if (missing) throw new KpiQueryError('invalid', 'unknown_organisation', `organisation: no organisation "${missing}"`, 'organisation');
-    organisationIds = found.map((organisation) => organisation.id);
-    if (scope.organisationId !== null && organisationIds.some((id) => id !== scope.organisationId)) {
-      throw new KpiQueryError('forbidden', 'forbidden', 'This token may only see its own organisation.', 'organisation');
-    }
-  }
-  if (scope.organisationId !== null) organisationIds = [scope.organisationId];
-  if (query.service) {
-    const known = new Set(
-      (await prisma.service.findMany({ where: { slug: { in: query.service }, ...(organisationIds ? { organisationId: { in: organisationIds } } : {}) }, select: { slug: true } })).map(
-        (service) => service.slug,
-      ),
-    );
-    const missing = query.service.find((slug) => !known.has(slug));
-    if (missing) throw new KpiQueryError('invalid', 'unknown_service', `service: no service "${missing}"`, 'service');
-  }
+  const organisationIds = await organisationsInScope(prisma, query.organisation, scope);
+  if (query.service) await checkServicesExist(prisma, query.service, organisationIds);
   const location = query.location ?? query.island;
 
   // Days are cut in each organisation's own zone: the SQL range is widened by the largest offset and the exact day
