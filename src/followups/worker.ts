@@ -1,5 +1,6 @@
 import { systemClock, type TClock } from '../kernel/clock';
 import type { TPrisma } from '../db/client';
+import { claimQueueRow, unlockedAt } from '../db/queueClaim';
 import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
 import type { TProactiveSender, TTransactionalEventPublisher } from './contract';
@@ -60,26 +61,21 @@ export class FollowUpWorker {
     const run: TWorkerRun = { sent: 0, deferred: 0, retried: 0, failed: 0, skipped: 0 };
     const now = this.clock();
     const due = await this.prisma.followUp.findMany({
-      where: { status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      where: { status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, ...unlockedAt(now) },
       orderBy: { nextAttemptAt: 'asc' },
       take: this.settings.batchSize,
       select: { ...FOLLOW_UP_START_SELECT, residentKey: true, targetChannel: true, attempts: true, organisation: { select: { timeZone: true } } },
     });
     for (const row of due) {
-      const lock = new Date(this.clock().getTime() + this.settings.lockMs);
-      const claimedAt = this.clock();
-      // The claim: of two replicas that read the same row, only one UPDATE matches.
-      const { count } = await this.prisma.followUp.updateMany({
-        where: {
-          id: row.id,
-          status: { in: [...WAITING_STATUSES] },
-          nextAttemptAt: { lte: claimedAt },
-          OR: [{ lockedUntil: null }, { lockedUntil: { lt: claimedAt } }],
-        },
-        data: { lockedUntil: lock },
-      });
-      if (count !== 1) continue;
-      const ours = { id: row.id, lockedUntil: lock };
+      const claim = await claimQueueRow(this.clock, this.settings.lockMs, ({ claimedAt, lockedUntil }) =>
+        this.prisma.followUp.updateMany({
+          where: { id: row.id, status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: claimedAt }, ...unlockedAt(claimedAt) },
+          data: { lockedUntil },
+        }),
+      );
+      if (!claim) continue;
+      const { claimedAt } = claim;
+      const ours = { id: row.id, lockedUntil: claim.lockedUntil };
 
       const until = quietUntil(claimedAt, row.organisation.timeZone, this.options.quietHours);
       if (until) {

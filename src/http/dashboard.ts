@@ -1,3 +1,4 @@
+import { PAGE_SECURITY_HEADERS } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -29,8 +30,7 @@ export const DASHBOARD_CSP = [
 
 const COMMON_HEADERS = {
   'Content-Security-Policy': DASHBOARD_CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  ...PAGE_SECURITY_HEADERS,
   'X-Frame-Options': 'DENY',
 };
 

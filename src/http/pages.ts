@@ -1,3 +1,4 @@
+import { escapeHtml, jsonForScript, setPageSecurityHeaders } from './pageSafety';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -93,7 +94,7 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
       ].join('; '),
     );
     if (options.embedOrigins.length === 0) res.header('X-Frame-Options', 'DENY');
-    securityHeaders(res);
+    setPageSecurityHeaders(res);
     // The page can carry a one-time follow-up link and always a fresh nonce: never cached.
     res.header('Cache-Control', 'no-store');
     res.header('Content-Type', 'text/html; charset=utf-8');
@@ -113,17 +114,12 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
 
 function sendAsset(req: Request, res: Response, asset: TAsset, cacheControl: string): void {
   const gzip = /\bgzip\b/.test(req.header('accept-encoding') ?? '');
-  securityHeaders(res);
+  setPageSecurityHeaders(res);
   res.header('Content-Type', asset.type);
   res.header('Cache-Control', cacheControl);
   res.header('Vary', 'Accept-Encoding');
   if (gzip) res.header('Content-Encoding', 'gzip');
   res.sendRaw(200, gzip ? asset.gzipped : asset.body);
-}
-
-function securityHeaders(res: Response): void {
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
 }
 
 /** The official Web Chat bundle in node_modules, wherever npm put the package. */
@@ -234,11 +230,3 @@ export function renderPage(template: string, input: TRenderInput): string {
   });
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** JSON inside <script type="application/json">: no `</script>`, no HTML comment openers, no JS line separators. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

@@ -1,10 +1,11 @@
+import { escapeHtml, jsonForScript, setPageSecurityHeaders } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTACT_CHANNELS } from '../followups/model';
 import type { TI18n } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { pageLanguage, PUBLIC_DIR } from './pages';
-import type { Response, THttpServer } from './server';
+import type { THttpServer } from './server';
 
 /** The staff page's own files; a fixed list, so no request path ever reaches the file system. */
 const STAFF_ASSETS = {
@@ -55,7 +56,7 @@ export function registerStaffPage({ route }: THttpServer, options: TStaffPageOpt
   route('get', '/staff', async (req, res) => {
     const { language } = pageLanguage(req);
     const html = renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis' });
-    securityHeaders(res);
+    setPageSecurityHeaders(res);
     res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.header('X-Frame-Options', 'DENY');
     res.header('Cache-Control', 'no-store');
@@ -65,7 +66,7 @@ export function registerStaffPage({ route }: THttpServer, options: TStaffPageOpt
 
   for (const [name, asset] of assets) {
     route('get', `/staff/${name}`, async (_req, res) => {
-      securityHeaders(res);
+      setPageSecurityHeaders(res);
       res.header('Content-Type', asset.type);
       res.header('Cache-Control', 'no-cache');
       res.sendRaw(200, asset.body);
@@ -101,16 +102,3 @@ export function renderStaffPage(template: string, { language, texts, survey }: T
   });
 }
 
-function securityHeaders(res: Response): void {
-  res.header('X-Content-Type-Options', 'nosniff');
-  res.header('Referrer-Policy', 'no-referrer');
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** JSON inside <script type="application/json">: no `</script>`, no HTML comment openers, no JS line separators. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}

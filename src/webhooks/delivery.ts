@@ -1,3 +1,4 @@
+import { claimQueueRow, unlockedAt } from '../db/queueClaim';
 import { systemClock, type TClock } from '../kernel/clock';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -59,20 +60,17 @@ export class WebhookDeliveryWorker {
     const run: TDeliveryRun = { delivered: 0, retried: 0, failed: 0 };
     const now = this.clock();
     const due = await this.prisma.webhookDelivery.findMany({
-      where: { status: 'pending', nextAttemptAt: { lte: now }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+      where: { status: 'pending', nextAttemptAt: { lte: now }, ...unlockedAt(now) },
       orderBy: { nextAttemptAt: 'asc' },
       take: this.settings.batchSize,
       select: { id: true, event: true, payload: true, attempts: true, webhook: { select: { url: true, encryptedSecret: true, active: true } } },
     });
     for (const row of due) {
-      const claimedAt = this.clock();
-      const lock = new Date(claimedAt.getTime() + this.settings.lockMs);
-      const { count } = await this.prisma.webhookDelivery.updateMany({
-        where: { id: row.id, status: 'pending', OR: [{ lockedUntil: null }, { lockedUntil: { lt: claimedAt } }] },
-        data: { lockedUntil: lock },
-      });
-      if (count !== 1) continue;
-      const ours = { id: row.id, lockedUntil: lock };
+      const claim = await claimQueueRow(this.clock, this.settings.lockMs, ({ claimedAt, lockedUntil }) =>
+        this.prisma.webhookDelivery.updateMany({ where: { id: row.id, status: 'pending', ...unlockedAt(claimedAt) }, data: { lockedUntil } }),
+      );
+      if (!claim) continue;
+      const ours = { id: row.id, lockedUntil: claim.lockedUntil };
       const attempts = row.attempts + 1;
       const outcome = row.webhook.active ? await this.post(row.webhook.url, row.webhook.encryptedSecret, row.id, row.event, row.payload) : { ok: false as const, status: null, error: 'webhook inactive' };
       if (outcome.ok) {

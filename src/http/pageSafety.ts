@@ -1,0 +1,21 @@
+import type { Response } from './server';
+
+/** Headers every page and page asset carries: no content sniffing, no referrer leaving the service. */
+export const PAGE_SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+} as const;
+
+export function setPageSecurityHeaders(res: Response): void {
+  for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) res.header(name, value);
+}
+
+/** Text for an HTML element or a quoted attribute. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** JSON inside <script type="application/json">: no `</script>`, no HTML comment openers, no JS line separators. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
