@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { defaultRecognizerLexicon, recogniseAnswer } from '../src/dialogs/recognizers';
+import { buildLexicon, recogniseAnswer } from '../src/dialogs/recognizers';
 import type { TQuestion } from '../src/surveys/schema';
 import { UNDERSTANDING_CORPUS } from '../tests/dialogs/understandingCorpus';
 import type { TBenchmark } from './registry';
@@ -19,7 +19,7 @@ const QUESTIONS: Record<string, TQuestion> = {
 const benchmark: TBenchmark = {
   name: 'recognise',
   async run(context) {
-    const lexicon = defaultRecognizerLexicon();
+    const lexicon = buildLexicon();
     const rounds = context.quick ? 20 : 200;
     const read = () => {
       for (const entry of UNDERSTANDING_CORPUS) recogniseAnswer(QUESTIONS[entry.scale]!, entry.phrase, entry.language, lexicon);

@@ -1,3 +1,4 @@
+import { buildLexicon } from './dialogs/recognizers';
 import { systemClock } from './kernel/clock';
 import { randomUUID } from 'node:crypto';
 import { TokenService } from './auth/tokens';
@@ -100,6 +101,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const surveyBot = new SurveyBot({
     storage: new DatabaseStorage(database.sql),
     i18n,
+    lexicon: buildLexicon(),
     catalog: surveys,
     answers,
     directory: new PrismaOrganisationDirectory(prisma),

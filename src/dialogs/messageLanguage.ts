@@ -1,5 +1,5 @@
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
-import { defaultRecognizerLexicon, normalise, type TLexicon } from './recognizers';
+import { normalise, type TLexicon } from './recognizers';
 import { greetingsAtFront } from './understanding';
 
 /** What a resident's first message says about their language. */
@@ -18,7 +18,7 @@ const MARGIN = 2;
  * "Bon tardi", "Good morning"), or its words are clearly one language's (`languageWords` of understanding.json: at
  * least two, and twice as many as any other language's). Undefined when it could be either.
  */
-export function languageOfMessage(input: string, lexicon: TLexicon = defaultRecognizerLexicon()): TMessageLanguage | undefined {
+export function languageOfMessage(input: string, lexicon: TLexicon): TMessageLanguage | undefined {
   const tokens = normalise(input).split(' ').filter(Boolean);
   if (tokens.length === 0) return undefined;
   const { languages, rest } = greetingsAtFront(tokens, lexicon.grammars);

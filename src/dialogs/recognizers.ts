@@ -269,14 +269,6 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T
   throw new LexiconError(`${where}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
 }
 
-let defaultLexicon: TLexicon | undefined;
-
-/** The lexicon from the project's own `locales/`, read once on first use. */
-export function defaultRecognizerLexicon(): TLexicon {
-  defaultLexicon ??= buildLexicon();
-  return defaultLexicon;
-}
-
 /** Removes courtesy words at either end ("ja graag", "English please"); undefined if nothing changed. */
 function stripPoliteness(phrase: string, politeness: readonly string[]): string | undefined {
   let current = phrase;
@@ -345,7 +337,7 @@ export function recogniseAnswer(
   question: TQuestion,
   input: string,
   language: TLanguage,
-  lexicon: TLexicon = defaultRecognizerLexicon(),
+  lexicon: TLexicon,
 ): TRecognition {
   const trimmed = input.trim();
   if (trimmed === '') return { kind: 'notUnderstood', reason: 'empty' };
@@ -535,7 +527,7 @@ const CONVERSATION_YES_NO: TQuestion = { key: 'conversation', type: 'yesno', cor
 export function recogniseYesNo(
   input: string,
   language: TLanguage,
-  lexicon: TLexicon = defaultRecognizerLexicon(),
+  lexicon: TLexicon,
 ): 'yes' | 'no' | undefined {
   const result = recogniseAnswer(CONVERSATION_YES_NO, input, language, lexicon);
   return result.kind === 'value' && (result.value === 'yes' || result.value === 'no') ? result.value : undefined;
@@ -546,7 +538,7 @@ export function recogniseYesNo(
  * (someone answering in Dutch may type "English please"). Only a whole message is a command, so
  * "stop" inside a longer free-text answer stays part of the answer.
  */
-export function recogniseCommand(text: string, lexicon: TLexicon = defaultRecognizerLexicon()): TCommand | undefined {
+export function recogniseCommand(text: string, lexicon: TLexicon): TCommand | undefined {
   const trimmed = text.trim();
   if (trimmed.startsWith(LANGUAGE_BUTTON_PREFIX)) {
     const language = LANGUAGES.find((l) => trimmed === languageButtonValue(l));
@@ -564,7 +556,7 @@ export function recogniseCommand(text: string, lexicon: TLexicon = defaultRecogn
  * "don't know" when the question offers it, then "skip". Label keys are namespaced (`survey:`,
  * `chat:`) for a translator of either namespace.
  */
-export function answerButtons(question: TQuestion, lexicon: TLexicon = defaultRecognizerLexicon()): TAnswerButton[] {
+export function answerButtons(question: TQuestion, lexicon: TLexicon): TAnswerButton[] {
   const buttons: TAnswerButton[] = [];
   switch (question.type) {
     case 'scale5':

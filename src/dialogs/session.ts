@@ -11,7 +11,7 @@ import { nextQuestion } from '../surveys/logic';
 import type { SurveyCatalog, TSurveyVersion } from '../surveys/registry';
 import type { TAnswer, TQuestion } from '../surveys/schema';
 import type { TOrganisationDirectory } from './organisationDirectory';
-import { defaultRecognizerLexicon, type TLexicon } from './recognizers';
+import type { TLexicon } from './recognizers';
 import { logicAnswers, rememberedAnswerOf, ZResidentProfile, ZSurveyState, type TResidentProfile, type TSurveyState } from './state';
 import { Texts, type TChatKey, type TTextParams } from './texts';
 
@@ -45,7 +45,8 @@ export interface TSurveyServices {
   followUps?: TFollowUpGateway | undefined;
   callbacks?: TCallbackRequests | undefined;
   events?: TEventPublisher | undefined;
-  lexicon?: TLexicon | undefined;
+  /** The recogniser data, built once at start-up (buildLexicon), where a data error stops the service. */
+  lexicon: TLexicon;
   clock?: (() => Date) | undefined;
   /** ABANDON_AFTER_HOURS: a resident who returns after this long is offered to continue, not just re-prompted. */
   abandonAfterHours?: number | undefined;
@@ -83,7 +84,7 @@ export class SurveySession {
     private readonly surveyState: StatePropertyAccessor<unknown>,
     private readonly residentProfile: StatePropertyAccessor<unknown>,
   ) {
-    this.lexicon = services.lexicon ?? defaultRecognizerLexicon();
+    this.lexicon = services.lexicon;
   }
 
   /** The survey state of this conversation, validated once per turn; a document that no longer parses starts afresh. */

@@ -1,3 +1,4 @@
+import { lexicon } from '../support/lexicon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { languageOfMessage } from '../../src/dialogs/messageLanguage';
 import { buildLexicon, LexiconError } from '../../src/dialogs/recognizers';
@@ -29,11 +30,11 @@ describe('the language of a first message', () => {
     // A greeting in one language and a sentence in another: the sentence tells.
     ['Hallo, I would like to answer in English', 'en', false],
   ])('%s → %s', (message, language, greetingOnly) => {
-    expect(languageOfMessage(message)).toEqual({ language, greetingOnly });
+    expect(languageOfMessage(message, lexicon)).toEqual({ language, greetingOnly });
   });
 
   it.each(['ok', '4', 'ja', 'no', 'top', '👍', 'Tevreden', 'e-mail', 'no, I ta', 'hallo bon dia', ''])('leaves %j undecided', (message) => {
-    expect(languageOfMessage(message)).toBeUndefined();
+    expect(languageOfMessage(message, lexicon)).toBeUndefined();
   });
 
   it('refuses word lists that mark two languages with the same word', () => {

@@ -1,3 +1,4 @@
+import { lexicon } from '../support/lexicon';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,19 +185,19 @@ const nonsense: TRow[] = [
 describe('recogniseAnswer', () => {
   describe.each(LANGUAGES)('for a resident writing in %s', (language) => {
     it.each(digits)('reads the digits %j', (input, question, expected) => {
-      expect(recogniseAnswer(question, input, language)).toEqual(expected);
+      expect(recogniseAnswer(question, input, language, lexicon)).toEqual(expected);
     });
 
     it.each(outOfRange)('does not accept %j outside the scale', (input, question, expected) => {
-      expect(recogniseAnswer(question, input, language)).toEqual(expected);
+      expect(recogniseAnswer(question, input, language, lexicon)).toEqual(expected);
     });
 
     it.each(perLanguage[language])('understands %j', (input, question, expected) => {
-      expect(recogniseAnswer(question, input, language)).toEqual(expected);
+      expect(recogniseAnswer(question, input, language, lexicon)).toEqual(expected);
     });
 
     it.each(nonsense)('does not understand %j', (input, question, expected) => {
-      expect(recogniseAnswer(question, input, language)).toEqual(expected);
+      expect(recogniseAnswer(question, input, language, lexicon)).toEqual(expected);
     });
   });
 
@@ -208,7 +209,7 @@ describe('recogniseAnswer', () => {
     ['en', 'helemaal mee eens', 5],
     ['nl', 'hopi di akuerdo', 5],
   ] as const)('tolerates a resident in %s answering %j in another language', (language, input, expected) => {
-    expect(recogniseAnswer(agreement, input, language)).toEqual(v(expected));
+    expect(recogniseAnswer(agreement, input, language, lexicon)).toEqual(v(expected));
   });
 
   it.each([
@@ -218,49 +219,49 @@ describe('recogniseAnswer', () => {
     ['stronlgy agree', agreement, v(5)],
     ['overslan', agreement, SKIP],
   ] as const)('forgives one typo in %j', (input, question, expected) => {
-    expect(recogniseAnswer(question, input, 'nl')).toEqual(expected);
+    expect(recogniseAnswer(question, input, 'nl', lexicon)).toEqual(expected);
   });
 
   it('does not guess at a short word with a typo', () => {
-    expect(recogniseAnswer(agreement, 'vierr', 'nl')).toEqual(NOT_UNDERSTOOD);
-    expect(recogniseAnswer(yesno, 'nej', 'nl')).toEqual(NOT_UNDERSTOOD);
+    expect(recogniseAnswer(agreement, 'vierr', 'nl', lexicon)).toEqual(NOT_UNDERSTOOD);
+    expect(recogniseAnswer(yesno, 'nej', 'nl', lexicon)).toEqual(NOT_UNDERSTOOD);
   });
 
   it('takes button values the same way as typed answers', () => {
-    expect(recogniseAnswer(agreement, scaleButtonValue(3), 'pap')).toEqual(v(3));
-    expect(recogniseAnswer(agreement, BUTTON_VALUES.dontKnow, 'pap')).toEqual(DONT_KNOW);
-    expect(recogniseAnswer(agreement, BUTTON_VALUES.skip, 'pap')).toEqual(SKIP);
-    expect(recogniseAnswer(yesno, BUTTON_VALUES.yes, 'en')).toEqual(v('yes'));
-    expect(recogniseAnswer(yesno, BUTTON_VALUES.no, 'en')).toEqual(v('no'));
-    expect(recogniseAnswer(choice, 'website', 'nl')).toEqual(v('website'));
+    expect(recogniseAnswer(agreement, scaleButtonValue(3), 'pap', lexicon)).toEqual(v(3));
+    expect(recogniseAnswer(agreement, BUTTON_VALUES.dontKnow, 'pap', lexicon)).toEqual(DONT_KNOW);
+    expect(recogniseAnswer(agreement, BUTTON_VALUES.skip, 'pap', lexicon)).toEqual(SKIP);
+    expect(recogniseAnswer(yesno, BUTTON_VALUES.yes, 'en', lexicon)).toEqual(v('yes'));
+    expect(recogniseAnswer(yesno, BUTTON_VALUES.no, 'en', lexicon)).toEqual(v('no'));
+    expect(recogniseAnswer(choice, 'website', 'nl', lexicon)).toEqual(v('website'));
   });
 
   it('accepts only the options of the question asked', () => {
     const narrow = makeQuestion({ key: 'narrow', type: 'choice', options: ['phone', 'email'] });
-    expect(recogniseAnswer(narrow, 'counter', 'en')).toEqual(NOT_UNDERSTOOD);
-    expect(recogniseAnswer(narrow, 'balie', 'nl')).toEqual(NOT_UNDERSTOOD);
+    expect(recogniseAnswer(narrow, 'counter', 'en', lexicon)).toEqual(NOT_UNDERSTOOD);
+    expect(recogniseAnswer(narrow, 'balie', 'nl', lexicon)).toEqual(NOT_UNDERSTOOD);
   });
 
   it('counts "don\'t know" as skipped where the question does not offer it', () => {
-    expect(recogniseAnswer(satisfaction, 'weet ik niet', 'nl')).toEqual(SKIP);
-    expect(recogniseAnswer(satisfaction, BUTTON_VALUES.dontKnow, 'nl')).toEqual(SKIP);
+    expect(recogniseAnswer(satisfaction, 'weet ik niet', 'nl', lexicon)).toEqual(SKIP);
+    expect(recogniseAnswer(satisfaction, BUTTON_VALUES.dontKnow, 'nl', lexicon)).toEqual(SKIP);
   });
 
   it('keeps a free-text answer as typed, even one that looks like a yes, a number or a command word', () => {
-    expect(recogniseAnswer(text, '  Sneller antwoord graag. ', 'nl')).toEqual(v('Sneller antwoord graag.'));
-    expect(recogniseAnswer(text, 'nee', 'nl')).toEqual(v('nee'));
-    expect(recogniseAnswer(text, '4', 'nl')).toEqual(v('4'));
-    expect(recogniseAnswer(text, 'weet ik niet', 'nl')).toEqual(v('weet ik niet'));
+    expect(recogniseAnswer(text, '  Sneller antwoord graag. ', 'nl', lexicon)).toEqual(v('Sneller antwoord graag.'));
+    expect(recogniseAnswer(text, 'nee', 'nl', lexicon)).toEqual(v('nee'));
+    expect(recogniseAnswer(text, '4', 'nl', lexicon)).toEqual(v('4'));
+    expect(recogniseAnswer(text, 'weet ik niet', 'nl', lexicon)).toEqual(v('weet ik niet'));
   });
 
   it('lets a free-text question be skipped', () => {
-    expect(recogniseAnswer(text, 'overslaan', 'nl')).toEqual(SKIP);
-    expect(recogniseAnswer(text, BUTTON_VALUES.skip, 'pap')).toEqual(SKIP);
+    expect(recogniseAnswer(text, 'overslaan', 'nl', lexicon)).toEqual(SKIP);
+    expect(recogniseAnswer(text, BUTTON_VALUES.skip, 'pap', lexicon)).toEqual(SKIP);
   });
 
   it('refuses a free-text answer longer than the limit', () => {
-    expect(recogniseAnswer(text, 'a'.repeat(MAX_TEXT_LENGTH), 'en')).toEqual(v('a'.repeat(MAX_TEXT_LENGTH)));
-    expect(recogniseAnswer(text, 'a'.repeat(MAX_TEXT_LENGTH + 1), 'en')).toEqual({ kind: 'notUnderstood', reason: 'tooLong' });
+    expect(recogniseAnswer(text, 'a'.repeat(MAX_TEXT_LENGTH), 'en', lexicon)).toEqual(v('a'.repeat(MAX_TEXT_LENGTH)));
+    expect(recogniseAnswer(text, 'a'.repeat(MAX_TEXT_LENGTH + 1), 'en', lexicon)).toEqual({ kind: 'notUnderstood', reason: 'tooLong' });
   });
 });
 
@@ -278,7 +279,7 @@ describe('recogniseYesNo', () => {
     ['weet ik niet', 'nl', undefined],
     ['misschien', 'nl', undefined],
   ] as const)('reads %j from a resident in %s as %s', (input, language, expected) => {
-    expect(recogniseYesNo(input, language)).toBe(expected);
+    expect(recogniseYesNo(input, language, lexicon)).toBe(expected);
   });
 });
 
@@ -319,7 +320,7 @@ describe('recogniseCommand', () => {
     ['Papiamen', { command: 'switchLanguage', language: 'pap' }],
     [languageButtonValue('pap'), { command: 'switchLanguage', language: 'pap' }],
   ])('recognises %j in any language', (input, expected) => {
-    expect(recogniseCommand(input)).toEqual(expected);
+    expect(recogniseCommand(input, lexicon)).toEqual(expected);
   });
 
   it.each([
@@ -332,7 +333,7 @@ describe('recogniseCommand', () => {
     'language:fr',
     '',
   ])('leaves %j to the answer recogniser', (input) => {
-    expect(recogniseCommand(input)).toBeUndefined();
+    expect(recogniseCommand(input, lexicon)).toBeUndefined();
   });
 
   it('recognises every language name shown on the language buttons', () => {
@@ -340,7 +341,7 @@ describe('recogniseCommand', () => {
     for (const shownIn of LANGUAGES) {
       for (const target of LANGUAGES) {
         const name = i18n.translatorFor(shownIn, 'chat')(`language.names.${target}`);
-        expect(recogniseCommand(name)).toEqual({ command: 'switchLanguage', language: target });
+        expect(recogniseCommand(name, lexicon)).toEqual({ command: 'switchLanguage', language: target });
       }
     }
   });
@@ -352,13 +353,12 @@ describe('recogniseCommand', () => {
       const quoted = ['help.commands', 'help.erase', 'help.optOut', 'privacy.notice']
         .flatMap((key) => [...t(key).matchAll(/‘([^’]+)’/g)].map((m) => m[1] ?? ''));
       expect(quoted.length).toBeGreaterThanOrEqual(4);
-      for (const phrase of quoted) expect(recogniseCommand(phrase), `${language}: ${phrase}`).toBeDefined();
+      for (const phrase of quoted) expect(recogniseCommand(phrase, lexicon), `${language}: ${phrase}`).toBeDefined();
     }
   });
 });
 
 describe('the recogniser data', () => {
-  const lexicon = buildLexicon();
   const surveys = [...loadSurveys().values()].map((s) => s.definition);
   const questions = [agreement, satisfaction, effort, recommend, yesno, choice, ...surveys.flatMap((s) => s.questions)];
   const i18n = createI18n({ strict: true });
@@ -427,7 +427,7 @@ describe('the recogniser data', () => {
 
 describe('answerButtons', () => {
   it('offers the scale points with their labels, then "don\'t know", then skip', () => {
-    expect(answerButtons(agreement).map((b) => [b.value, b.labelKey])).toEqual([
+    expect(answerButtons(agreement, lexicon).map((b) => [b.value, b.labelKey])).toEqual([
       ['1', 'survey:scales.agreement.1'],
       ['2', 'survey:scales.agreement.2'],
       ['3', 'survey:scales.agreement.3'],
@@ -439,14 +439,14 @@ describe('answerButtons', () => {
   });
 
   it('labels only the end points of a 0 to 10 scale and shows the others as digits', () => {
-    const buttons = answerButtons(recommend);
+    const buttons = answerButtons(recommend, lexicon);
     expect(buttons.slice(0, 11).map((b) => b.value)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     expect(buttons.filter((b) => b.labelKey?.startsWith('survey:')).map((b) => b.value)).toEqual(['0', '10']);
   });
 
   it('offers a choice\'s options in their order and a free text only the skip', () => {
-    expect(answerButtons(choice).map((b) => b.value)).toEqual(['counter', 'phone', 'email', 'website', 'other', 'skip']);
-    expect(answerButtons(text).map((b) => b.value)).toEqual(['skip']);
+    expect(answerButtons(choice, lexicon).map((b) => b.value)).toEqual(['counter', 'phone', 'email', 'website', 'other', 'skip']);
+    expect(answerButtons(text, lexicon).map((b) => b.value)).toEqual(['skip']);
   });
 });
 

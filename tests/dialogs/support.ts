@@ -1,3 +1,4 @@
+import { lexicon } from '../support/lexicon';
 import { randomBytes } from 'node:crypto';
 import { ActivityTypes, TestAdapter, type Activity, type Middleware } from 'botbuilder';
 import { expect } from 'vitest';
@@ -41,6 +42,7 @@ export async function createBotWorld(overrides: Partial<TSurveyBotDependencies> 
   const dependencies: TSurveyBotDependencies = {
     storage: new DatabaseStorage(database.sql),
     i18n,
+    lexicon,
     catalog,
     answers,
     directory: new PrismaOrganisationDirectory(database.prisma),

@@ -1,3 +1,4 @@
+import { lexicon } from '../support/lexicon';
 import { describe, expect, it } from 'vitest';
 import { recogniseAnswer, type TRecognition } from '../../src/dialogs/recognizers';
 import { DEFAULT_LOCALES_DIR, readLocaleFile } from '../../src/i18n/i18n';
@@ -75,7 +76,7 @@ interface TJudged {
 function judge(entry: TCorpusEntry): TJudged {
   let result: TRecognition;
   try {
-    result = recogniseAnswer(QUESTIONS[entry.scale], entry.phrase, entry.language);
+    result = recogniseAnswer(QUESTIONS[entry.scale], entry.phrase, entry.language, lexicon);
   } catch (error) {
     return { entry, verdict: 'wrong', got: `threw ${error instanceof Error ? error.message : String(error)}` };
   }
