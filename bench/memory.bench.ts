@@ -7,7 +7,7 @@ import type { TBenchContext, TBenchmark } from './registry';
 import { createBenchDatabase } from './support';
 
 /**
- * Memory (issue 8): the server process (`dist/main.js`, as `npm start` runs it) with 1,000 open conversations —
+ * Memory: the server process (`dist/main.js`, as `npm start` runs it) with 1,000 open conversations —
  * each welcomed, consented and one question answered — must stay under 250 MB resident, because conversation
  * state lives in the database, not in the process.
  */

@@ -12,7 +12,7 @@ import type { TBenchContext, TBenchmark } from './registry';
 import { createBenchDatabase, seededRandom, startBenchApp } from './support';
 
 /**
- * Turn throughput and latency (issue 8): C residents at once drive `POST /api/messages` for D seconds on a minimal
+ * Turn throughput and latency: C residents at once drive `POST /api/messages` for D seconds on a minimal
  * echo bot on the same stack (restify + CloudAdapter, no storage) — the physical limit — and for D seconds on the
  * survey bot with its real storage. Afterwards every answer a resident sent is looked up: stored exactly once?
  */

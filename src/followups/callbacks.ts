@@ -9,7 +9,7 @@ import type { TCallbackRequests, TTransactionalEventPublisher } from './contract
 import { FollowUpError } from './model';
 import { addWorkingDays, DAY_MS } from './time';
 
-/** Contact details live this long at most (issue 6: "deleted when handled or after 30 days"). */
+/** Contact details live this long at most: deleted when handled or after 30 days (README, "Close the loop"). */
 export const CALLBACK_RETENTION_DAYS = 30;
 /** An open request is raised again to the organisation's systems after this many working days. */
 export const CALLBACK_REMIND_WORKING_DAYS = 3;

@@ -39,7 +39,7 @@ export const ZFollowUpTarget = z.discriminatedUnion('type', [
 ]);
 export type TFollowUpTarget = z.infer<typeof ZFollowUpTarget>;
 
-/** The body of `POST /api/follow-ups` (issue 6), also what the CLI builds from its options. */
+/** The body of `POST /api/follow-ups`, also what the CLI builds from its options. */
 export const ZFollowUpRequest = z.strictObject({
   survey: ZSlug,
   organisation: ZSlug.optional(),

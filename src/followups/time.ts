@@ -79,7 +79,7 @@ export function zonedTime(year: number, month: number, day: number, hour: number
 
 /**
  * When `now` falls in the quiet hours of `timeZone`, the instant they end (the message waits until then);
- * otherwise null. Delaying, never dropping, is the promise of issue 6.
+ * otherwise null. A follow-up in quiet hours is delayed, never dropped (README, "Follow-ups").
  */
 export function quietUntil(now: Date, timeZone: string, quiet: TQuietHours | null): Date | null {
   if (!quiet) return null;

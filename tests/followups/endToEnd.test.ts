@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /**
- * Issue 6, "Done when": a Teams-shaped conversation establishes a reference; a staff token triggers a follow-up;
+ * The follow-up end to end: a Teams-shaped conversation establishes a reference; a staff token triggers a follow-up;
  * the proactive message arrives at the loopback serviceUrl; the resident answers; the stored response carries the
  * process data; the status reads completed. All through the real service: the SurveyBot, CloudAdapter, the queue
  * worker on its own schedule.
