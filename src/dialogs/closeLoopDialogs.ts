@@ -41,11 +41,7 @@ export class ContactMethodDialog extends InputDialog<object> {
   }
 
   override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    const instance = dc.activeDialog;
-    if (!instance) throw new Error('no active dialog');
-    instance.state = { misses: 0 } satisfies z.infer<typeof ZMethodInstance>;
-    await this.ask(dc.context);
-    return Dialog.EndOfTurn;
+    return this.beginWith(dc, { misses: 0 } satisfies z.infer<typeof ZMethodInstance>);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -111,11 +107,8 @@ export class ContactDetailDialog extends InputDialog<TContactDetailOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: TContactDetailOptions): Promise<DialogTurnResult> {
-    const instance = dc.activeDialog;
-    if (!instance || !options) throw new Error('the contact dialog needs a method');
-    instance.state = { method: options.method, misses: 0 } satisfies z.infer<typeof ZDetailInstance>;
-    await this.ask(dc.context, instance);
-    return Dialog.EndOfTurn;
+    if (!options) throw new Error('the contact dialog needs a method');
+    return this.beginWith(dc, { method: options.method, misses: 0 } satisfies z.infer<typeof ZDetailInstance>);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {

@@ -34,6 +34,15 @@ export abstract class InputDialog<O extends object> extends Dialog<O> {
   /** Sends the dialog's prompt in the conversation's current language. */
   protected abstract ask(context: TurnContext, instance: DialogInstance): Promise<void>;
 
+  /** Begins with `state` as the dialog's own state, and asks its question. */
+  protected async beginWith(dc: DialogContext, state: object): Promise<DialogTurnResult> {
+    const instance = dc.activeDialog;
+    if (!instance) throw new Error(`${this.id}: begun without an active dialog`);
+    instance.state = state;
+    await this.ask(dc.context, instance);
+    return Dialog.EndOfTurn;
+  }
+
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     await this.ask(context, instance);
   }

@@ -36,11 +36,8 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: TQuestionOptions): Promise<DialogTurnResult> {
-    const instance = dc.activeDialog;
-    if (!instance || !options) throw new Error('the question dialog needs a question key');
-    instance.state = { questionKey: options.questionKey, misses: 0 } satisfies TQuestionInstance;
-    await this.ask(dc.context, instance);
-    return Dialog.EndOfTurn;
+    if (!options) throw new Error('the question dialog needs a question key');
+    return this.beginWith(dc, { questionKey: options.questionKey, misses: 0 } satisfies TQuestionInstance);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {

@@ -38,11 +38,8 @@ export class YesNoDialog extends InputDialog<TYesNoOptions> {
   }
 
   override async beginDialog(dc: DialogContext, options?: TYesNoOptions): Promise<DialogTurnResult> {
-    const instance = dc.activeDialog;
-    if (!instance || !options) throw new Error('the yes/no dialog needs a prompt');
-    instance.state = { prompt: options.prompt } satisfies z.infer<typeof ZYesNoInstance>;
-    await this.ask(dc.context, instance);
-    return Dialog.EndOfTurn;
+    if (!options) throw new Error('the yes/no dialog needs a prompt');
+    return this.beginWith(dc, { prompt: options.prompt } satisfies z.infer<typeof ZYesNoInstance>);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {

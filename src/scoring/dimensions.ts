@@ -2,13 +2,11 @@
  * The breakdown dimensions of the KPIs (README, "GET /api/kpis"): the one list the rollup writer,
  * the KPI query, the API and the dashboard share.
  */
+/** What a response is about and where it came from: the dimensions every response row carries, in this order. */
+export const RESPONSE_DIMENSIONS = ['organisation', 'service', 'contactChannel', 'chatChannel', 'language', 'location'] as const;
+
 export const DIMENSIONS = [
-  'organisation',
-  'service',
-  'contactChannel',
-  'chatChannel',
-  'language',
-  'location',
+  ...RESPONSE_DIMENSIONS,
   'surveyVersion',
   'leadTimeBand',
   'contactCountBand',

@@ -6,7 +6,7 @@ import type { TGivenAnswer } from './answerStore';
 import { BatchAnswerWriter, type TBatchResponse } from './batchImport';
 import { foldPendingRollups } from './rollups';
 import { CsvSyntaxError, parseCsv, type TCsvRecord } from './csv';
-import { dayIn } from './dimensions';
+import { dayIn, RESPONSE_DIMENSIONS } from './dimensions';
 import { isCalendarDay } from './kpiContract';
 
 /**
@@ -26,12 +26,7 @@ import { isCalendarDay } from './kpiContract';
 
 export const RESPONSE_COLUMNS = [
   'date',
-  'organisation',
-  'service',
-  'contactChannel',
-  'chatChannel',
-  'language',
-  'location',
+  ...RESPONSE_DIMENSIONS,
   'island',
   'leadTimeDays',
   'contactCount',

@@ -3,7 +3,7 @@ import { checkServicesExist, organisationsInScope } from './scope';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { csvRow } from './csv';
-import { dayIn } from './dimensions';
+import { dayIn, RESPONSE_DIMENSIONS } from './dimensions';
 import { KPI_QUERY_FIELDS, KpiQueryError, type TScope } from './kpiContract';
 
 /**
@@ -34,12 +34,7 @@ export const EXPORT_COLUMNS = [
   'response',
   'survey',
   'surveyVersion',
-  'organisation',
-  'service',
-  'contactChannel',
-  'chatChannel',
-  'language',
-  'location',
+  ...RESPONSE_DIMENSIONS,
   'leadTimeDays',
   'contactCount',
   'source',
