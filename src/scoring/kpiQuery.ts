@@ -21,7 +21,7 @@ import {
   type TSuppressedGroup,
 } from './kpiContract';
 import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, type TKpiName } from './kpis';
-import { CELL_COLUMNS, RollupReader, type TCellRow } from './rollupReader';
+import { CELL_COLUMNS, RollupReader, statsOfRow, type TCellRow } from './rollupReader';
 import { checkServicesExist, organisationsInScope } from './scope';
 import { suppressSmallGroups } from './suppression';
 import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientStats';
@@ -261,7 +261,7 @@ export class KpiService {
         group = { values, stats: emptyStats(), organisations: new Set() };
         groups.set(id, group);
       }
-      const { stats } = row;
+      const stats = statsOfRow(row, needPairs);
       accumulateStats(group.stats, stats);
       if (stats.responses !== 0) group.organisations.add(cell.organisationId);
     }

@@ -42,14 +42,7 @@ const CELL_SELECT = {
 } as const;
 
 /** Rollup rows as read back: the whole statistics document, or (SQLite, no pairs needed) its counts and measures. */
-type TRollupRow = { cellId: string; day: string } & ({ stats: string } | { responses: number | bigint; completed: number | bigint; measures: string });
-
-/** A selected cell's statistics on one day (or, from RollupMonth, one whole month, dated its first day). */
-export interface TRollupRecord {
-  cellId: string;
-  day: string;
-  stats: TStats;
-}
+export type TRollupRow = { cellId: string; day: string } & ({ stats: string } | { responses: number | bigint; completed: number | bigint; measures: string });
 
 export class RollupReader {
   constructor(
@@ -66,9 +59,13 @@ export class RollupReader {
     return this.prisma.rollupCell.findMany({ where, select: CELL_SELECT });
   }
 
-  /** The statistics of every selected cell and day; with `needPairs` false, without the pairs nobody asked for. */
-  async rows(selection: TKpiSelection, needPairs: boolean): Promise<TRollupRecord[]> {
-    return (await this.rawRows(selection, needPairs)).map((row) => ({ cellId: row.cellId, day: row.day, stats: statsOfRow(row, needPairs) }));
+  /**
+   * The rows of every selected cell and day (a whole month dated its first day), as stored: `statsOfRow` parses one
+   * when it is summed, so a year's rows are never all parsed and held at once. With `needPairs` false, SQLite reads
+   * only the counts and measures.
+   */
+  rows(selection: TKpiSelection, needPairs: boolean): Promise<TRollupRow[]> {
+    return this.rawRows(selection, needPairs);
   }
 
   private cellWhere(selection: TKpiSelection) {
@@ -159,7 +156,7 @@ export function wholeMonthsOf(from: string | undefined, to: string | undefined):
  * A rollup row as statistics. Only the shape is checked here (objects where objects belong, numbers where numbers
  * do); the group sums get the full ZStats check.
  */
-function statsOfRow(row: TRollupRow, needPairs: boolean): TStats {
+export function statsOfRow(row: TRollupRow, needPairs: boolean): TStats {
   if ('stats' in row) {
     const parsed: unknown = JSON.parse(row.stats);
     if (!isRecord(parsed) || !isRecord(parsed.measures) || !isRecord(parsed.pairs) || typeof parsed.responses !== 'number') {
