@@ -184,12 +184,12 @@
     $('status').textContent = t('notes.loading');
     try {
       const [overall, drivers, trend, byLanguage, byLocation, byService] = await Promise.all([
-        api('/api/kpis', common),
-        api('/api/kpis/drivers', { ...common, outcome }),
-        api('/api/kpis', { ...common, groupBy: `period:${period}` }),
-        api('/api/kpis', { ...common, groupBy: 'language' }),
-        api('/api/kpis', { ...common, groupBy: 'location' }),
-        api('/api/kpis', { ...common, groupBy: 'service' }),
+        api('/api/v1/kpis', common),
+        api('/api/v1/kpis/drivers', { ...common, outcome }),
+        api('/api/v1/kpis', { ...common, groupBy: `period:${period}` }),
+        api('/api/v1/kpis', { ...common, groupBy: 'language' }),
+        api('/api/v1/kpis', { ...common, groupBy: 'location' }),
+        api('/api/v1/kpis', { ...common, groupBy: 'service' }),
       ]);
       state.results = { filters, overall, drivers, trend, byLanguage, byLocation, byService };
       $('status').textContent = '';
@@ -211,7 +211,7 @@
   // Filters.
 
   async function loadOptions(survey) {
-    state.options = await api('/api/kpis/options', survey ? { survey } : {});
+    state.options = await api('/api/v1/kpis/options', survey ? { survey } : {});
     fillFilterOptions(true);
   }
 

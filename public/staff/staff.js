@@ -156,7 +156,7 @@
     button.disabled = true;
     show($('sign-in-error'), quiet ? '' : '');
     try {
-      const { data } = await api('GET', '/api/services');
+      const { data } = await api('GET', '/api/v1/services');
       state.organisations = data.organisations || [];
       state.organisation = state.organisations[0] ? state.organisations[0].slug : null;
       sessionStorage.setItem(TOKEN_KEY, token);
@@ -274,7 +274,7 @@
     button.textContent = t('form.sending');
     state.idempotencyKey = state.idempotencyKey || (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
     try {
-      const { data } = await api('POST', '/api/follow-ups', formBody(), { 'Idempotency-Key': state.idempotencyKey });
+      const { data } = await api('POST', '/api/v1/follow-ups', formBody(), { 'Idempotency-Key': state.idempotencyKey });
       state.idempotencyKey = null;
       state.result = data;
       renderResult();
@@ -326,7 +326,7 @@
   async function loadRecent() {
     show($('recent-error'), '');
     try {
-      const { data } = await api('GET', `/api/follow-ups?limit=10&organisation=${encodeURIComponent(state.organisation || '')}`);
+      const { data } = await api('GET', `/api/v1/follow-ups?limit=10&organisation=${encodeURIComponent(state.organisation || '')}`);
       state.recent = data.followUps || [];
       renderRecent();
     } catch (failure) {
@@ -376,7 +376,7 @@
   async function loadCallbacks() {
     show($('callbacks-error'), '');
     try {
-      const { data } = await api('GET', `/api/callbacks?organisation=${encodeURIComponent(state.organisation || '')}`);
+      const { data } = await api('GET', `/api/v1/callbacks?organisation=${encodeURIComponent(state.organisation || '')}`);
       state.callbacks = data.callbacks || [];
       renderCallbacks();
     } catch (failure) {
@@ -413,7 +413,7 @@
     button.disabled = true;
     show($('callbacks-error'), '');
     try {
-      await api('POST', `/api/callbacks/${encodeURIComponent(id)}/handled`);
+      await api('POST', `/api/v1/callbacks/${encodeURIComponent(id)}/handled`);
       state.callbacks = state.callbacks.filter((callback) => callback.id !== id);
       renderCallbacks();
       $('callbacks-status').textContent = t('callbacks.handledDone');

@@ -26,6 +26,16 @@ export interface THttpServerOptions {
 /** Deeper JSON than any of our schemas needs; deep enough nesting would overflow a recursive validator's stack. */
 export const MAX_JSON_DEPTH = 32;
 
+/** The version of the API (`/api/v1/…`), in full, as every API response's `API-Version` header says it. */
+export const API_VERSION = '1.0.0';
+const API_BASE = '/api/v1';
+
+/** `/api/kpis` → `/api/v1/kpis`; undefined for what is not the staff and analyst API (pages, Bot Framework, Direct Line). */
+function versionedApiPath(path: string): string | undefined {
+  if (!path.startsWith('/api/') || path === '/api/messages') return undefined;
+  return `${API_BASE}${path.slice('/api'.length)}`;
+}
+
 /** The restify server with the JSON error contract, body limits and request logging every route shares. */
 export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustProxy }: THttpServerOptions): THttpServer {
   const server = restify.createServer({ name: 'meethuis-chat', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
@@ -49,14 +59,25 @@ export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustPro
     logger.debug({ method: req.method, route: req.getRoute()?.path ?? null, status: res.statusCode, ms: Date.now() - req.time() }, 'request');
   });
 
-  const route: THttpServer['route'] = (method, path, handler) => {
+  const register = (method: Parameters<THttpServer['route']>[0], path: string, handler: THandler, headers: (req: Request) => Record<string, string>) => {
     server[method](path, async (req: Request, res: Response) => {
+      for (const [name, value] of Object.entries(headers(req))) res.header(name, value);
       try {
         await handler(req, res);
       } catch (error) {
         sendError(res, error, logger, req);
       }
     });
+  };
+  const route: THttpServer['route'] = (method, path, handler) => {
+    const versioned = versionedApiPath(path);
+    if (!versioned) {
+      register(method, path, handler, () => ({}));
+      return;
+    }
+    register(method, versioned, handler, () => ({ 'API-Version': API_VERSION }));
+    // The unversioned path answers the same, as a deprecated alias that names its successor.
+    register(method, path, handler, (req) => ({ 'API-Version': API_VERSION, Link: `<${versionedApiPath(req.path()) ?? versioned}>; rel="successor-version"` }));
   };
   return { server, route };
 }
