@@ -1,5 +1,7 @@
 // The layers as rules (dependency-cruiser): `npm run check` fails on an import that crosses one.
 const DOMAIN = '^src/(scoring|surveys|followups|webhooks|privacy|places)/';
+/** Where the chat SDK belongs: the bot and its channels, the dialogs and the Storage implementation. */
+const SDK_HOME = ['^src/bots/', '^src/channels/', '^src/dialogs/', '^src/db/databaseStorage\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -24,13 +26,13 @@ module.exports = {
         'The chat SDK belongs to the bot and its channels (src/bots/, src/channels/), the dialogs and the Storage ' +
         'implementation. The Bot Framework endpoint (src/http/messages.ts) hands activities to the adapter and may name their types.',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/bots/', '^src/channels/', '^src/dialogs/', '^src/db/databaseStorage\\.ts$'] },
+      from: { path: '^src/', pathNot: SDK_HOME },
       to: { path: 'node_modules/botbuilder', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'botbuilder-types-only-in-http',
       severity: 'error',
-      from: { path: '^src/', pathNot: ['^src/bots/', '^src/channels/', '^src/dialogs/', '^src/db/databaseStorage\\.ts$', '^src/http/'] },
+      from: { path: '^src/', pathNot: [...SDK_HOME, '^src/http/'] },
       to: { path: 'node_modules/botbuilder' },
     },
     {

@@ -157,7 +157,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     isExemptFromResponseLimit: addressListMatcher(config.RESPONSE_LIMIT_EXEMPT),
     places: new PlaceDirectory(prisma),
   });
-  registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS });
+  registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS, linkTtlHours: config.LINK_TTL_HOURS });
 
   // Follow-ups, call-backs and webhooks: staff and admin routes, and the queues' workers.
   {

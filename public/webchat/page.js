@@ -76,8 +76,25 @@
     });
   }
 
+  var LINK_KEY_PREFIX = 'meethuis-link:';
+
+  /** Forgets the secrets of links that have expired by now: a link holds its browser only while it works. */
+  function forgetExpiredLinks() {
+    try {
+      var oldest = Date.now() - config.linkTtlHours * 3600 * 1000;
+      for (var index = window.localStorage.length - 1; index >= 0; index -= 1) {
+        var key = window.localStorage.key(index);
+        if (!key || key.indexOf(LINK_KEY_PREFIX) !== 0) continue;
+        var kept = JSON.parse(window.localStorage.getItem(key) || 'null');
+        if (!kept || typeof kept.since !== 'number' || kept.since < oldest) window.localStorage.removeItem(key);
+      }
+    } catch {
+      // Storage off or unreadable: nothing kept to forget.
+    }
+  }
+
   function linkHolderFor(link) {
-    var key = 'meethuis-link:' + link.slice(0, 24);
+    var key = LINK_KEY_PREFIX + link.slice(0, 24);
     try {
       var kept = JSON.parse(window.localStorage.getItem(key) || 'null');
       if (kept && typeof kept.holder === 'string') return kept.holder;
@@ -114,6 +131,7 @@
     return;
   }
 
+  forgetExpiredLinks();
   var saved = remembered();
   (saved ? resumedChat(saved).catch(newChat) : newChat())
     .then(function (chat) {

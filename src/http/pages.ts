@@ -33,6 +33,8 @@ export interface TPagesOptions {
   i18n: TI18n;
   /** EMBED_ORIGINS: who may frame the page (CSP frame-ancestors); none → nobody. */
   embedOrigins: readonly string[];
+  /** LINK_TTL_HOURS: how long a browser keeps the secret that binds it to a one-time link it opened. */
+  linkTtlHours: number;
   publicDir?: string;
 }
 
@@ -75,6 +77,7 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
       query: queryOf(req),
       nonce,
       webchatVersion: bundle.version,
+      linkTtlHours: options.linkTtlHours,
     });
     // Web Chat styles itself with <style> elements (emotion); the nonce lets those in. One of its emotion
     // caches gets no nonce and inserts an empty <style> whose rules it adds through CSSOM: the hash of empty
@@ -201,6 +204,7 @@ interface TRenderInput {
   query: URLSearchParams;
   nonce: string;
   webchatVersion: string;
+  linkTtlHours: number;
 }
 
 /** Fills the template; every value is escaped for where it goes (HTML text, attribute, or JSON in a script). */
@@ -215,6 +219,7 @@ export function renderPage(template: string, input: TRenderInput): string {
     context: input.context,
     webchatLocale: WEBCHAT_LOCALES[input.language],
     nonce: input.nonce,
+    linkTtlHours: input.linkTtlHours,
     texts: { error: input.texts.page.error, busy: input.texts.page.busy, notSetUp: input.texts.page.notSetUp, webchat: input.texts.webchat },
   };
   const values: Record<string, string> = {

@@ -122,6 +122,20 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     await said(other, text(localeFile('nl', 'chat'), 'link.expired')).waitFor({ timeout: 20_000 });
   });
 
+  it('forgets the secrets of links that have expired, and keeps the rest', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${running.url}/?lang=nl`);
+    const hours = running.config.LINK_TTL_HOURS;
+    await page.evaluate((ttlHours) => {
+      localStorage.setItem('meethuis-link:expired', JSON.stringify({ holder: 'a'.repeat(32), since: Date.now() - (ttlHours + 1) * 3_600_000 }));
+      localStorage.setItem('meethuis-link:fresh', JSON.stringify({ holder: 'b'.repeat(32), since: Date.now() }));
+    }, hours);
+    await page.reload();
+    await said(page, text(nl.chat, 'consent.question')).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate(() => [localStorage.getItem('meethuis-link:expired'), localStorage.getItem('meethuis-link:fresh') !== null])).toEqual([null, true]);
+  });
+
   it('says where the resident is through the Bonaire variant, whose skip logic leaves a question out', async () => {
     const page = await (await newContext({ locale: 'pap-BQ' })).newPage();
     await page.goto(`${running.url}/?organisation=bonaire&lang=pap`);

@@ -106,7 +106,7 @@ export async function startChannelServer(databaseUrl: string, options: TChannelS
     places: new PlaceDirectory(database.prisma),
   });
   registerBotEndpoint(http, { adapter: botAdapter, bot, allowlist, loopbackOnly: !config.MicrosoftAppId });
-  registerWebChatPage(http, { i18n: createI18n(), embedOrigins: config.EMBED_ORIGINS });
+  registerWebChatPage(http, { i18n: createI18n(), embedOrigins: config.EMBED_ORIGINS, linkTtlHours: config.LINK_TTL_HOURS });
   await new Promise<void>((resolve) => http.server.listen(0, options.host ?? '127.0.0.1', () => resolve()));
   const { port } = http.server.address();
   return {
