@@ -46,6 +46,16 @@ describe('Direct Line tokens', () => {
     expect(service.body).toMatchObject({ error: { code: 'unknown_service', field: 'context.service' } });
     const malformed = await postJson(`${url}/v3/directline/tokens/generate`, { context: { language: 'de' } });
     expect(malformed.body).toMatchObject({ error: { code: 'invalid_request', field: 'context.language' } });
+    // The fields a page may add for the language guess and a link's holder are checked as strictly.
+    for (const [context, field] of [
+      [{ languageHint: 'xx' }, 'context.languageHint'],
+      [{ linkHolder: '<script>' }, 'context.linkHolder'],
+      [{ linkHolder: 'a'.repeat(5000) }, 'context.linkHolder'],
+    ] as const) {
+      const refused = await postJson(`${url}/v3/directline/tokens/generate`, { context });
+      expect(refused.status, JSON.stringify(context).slice(0, 60)).toBe(400);
+      expect(String((refused.body as { error: { field?: string } }).error.field ?? 'context')).toBe(field);
+    }
   });
 
   it('refreshes a token for the same conversation and user', async () => {
