@@ -80,7 +80,7 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     await next.goto(`${running.url}/?lang=nl`);
     await said(next, text(nl.chat, 'consent.question')).waitFor({ timeout: 20_000 });
     expect(await next.getByText(text(nl.survey, 'questions.satisfaction'), { exact: true }).count()).toBe(0);
-  });
+  }, 120_000);
 
   it('continues a one-time link in the browser that opened it, and refuses it in another', async () => {
     const staff = await createToken(running.database.prisma, 'staff', 'demo');
@@ -120,7 +120,7 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     const other = await (await newContext()).newPage();
     await other.goto(`${running.url}/${link.search}`);
     await said(other, text(localeFile('nl', 'chat'), 'link.expired')).waitFor({ timeout: 20_000 });
-  });
+  }, 120_000);
 
   it('forgets the secrets of links that have expired, and keeps the rest', async () => {
     const context = await newContext();
@@ -149,7 +149,7 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     }
     await screenshot(page, 'webchat-progress-bonaire');
     expect(await page.getByText('Pregunta 14 di 14', { exact: true }).count()).toBe(0);
-  });
+  }, 120_000);
 
   it('tells the resident the chat is not set up here when the embed names an unknown organisation, and the integrator why', async () => {
     const page = await (await newContext()).newPage();
