@@ -20,13 +20,13 @@ import { FollowUpService } from './followups/service';
 import { parseQuietHours } from './followups/time';
 import { FollowUpWorker } from './followups/worker';
 import { bearerAuthenticator } from './http/auth';
-import { registerCallbackRoutes } from './http/callbacks';
+import { callbackRoutes } from './http/callbacks';
 import { registerDashboard } from './http/dashboard';
 import { registerDirectLineRoutes } from './http/directLine';
-import { registerFollowUpRoutes } from './http/followUps';
+import { followUpRoutes } from './http/followUps';
 import { registerHealthRoutes } from './http/health';
-import { registerHeldBackRoutes } from './http/heldBack';
-import { registerKpiRoutes } from './http/kpis';
+import { heldBackRoutes } from './http/heldBack';
+import { kpiRoutes } from './http/kpis';
 import { ResponseExports } from './scoring/responseExport';
 import { registerBotEndpoint } from './http/messages';
 import { registerWebChatPage } from './http/pages';
@@ -35,7 +35,9 @@ import { windowCleanupJob, windowCounterOf } from './db/windowCounter';
 import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
-import { registerWebhookRoutes } from './http/webhooks';
+import { webhookRoutes } from './http/webhooks';
+import { registerApiDocs } from './http/apiDocs';
+import { mountApiRoutes, type TApiRoute } from './http/apiRoute';
 import { createI18n } from './i18n/i18n';
 import { PlaceDirectory } from './places/places';
 import { startJobs, type TJob } from './jobs';
@@ -58,6 +60,8 @@ export interface TApp {
   url: string;
   database: TDatabase;
   listen(port?: number, host?: string): Promise<string>;
+  /** The HTTP server underneath, for tests that watch every exchange. */
+  httpServer: import('node:http').Server;
   /** Every registered route (method and path), for tests that exercise them all. */
   routes(): { method: string; path: string }[];
   /** Stops taking requests, lets in-flight ones finish, stops the jobs and closes the database. */
@@ -124,6 +128,8 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const http = createHttpServer({ logger, maxBodyBytes: config.MAX_BODY_BYTES, bodyTimeoutMs: config.BODY_TIMEOUT_MS, trustProxy: parseTrustProxy(config.TRUST_PROXY) });
   registerHealthRoutes(http, () => isDatabaseReachable(prisma, 'write'));
   const guard = { authenticate, rateLimiter, limits: { perAddress: config.RATE_LIMIT_PER_MINUTE, perToken: config.RATE_LIMIT_TOKEN_PER_MINUTE } };
+  /** The staff, analyst and admin API: every route mounted at once, and described by the same definitions. */
+  const apiRoutes: TApiRoute[] = [];
 
   // Channels: the web chat page and the local Direct Line channel, and /api/messages for Teams.
   const conversationReferences = new ConversationReferenceStore(database, config.HASH_SECRET, config.ENCRYPTION_KEY, clock);
@@ -170,10 +176,9 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       linkTtlHours: config.LINK_TTL_HOURS,
       clock,
     });
-    registerFollowUpRoutes(http, { ...guard, followUps });
-    registerCallbackRoutes(http, { ...guard, callbacks: callbackRequests, followUps });
+    apiRoutes.push(...followUpRoutes(followUps), ...callbackRoutes(callbackRequests, followUps));
     const webhookTargets = webhookTargetsOf(config, dependencies.resolveHost);
-    registerWebhookRoutes(http, { ...guard, webhooks: new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock) });
+    apiRoutes.push(...webhookRoutes(new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock)));
     registerStaffPage(http, { i18n });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
@@ -195,9 +200,10 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
 
   // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
-  registerKpiRoutes(http, { ...guard, kpis, exports: new ResponseExports(prisma), logger });
-  registerHeldBackRoutes(http, { ...guard, heldBack: new HeldBackResponses(prisma, answers) });
+  apiRoutes.push(...kpiRoutes(kpis, new ResponseExports(prisma)), ...heldBackRoutes(new HeldBackResponses(prisma, answers)));
   registerDashboard(http);
+  mountApiRoutes(http, apiRoutes, guard, logger);
+  registerApiDocs(http, apiRoutes);
   let runner: ReturnType<typeof startJobs> | undefined;
 
   const app: TApp = {
@@ -213,6 +219,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       runner = startJobs(jobs, logger);
       return app.url;
     },
+    httpServer: http.server.server,
     routes() {
       return Object.values(http.server.router.getRoutes()).map((route) => ({ method: route.method, path: String(route.path) }));
     },

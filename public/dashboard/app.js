@@ -159,7 +159,8 @@
     const response = await fetch(`${path}?${query}`, { headers: { authorization: `Bearer ${state.token}` } });
     if (response.ok) return response.json();
     const body = await response.json().catch(() => null);
-    throw new ApiFailure(response.status, (body && body.error && body.error.message) || String(response.status));
+    // A problem (RFC 9457): `detail` says what went wrong.
+    throw new ApiFailure(response.status, (body && body.detail) || String(response.status));
   }
 
   function filterValues() {

@@ -96,9 +96,9 @@
       data = {};
     }
     if (response.ok) return { status: response.status, data };
-    const error = data.error || {};
+    // The API answers with RFC 9457 problem details: a stable `code`, and `field` for bad input.
     const kind = { 401: 'unauthorized', 403: 'forbidden', 409: 'conflict', 422: 'unreachable', 429: 'rateLimited' }[response.status] || (response.status === 400 ? 'invalid' : 'generic');
-    throw new ApiFailure(kind, error.code, error.field);
+    throw new ApiFailure(kind, data.code, data.field);
   }
 
   const FIELD_TEXTS = {

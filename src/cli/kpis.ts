@@ -1,6 +1,7 @@
 import { kpiReportCsv } from '../scoring/kpiCsv';
 import { KpiService } from '../scoring/kpiQuery';
 import { KpiQueryError, ZKpiQuery, type TKpiReport } from '../scoring/kpiContract';
+import { AppError } from '../kernel/errors';
 import { registerSurveyFiles } from './import';
 import type { TCliCommand } from './command';
 
@@ -78,7 +79,8 @@ export const kpiCommands: TCliCommand[] = [
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = String(issue.path[0] ?? '');
-        throw new Error(`--${OPTION_OF_FIELD[field] ?? field}: ${issue.message}`);
+        const option = `--${OPTION_OF_FIELD[field] ?? field}`;
+        throw new AppError('invalid', 'invalid_request', `${option}: ${issue.message}`, option);
       }
       await registerSurveyFiles(context.database.prisma);
       const service = new KpiService(context.database.prisma, { minGroupSize: context.config.MIN_GROUP_SIZE, provider: context.database.provider });
@@ -87,7 +89,10 @@ export const kpiCommands: TCliCommand[] = [
         // The operator's CLI sees every organisation; suppression applies all the same.
         report = await service.kpis(await service.resolve(parsed.data, { organisationId: null }));
       } catch (error) {
-        if (error instanceof KpiQueryError) throw new Error(`--${OPTION_OF_FIELD[error.field ?? ''] ?? error.field}: ${error.message.replace(/^\w+: /, '')}`, { cause: error });
+        if (error instanceof KpiQueryError) {
+          const option = `--${OPTION_OF_FIELD[error.field ?? ''] ?? error.field}`;
+          throw new AppError(error.kind, error.code, `${option}: ${error.message.replace(/^\w+: /, '')}`, option);
+        }
         throw error;
       }
       if (format === 'json') context.print(JSON.stringify(report, null, 2));

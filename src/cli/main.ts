@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { ConfigError, loadConfig } from '../config';
+import { AppError } from '../kernel/errors';
 import { bootstrapDatabase } from '../db/bootstrap';
 import { createLogger } from '../log';
 import { tokenCommands } from './tokens';
@@ -24,6 +25,7 @@ function usage(): string {
 
 /** One line for the operator: which option is wrong and why, never a stack trace. */
 function describeError(error: unknown): string {
+  if (error instanceof AppError) return `${error.message} (${error.code})`;
   if (error instanceof ZodError) {
     const issue = error.issues[0]!;
     return `--${issue.path.map(String).join('.') || 'input'}: ${issue.message}`;
@@ -63,6 +65,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`meethuis-chat: ${describeError(error)}\n`);
-    process.exit(error instanceof CliUsageError ? 2 : 1);
+    // A refusal exits as the one table of refusals says (sysexits), so a script can tell bad input from a peer that is down.
+    process.exit(error instanceof CliUsageError ? 2 : error instanceof AppError ? error.exitCode : 1);
   },
 );

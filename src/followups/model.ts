@@ -1,4 +1,4 @@
-import { DomainError } from '../kernel/errors';
+import { AppError } from '../kernel/errors';
 import { z } from 'zod';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 
@@ -75,7 +75,7 @@ export interface TFollowUpView {
 }
 
 /** A refusal about follow-ups, call-backs or webhooks that the caller can act on. */
-export class FollowUpError extends DomainError {
+export class FollowUpError extends AppError {
   override name = 'FollowUpError';
 }
 

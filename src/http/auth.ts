@@ -1,6 +1,6 @@
 import type { Request } from 'restify';
 import { hasRole, type TPrincipal, type TRole, type TokenService } from '../auth/tokens';
-import { ApiError } from './errors';
+import { AppError } from '../kernel/errors';
 
 export type TAuthenticate = (req: Request, role: TRole) => Promise<TPrincipal>;
 
@@ -12,10 +12,10 @@ export function bearerAuthenticator(tokens: TokenService): TAuthenticate {
   return async (req, role) => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ApiError(401, 'unauthorized', 'A bearer token is required.', undefined, { 'WWW-Authenticate': 'Bearer' });
+    if (!match) throw new AppError('unauthorized', 'unauthorized', 'A bearer token is required.');
     const principal = await tokens.authenticate(match[1]!);
-    if (!principal) throw new ApiError(401, 'unauthorized', 'The token is unknown, revoked or expired.', undefined, { 'WWW-Authenticate': 'Bearer' });
-    if (!hasRole(principal, role)) throw new ApiError(403, 'forbidden', `This needs the ${role} role.`);
+    if (!principal) throw new AppError('unauthorized', 'unauthorized', 'The token is unknown, revoked or expired.');
+    if (!hasRole(principal, role)) throw new AppError('forbidden', 'forbidden', `This needs the ${role} role.`);
     return principal;
   };
 }

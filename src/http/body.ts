@@ -1,6 +1,6 @@
 import type { Request, Response } from 'restify';
 import type { TLogger } from '../log';
-import { ApiError } from './errors';
+import { AppError } from '../kernel/errors';
 
 export interface TJsonBodyOptions {
   maxBodyBytes: number;
@@ -9,6 +9,8 @@ export interface TJsonBodyOptions {
   /** A body not complete within this is a 408: a client that never ends its chunked body holds nothing for long. */
   readTimeoutMs: number;
   logger: TLogger;
+  /** Answers a refused body the way every other refusal is answered. */
+  refuse: (req: Request, res: Response, error: AppError) => void;
 }
 
 /** Only plain JSON in UTF-8: the web chat, the Bot Framework and our API clients send nothing else. */
@@ -30,11 +32,11 @@ export function jsonBodyReader(options: TJsonBodyOptions) {
         next();
       },
       (error: unknown) => {
-        const refusal = error instanceof ApiError ? error : new ApiError(400, 'unreadable_body', 'The request body could not be read.');
-        if (!(error instanceof ApiError)) options.logger.warn({ err: error, requestId: req.getId() }, 'request body unreadable');
+        const refusal = error instanceof AppError ? error : new AppError('invalid', 'unreadable_body', 'The request body could not be read.');
+        if (!(error instanceof AppError)) options.logger.warn({ err: error, requestId: req.getId() }, 'request body unreadable');
         // What is left of a refused body is not read: the connection closes after this answer.
         res.header('Connection', 'close');
-        res.send(refusal.status, refusal.toBody());
+        options.refuse(req, res, refusal);
         res.once('finish', () => req.destroy());
         next(false);
       },
@@ -50,7 +52,7 @@ function hasBody(req: Request): boolean {
 async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutMs }: TJsonBodyOptions): Promise<unknown> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity') {
-    throw new ApiError(415, 'unsupported_content_encoding', 'Request bodies must not be compressed (Content-Encoding: identity only).');
+    throw new AppError('unsupported-media-type', 'unsupported_content_encoding', 'Request bodies must not be compressed (Content-Encoding: identity only).');
   }
   const type = req.headers['content-type'];
   if (!hasBody(req)) {
@@ -64,7 +66,7 @@ async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutM
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    const finish = (error?: ApiError) => {
+    const finish = (error?: AppError) => {
       clearTimeout(timer);
       req.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
       req.pause();
@@ -77,19 +79,19 @@ async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutM
       chunks.push(chunk);
     };
     const onEnd = () => finish();
-    const onError = () => finish(new ApiError(400, 'unreadable_body', 'The request body could not be read.'));
+    const onError = () => finish(new AppError('invalid', 'unreadable_body', 'The request body could not be read.'));
     const onAborted = onError;
-    const timer = setTimeout(() => finish(new ApiError(408, 'request_timeout', 'The request body did not arrive in time.')), readTimeoutMs);
+    const timer = setTimeout(() => finish(new AppError('timeout', 'request_timeout', 'The request body did not arrive in time.')), readTimeoutMs);
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
   });
   if (text.trim() === '') return undefined;
   if (nestingDepth(text) > maxDepth) {
-    throw new ApiError(400, 'too_deeply_nested', `The JSON body is nested deeper than ${maxDepth} levels.`);
+    throw new AppError('invalid', 'too_deeply_nested', `The JSON body is nested deeper than ${maxDepth} levels.`);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+    throw new AppError('invalid', 'invalid_json', 'The request body is not valid JSON.');
   }
 }
 
@@ -110,5 +112,5 @@ export function nestingDepth(text: string): number {
   return deepest;
 }
 
-const unsupportedType = () => new ApiError(415, 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json).');
-const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`);
+const unsupportedType = () => new AppError('unsupported-media-type', 'unsupported_media_type', 'Request bodies must be JSON (Content-Type: application/json).');
+const tooLarge = (limit: number) => new AppError('too-large', 'payload_too_large', `The request body is larger than ${limit} bytes.`);

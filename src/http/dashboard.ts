@@ -1,11 +1,11 @@
-import { PAGE_SECURITY_HEADERS } from './pageSafety';
+import { OWN_FILES_ONLY_CSP, PAGE_SECURITY_HEADERS } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LOCALES_DIR, readLocaleFile } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
-import { ApiError } from './errors';
+import { AppError } from '../kernel/errors';
 import { type Response, type THttpServer, stringParam } from './server';
 
 /** public/dashboard: the page, its script and stylesheet. */
@@ -13,23 +13,9 @@ const DASHBOARD_DIR = fileURLToPath(new URL('../../public/dashboard', import.met
 /** The dashboard's own namespace in locales/{lang}/. */
 const NAMESPACE = 'dashboard';
 
-/**
- * The page may load only its own files and talk only to this origin; nothing may frame it. No inline script or style
- * at all: texts arrive as data and are set with textContent, charts draw on canvas.
- */
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
+/** The dashboard draws its charts on canvas and sets its texts with textContent: nothing inline is needed. */
 const COMMON_HEADERS = {
-  'Content-Security-Policy': DASHBOARD_CSP,
+  'Content-Security-Policy': OWN_FILES_ONLY_CSP,
   ...PAGE_SECURITY_HEADERS,
   'X-Frame-Options': 'DENY',
 };
@@ -87,13 +73,13 @@ export function registerDashboard({ route }: THttpServer, options: TDashboardOpt
 
   route('get', '/dashboard/locales/:file', async (req, res) => {
     const language = /^([a-z]+)\.json$/.exec(stringParam(req.params, 'file') ?? '')?.[1];
-    if (!language || !(LANGUAGES as readonly string[]).includes(language)) throw new ApiError(404, 'not_found', 'No such dashboard language.');
+    if (!language || !(LANGUAGES as readonly string[]).includes(language)) throw new AppError('not-found', 'not_found', 'No such dashboard language.');
     send(res, JSON.stringify(readLocaleFile(localesDir, language as TLanguage, NAMESPACE)), 'application/json; charset=utf-8', 'no-cache');
   });
 
   route('get', '/dashboard/:file', async (req, res) => {
     const found = asset(stringParam(req.params, 'file') ?? '');
-    if (!found) throw new ApiError(404, 'not_found', 'No such dashboard file.');
+    if (!found) throw new AppError('not-found', 'not_found', 'No such dashboard file.');
     send(res, found.body, found.type, 'public, max-age=300');
   });
 }

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ZRequestedContext } from '../dialogs/conversationContext';
 import { ZClientActivity, type DirectLineChannel, type TCaller } from '../channels/directline/channel';
-import { ApiError, parseInput } from './errors';
+import { AppError } from '../kernel/errors';
+import { parseInput } from './errors';
 import { DEFAULT_ORGANISATION } from '../dialogs/surveyConversation';
 import type { PlaceDirectory } from '../places/places';
 import { keyedHash } from '../privacy/crypto';
 import { clientAddressOf, limitSubjectOf } from './clientAddress';
 import type { TRateLimiter } from './rateLimit';
+import { DIRECTLINE_PREFIX } from './paths';
 import type { Request, Response, THttpServer } from './server';
 
-export const DIRECTLINE_PREFIX = '/v3/directline';
 
 export interface TDirectLineRouteOptions {
   channel: DirectLineChannel;
@@ -68,7 +69,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
   route('post', `${DIRECTLINE_PREFIX}/tokens/generate`, async (req, res) => {
     await limitAddress(req);
     const bySecret = channel.isOpen ? presentsSecret(req) : caller(req).kind === 'secret';
-    if (!channel.isOpen && !bySecret) throw new ApiError(403, 'forbidden', 'Generating a token needs the Direct Line secret.');
+    if (!channel.isOpen && !bySecret) throw new AppError('forbidden', 'forbidden', 'Generating a token needs the Direct Line secret.');
     const { context: { location, linkHolder, ...context } } = parseInput(ZGenerateBody, req.body ?? undefined);
     // Free text from a page is never stored: a location that is no place of the organisation is dropped, and the
     // integrator is told why (the page logs it); the resident simply chats.
@@ -108,7 +109,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
     try {
       await rateLimiter?.hit(`directline-post:${limitSubjectOf(req)}`, options.messagesPerAddressPerMinute);
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 429)) throw error;
+      if (!(error instanceof AppError && error.kind === 'rate-limited')) throw error;
       reply(res, 200, await channel.slowDown(who, conversationId));
       return;
     }
@@ -126,6 +127,6 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
 
   route('post', `${DIRECTLINE_PREFIX}/conversations/:conversationId/upload`, async () => {
     // The survey asks for no files, and a file is personal data we would have to scrub and could not.
-    throw new ApiError(415, 'attachments_not_supported', 'This chat does not accept files.');
+    throw new AppError('unsupported-media-type', 'attachments_not_supported', 'This chat does not accept files.');
   });
 }

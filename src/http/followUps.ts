@@ -1,101 +1,150 @@
 import { z } from 'zod';
-import type { TPrincipal, TRole } from '../auth/tokens';
-import { ZFollowUpRequest } from '../followups/model';
+import { ZLocalisedName } from '../db/seed';
+import { FOLLOW_UP_STATUSES, ZFollowUpRequest } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
-import type { TAuthenticate } from './auth';
-import { ApiError, parseInput } from './errors';
-import { limitSubjectOf } from './clientAddress';
-import type { TRateLimiter } from './rateLimit';
-import type { Request, THttpServer } from './server';
+import { LANGUAGES } from '../i18n/languages';
 import { ZSlug } from '../kernel/slug';
-
-/** What every staff/admin route of the follow-up side needs to let a caller in. */
-export interface TGuardDeps {
-  authenticate: TAuthenticate;
-  rateLimiter: TRateLimiter;
-  limits: { perAddress: number; perToken: number };
-}
-
-/** Limits by address first (so bad tokens cannot hammer the token lookup), then the token and its role, then its own limit. */
-export function guard(deps: TGuardDeps): (req: Request, role: TRole) => Promise<TPrincipal> {
-  return async (req, role) => {
-    await deps.rateLimiter.hit(`ip:${limitSubjectOf(req)}`, deps.limits.perAddress);
-    const principal = await deps.authenticate(req, role);
-    await deps.rateLimiter.hit(`token:${principal.tokenId}`, deps.limits.perToken);
-    return principal;
-  };
-}
+import { defineRoute, type TApiRoute } from './apiRoute';
+import { API_BASE } from './paths';
 
 /** Ids are cuids or UUIDs; anything else is not looked up at all. */
-export const ZIdParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a valid id') });
-
-const ZListQuery = z.strictObject({
-  organisation: ZSlug.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+export const ZIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a valid id')
+    .describe('The id the API gave it.'),
 });
 
-const ZServicesQuery = z.strictObject({ organisation: ZSlug.optional() });
+/** A moment, as every answer writes one: ISO 8601 in UTC. */
+export const ZInstant = z.iso.datetime();
+
+const ZListQuery = z.strictObject({
+  organisation: ZSlug.optional().describe("An organisation's slug; a token scoped to one organisation may name only its own."),
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('How many, newest first.'),
+});
+
+const ZServicesQuery = z.strictObject({ organisation: ZSlug.optional().describe("An organisation's slug; without it, every organisation the token may see.") });
 
 /** A client's retry key: printable ASCII, as the IETF Idempotency-Key draft describes, and not too long to store. */
-const ZIdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 printable characters without spaces');
+const ZIdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 printable characters without spaces')
+    .optional()
+    .describe('Sending the same request again with the same key creates nothing new: the first answer is repeated.'),
+});
 
-export interface TFollowUpRoutesDeps extends TGuardDeps {
-  followUps: FollowUpService;
-}
+const ZFollowUpView = z.object({
+  id: z.string(),
+  status: z.enum(FOLLOW_UP_STATUSES),
+  reason: z.string().optional().describe('Why it was skipped or failed.'),
+  link: z.url().optional().describe('The one-time link, while it can still be used.'),
+  organisation: z.string(),
+  survey: z.string(),
+  service: z.string(),
+  contactChannel: z.string(),
+  leadTimeDays: z.number().int().nullable(),
+  contactCount: z.number().int().nullable(),
+  language: z.enum(LANGUAGES).nullable(),
+  target: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('conversation'), channel: z.string() }),
+    z.object({ type: z.literal('link'), expiresAt: ZInstant.nullable() }),
+  ]),
+  attempts: z.number().int().min(0),
+  nextAttemptAt: ZInstant.nullable(),
+  createdAt: ZInstant,
+  sentAt: ZInstant.nullable(),
+  startedAt: ZInstant.nullable(),
+  completedAt: ZInstant.nullable(),
+});
+
+const ZAccepted = z.object({
+  id: z.string(),
+  status: z.enum(FOLLOW_UP_STATUSES),
+  reason: z.string().optional().describe('Why it was skipped: `recently-surveyed` or `opted-out`.'),
+  link: z.url().optional().describe('For a link target: the one-time link to give the resident.'),
+  linkExpiresAt: ZInstant.nullable().optional(),
+  nextAttemptAt: ZInstant.optional().describe('Deferred (quiet hours): when it will be sent.'),
+});
+
+const ZServices = z.object({
+  organisations: z.array(z.object({ slug: z.string(), names: ZLocalisedName, services: z.array(z.object({ slug: z.string(), names: ZLocalisedName })) })),
+});
+
+const createdHeaders = {
+  Location: { description: 'Where the follow-up can be read.' },
+  'Idempotent-Replayed': { description: '`true` when this repeats the answer to an earlier request with the same Idempotency-Key.' },
+};
 
 /**
- * Staff routes: send a follow-up (`POST /api/follow-ups`), read one or the latest, and the services a staff member
- * may choose from (`GET /api/services`, for the staff page's form).
+ * Staff routes: send a follow-up, read one or the latest, and the services a staff member may choose from (for the
+ * staff page's form).
  */
-export function registerFollowUpRoutes({ route }: THttpServer, deps: TFollowUpRoutesDeps): void {
-  const staff = guard(deps);
-  const { followUps } = deps;
-
-  route('post', '/api/follow-ups', async (req, res) => {
-    const principal = await staff(req, 'staff');
-    const header = req.header('idempotency-key');
-    const idempotencyKey = header === undefined ? undefined : parseHeader(header);
-    const request = parseInput(ZFollowUpRequest, req.body ?? {});
-    const { followUp, replayed } = await followUps.create(principal, request, idempotencyKey);
-    res.header('Location', `/api/follow-ups/${followUp.id}`);
-    if (replayed) res.header('Idempotent-Replayed', 'true');
-    // Accepted → 202; skipped (recently surveyed, opted out) → 200 with the reason.
-    res.send(followUp.status === 'skipped' ? 200 : 202, {
-      id: followUp.id,
-      status: followUp.status,
-      ...(followUp.reason ? { reason: followUp.reason } : {}),
-      ...(followUp.link ? { link: followUp.link } : {}),
-      ...(followUp.link && followUp.target.type === 'link' ? { linkExpiresAt: followUp.target.expiresAt } : {}),
-      ...(followUp.nextAttemptAt ? { nextAttemptAt: followUp.nextAttemptAt } : {}),
-    });
-  });
-
-  route('get', '/api/follow-ups', async (req, res) => {
-    const principal = await staff(req, 'staff');
-    const query = parseInput(ZListQuery, req.query ?? {}, 'query');
-    const list = await followUps.list(principal, query);
-    res.header('Cache-Control', 'no-store');
-    res.send(200, { followUps: list });
-  });
-
-  route('get', '/api/follow-ups/:id', async (req, res) => {
-    const principal = await staff(req, 'staff');
-    const { id } = parseInput(ZIdParams, req.params ?? {}, 'params');
-    const followUp = await followUps.get(principal, id);
-    res.header('Cache-Control', 'no-store');
-    res.send(200, followUp);
-  });
-
-  route('get', '/api/services', async (req, res) => {
-    const principal = await staff(req, 'staff');
-    const { organisation } = parseInput(ZServicesQuery, req.query ?? {}, 'query');
-    res.send(200, { organisations: await followUps.services(principal, organisation) });
-  });
+export function followUpRoutes(followUps: FollowUpService): TApiRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/follow-ups',
+      operationId: 'createFollowUp',
+      tag: 'Follow-ups',
+      summary: 'Send a follow-up survey',
+      description:
+        'Sends the survey to the resident in their chat (Teams or web chat), or makes a one-time link. A resident surveyed recently, or who opted out, is skipped (200 with the reason).',
+      role: 'staff',
+      headers: ZIdempotencyHeaders,
+      body: ZFollowUpRequest,
+      responses: {
+        202: { description: 'Accepted: sent, queued, or deferred past quiet hours.', json: ZAccepted, headers: createdHeaders },
+        200: { description: 'Skipped, with the reason.', json: ZAccepted, headers: createdHeaders },
+      },
+      refusals: [404, 409, 422],
+      audits: ['follow-up.create', 'follow-up.replay'],
+    })(async ({ principal, headers, body }) => {
+      const { followUp, replayed } = await followUps.create(principal, body, headers['idempotency-key']);
+      const json = {
+        id: followUp.id,
+        status: followUp.status,
+        ...(followUp.reason ? { reason: followUp.reason } : {}),
+        ...(followUp.link ? { link: followUp.link } : {}),
+        ...(followUp.link && followUp.target.type === 'link' ? { linkExpiresAt: followUp.target.expiresAt } : {}),
+        ...(followUp.nextAttemptAt ? { nextAttemptAt: followUp.nextAttemptAt } : {}),
+      };
+      const replyHeaders = { Location: `${API_BASE}/follow-ups/${followUp.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) };
+      return followUp.status === 'skipped' ? { status: 200, json, headers: replyHeaders } : { status: 202, json, headers: replyHeaders };
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/follow-ups',
+      operationId: 'listFollowUps',
+      tag: 'Follow-ups',
+      summary: 'The latest follow-ups',
+      role: 'staff',
+      query: ZListQuery,
+      responses: { 200: { description: 'Newest first.', json: z.object({ followUps: z.array(ZFollowUpView) }) } },
+      refusals: [404],
+    })(async ({ principal, query }) => ({ status: 200, json: { followUps: await followUps.list(principal, query) } })),
+    defineRoute({
+      method: 'get',
+      path: '/follow-ups/{id}',
+      operationId: 'getFollowUp',
+      tag: 'Follow-ups',
+      summary: 'One follow-up and where it stands',
+      role: 'staff',
+      params: ZIdParams,
+      responses: { 200: { description: 'The follow-up.', json: ZFollowUpView } },
+      refusals: [404],
+    })(async ({ principal, params }) => ({ status: 200, json: await followUps.get(principal, params.id) })),
+    defineRoute({
+      method: 'get',
+      path: '/services',
+      operationId: 'listServices',
+      tag: 'Follow-ups',
+      summary: 'The services a follow-up can be about',
+      description: 'Every organisation the token may see, with its services, named in Dutch, Papiamentu and English.',
+      role: 'staff',
+      query: ZServicesQuery,
+      responses: { 200: { description: 'Organisations and their services.', json: ZServices } },
+      refusals: [404],
+    })(async ({ principal, query }) => ({ status: 200, json: { organisations: await followUps.services(principal, query.organisation) } })),
+  ];
 }
-
-function parseHeader(value: string): string {
-  const parsed = ZIdempotencyKey.safeParse(value);
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', `Idempotency-Key: ${parsed.error.issues[0]!.message}`, 'Idempotency-Key');
-  return parsed.data;
-}
-

@@ -1,128 +1,161 @@
-import { once } from 'node:events';
 import { z } from 'zod';
 import type { TPrincipal } from '../auth/tokens';
-import type { TLogger } from '../log';
 import { kpiReportCsv } from '../scoring/kpiCsv';
 import { type KpiService } from '../scoring/kpiQuery';
 import { checkKpiQuery, KPI_QUERY_FIELDS, ZOutcome, type TScope } from '../scoring/kpiContract';
 import { ZExportQuery, type ResponseExports } from '../scoring/responseExport';
-import type { TAuthenticate } from './auth';
-import { parseInput } from './errors';
-import { limitSubjectOf } from './clientAddress';
-import type { TRateLimiter } from './rateLimit';
-import type { Request, Response, THttpServer } from './server';
+import { defineRoute, type TApiRoute } from './apiRoute';
 
-export interface TKpiRoutesDeps {
-  kpis: KpiService;
-  exports: ResponseExports;
-  authenticate: TAuthenticate;
-  rateLimiter: TRateLimiter;
-  limits: { perAddress: number; perToken: number };
-  logger: TLogger;
-}
-
-const ZFormat = z.enum(['json', 'csv']);
+const ZFormat = z.enum(['json', 'csv']).describe('`csv` for a spreadsheet: one row per group, a dash where a figure is suppressed.');
 
 const ZKpisQuery = z.strictObject({ ...KPI_QUERY_FIELDS, format: ZFormat.optional() }).superRefine(checkKpiQuery);
-const ZDriversQuery = z.strictObject({ ...KPI_QUERY_FIELDS, outcome: ZOutcome.optional() }).superRefine(checkKpiQuery);
+const ZDriversQuery = z
+  .strictObject({ ...KPI_QUERY_FIELDS, outcome: ZOutcome.optional().describe('The outcome the drivers are related to; satisfaction unless named.') })
+  .superRefine(checkKpiQuery);
 const ZBenchmarkQuery = z.strictObject({ ...KPI_QUERY_FIELDS, format: ZFormat.optional() }).superRefine(checkKpiQuery);
 const ZOptionsQuery = z.strictObject({ survey: KPI_QUERY_FIELDS.survey.optional() });
 
-/**
- * The analyst's routes: KPIs, driver importance, the benchmark between organisations, the filter options of the
- * dashboard and the row-level export. Every one needs the analyst role; an organisation-scoped token sees its own
- * organisation only.
- */
-export function registerKpiRoutes({ route }: THttpServer, deps: TKpiRoutesDeps): void {
-  const { kpis } = deps;
+const ZSuppressed = z.object({ suppressed: z.literal(true) }).describe('Too few answers to show without risk of recognising someone.');
+const ZEstimate = z.object({
+  value: z.number(),
+  low: z.number().nullable().describe('95% interval; null where n is too small for one.'),
+  high: z.number().nullable(),
+  n: z.number().int().min(0),
+});
+const kpi = <T extends z.ZodRawShape>(extras: T) => z.union([ZEstimate.extend(extras), ZSuppressed]);
 
-  /** Limits first (by address, so bad tokens cannot hammer the token lookup), then the token, then its own limit. */
-  const analyst = async (req: Request): Promise<TPrincipal> => {
-    await deps.rateLimiter.hit(`ip:${limitSubjectOf(req)}`, deps.limits.perAddress);
-    const principal = await deps.authenticate(req, 'analyst');
-    await deps.rateLimiter.hit(`token:${principal.tokenId}`, deps.limits.perToken);
-    return principal;
-  };
+const ZDriverKpi = kpi({ mean: z.number().describe('Mean on the 1–5 answer scale.'), pctAgree: z.number().describe('% answers 4–5.') });
+const ZKpiFigures = z.object({
+  csat: kpi({ mean: z.number() }).describe('% satisfied (4–5 of 5).'),
+  ces: kpi({ pctEasy: z.number(), pctEasyLow: z.number(), pctEasyHigh: z.number() }).describe('Customer effort: mean of 1–7, and % easy (5–7).'),
+  trust: kpi({ mean: z.number() }).describe('% who trust the organisation (4–5 of 5).'),
+  nps: kpi({ pctPromoters: z.number(), pctDetractors: z.number() }).nullable().describe("Net Promoter Score; null where the organisation's survey does not ask it."),
+  drivers: z.record(z.string(), ZDriverKpi).describe('Per driver: a score of 0–100.'),
+});
+const ZGroupKey = z.record(z.string(), z.string().nullable()).describe('The group: a value per breakdown dimension.');
+const ZSuppressedGroup = z.object({ key: ZGroupKey, n: z.null(), suppressed: z.literal(true) }).describe('A group below the minimum size: nothing of it is shown.');
+const ZKpiGroup = z.object({ key: ZGroupKey, n: z.number().int(), suppressed: z.literal(false), completed: z.number().int(), kpis: ZKpiFigures });
 
-  route('get', '/api/kpis', async (req, res) => {
-    const principal = await analyst(req);
-    const { format, ...query } = parseInput(ZKpisQuery, req.query ?? {}, 'query');
-    const report = await kpis.kpis(await kpis.resolve(query, scopeOf(principal)));
-    if (format === 'csv') sendCsv(res, `kpis-${query.survey}.csv`, kpiReportCsv(report).join(''));
-    else sendJson(res, report);
-  });
+const REPORT_FIELDS = {
+  survey: z.string(),
+  minGroupSize: z.number().int().describe('Groups and figures with fewer responses are suppressed.'),
+  from: z.iso.date().nullable(),
+  to: z.iso.date().nullable(),
+  groupBy: z.array(z.string()).describe("The breakdown dimensions, as they appear in each group's key."),
+  drivers: z.array(z.string()).describe('The drivers reported, in the order to show them.'),
+};
+const ZKpiReport = z.object({ ...REPORT_FIELDS, groups: z.array(z.union([ZKpiGroup, ZSuppressedGroup])) });
 
-  route('get', '/api/kpis/drivers', async (req, res) => {
-    const principal = await analyst(req);
-    const { outcome, ...query } = parseInput(ZDriversQuery, req.query ?? {}, 'query');
-    sendJson(res, await kpis.drivers(await kpis.resolve(query, scopeOf(principal)), outcome ?? 'satisfaction'));
-  });
+const ZDriverGroup = z.object({
+  key: ZGroupKey,
+  n: z.number().int(),
+  suppressed: z.literal(false),
+  drivers: z.record(
+    z.string(),
+    z.object({
+      performance: ZDriverKpi,
+      importance: z
+        .union([z.object({ r: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), n: z.number().int() }), ZSuppressed])
+        .describe("Pearson's r of the driver with the outcome, with its interval."),
+      relativeWeight: z.object({ raw: z.number(), pct: z.number() }).nullable().describe("Johnson's relative weight, where the data carry it."),
+    }),
+  ),
+  relativeWeights: z.object({ n: z.number().int(), rSquared: z.number() }).nullable(),
+});
+const ZDriverReport = z.object({ ...REPORT_FIELDS, outcome: z.string(), groups: z.array(z.union([ZDriverGroup, ZSuppressedGroup])) });
 
-  route('get', '/api/kpis/benchmark', async (req, res) => {
-    const principal = await analyst(req);
-    const { format, ...query } = parseInput(ZBenchmarkQuery, req.query ?? {}, 'query');
-    const own = await kpis.benchmarkOrganisation(principal, query.organisation);
-    // The selection is resolved for the caller's own organisation (scope and slugs checked); the benchmark then
-    // widens it to every organisation for the "others" side.
-    const report = await kpis.benchmark(await kpis.resolve({ ...query, organisation: undefined }, { organisationId: own }), own);
-    if (format === 'csv') sendCsv(res, `benchmark-${query.survey}.csv`, kpiReportCsv(report).join(''));
-    else sendJson(res, report);
-  });
+const ZBenchmarkReport = ZKpiReport.extend({
+  organisation: z.string().describe("The caller's organisation; each group's key says `comparison`: `own` or `others`."),
+  minOtherOrganisations: z.number().int().describe('"Others" combines at least this many organisations, or it is suppressed.'),
+});
 
-  route('get', '/api/kpis/options', async (req, res) => {
-    const principal = await analyst(req);
-    const query = parseInput(ZOptionsQuery, req.query ?? {}, 'query');
-    sendJson(res, await kpis.options(query.survey ?? null, scopeOf(principal)));
-  });
-
-  route('get', '/api/responses/export', async (req, res) => {
-    const principal = await analyst(req);
-    const query = parseInput(ZExportQuery, req.query ?? {}, 'query');
-    const chunks = await deps.exports.start(principal, query);
-    res.writeHead(200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="responses-${query.survey}.csv"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    let closed = false;
-    res.once('close', () => {
-      closed = true;
-    });
-    try {
-      for await (const chunk of chunks) {
-        if (closed) break;
-        // Backpressure: a slow client holds the reading, so memory stays at one batch.
-        if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      }
-    } catch (error) {
-      // Headers are gone: the only honest signal left is a cut connection, never a half file that looks whole.
-      deps.logger.error({ err: error }, 'export failed midway');
-      res.destroy();
-      return;
-    } finally {
-      await chunks.return(undefined);
-    }
-    res.end();
-  });
-}
+const ZKpiOptions = z.object({
+  surveys: z.array(z.string()),
+  values: z.record(z.string(), z.array(z.string().nullable())).describe('Per filter, the values in the data.'),
+});
 
 function scopeOf(principal: TPrincipal): TScope {
   return { organisationId: principal.organisationId };
 }
 
-function sendCsv(res: Response, filename: string, body: string): void {
-  res.writeHead(200, {
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${filename}"`,
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  res.end(body);
-}
-
-/** Figures are for the analyst who asked: no shared cache may keep them. */
-function sendJson(res: Response, body: object): void {
-  res.header('Cache-Control', 'no-store');
-  res.send(200, body);
+/**
+ * The analyst's routes: KPIs, driver importance, the benchmark between organisations, the filter options of the
+ * dashboard and the row-level export. An organisation-scoped token sees its own organisation only.
+ */
+export function kpiRoutes(kpis: KpiService, exports: ResponseExports): TApiRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/kpis',
+      operationId: 'getKpis',
+      tag: 'KPIs',
+      summary: 'KPIs, by the groups asked for',
+      description: 'Satisfaction, effort, trust, NPS and the drivers, each with its 95% interval. Lists are comma-separated or repeated parameters.',
+      role: 'analyst',
+      query: ZKpisQuery,
+      responses: { 200: { description: 'The report.', json: ZKpiReport, csv: true } },
+      refusals: [404],
+    })(async ({ principal, query: { format, ...query } }) => {
+      const report = await kpis.kpis(await kpis.resolve(query, scopeOf(principal)));
+      if (format === 'csv') return { status: 200, csv: kpiReportCsv(report).join(''), filename: `kpis-${query.survey}.csv` };
+      return { status: 200, json: report };
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/kpis/drivers',
+      operationId: 'getDriverImportance',
+      tag: 'KPIs',
+      summary: 'Which drivers matter most for an outcome',
+      role: 'analyst',
+      query: ZDriversQuery,
+      responses: { 200: { description: 'Per group: each driver’s score, its correlation with the outcome and its relative weight.', json: ZDriverReport } },
+      refusals: [404],
+    })(async ({ principal, query: { outcome, ...query } }) => ({
+      status: 200,
+      json: await kpis.drivers(await kpis.resolve(query, scopeOf(principal)), outcome ?? 'satisfaction'),
+    })),
+    defineRoute({
+      method: 'get',
+      path: '/kpis/benchmark',
+      operationId: 'getBenchmark',
+      tag: 'KPIs',
+      summary: "The caller's organisation beside all others combined",
+      description: 'No other organisation is ever named, and "others" needs at least two organisations.',
+      role: 'analyst',
+      query: ZBenchmarkQuery,
+      responses: { 200: { description: 'The comparison.', json: ZBenchmarkReport, csv: true } },
+      refusals: [404],
+    })(async ({ principal, query: { format, ...query } }) => {
+      const own = await kpis.benchmarkOrganisation(principal, query.organisation);
+      // The selection is resolved for the caller's own organisation (scope and slugs checked); the benchmark then
+      // widens it to every organisation for the "others" side.
+      const report = await kpis.benchmark(await kpis.resolve({ ...query, organisation: undefined }, { organisationId: own }), own);
+      if (format === 'csv') return { status: 200, csv: kpiReportCsv(report).join(''), filename: `benchmark-${query.survey}.csv` };
+      return { status: 200, json: report };
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/kpis/options',
+      operationId: 'getKpiFilterOptions',
+      tag: 'KPIs',
+      summary: 'The values each filter can take',
+      role: 'analyst',
+      query: ZOptionsQuery,
+      responses: { 200: { description: 'Surveys and filter values in the data.', json: ZKpiOptions } },
+      refusals: [404],
+    })(async ({ principal, query }) => ({ status: 200, json: await kpis.options(query.survey ?? null, scopeOf(principal)) })),
+    defineRoute({
+      method: 'get',
+      path: '/responses/export',
+      operationId: 'exportResponses',
+      tag: 'Responses',
+      summary: 'Every response, one row each, as CSV',
+      description: 'Free text is scrubbed of personal data; no resident can be identified from a row. Every export is written to the audit log.',
+      role: 'analyst',
+      query: ZExportQuery,
+      responses: { 200: { description: 'The responses, streamed.', csv: true } },
+      refusals: [404],
+      audits: ['responses.export'],
+    })(async ({ principal, query }) => ({ status: 200, csv: await exports.start(principal, query), filename: `responses-${query.survey}.csv` })),
+  ];
 }

@@ -1,7 +1,9 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { isLoopbackAddress, type BotEndpointAdapter, type TServiceUrlAllowlist } from '../bots/adapter';
-import { ApiError, parseInput } from './errors';
+import { AppError } from '../kernel/errors';
+import { parseInput } from './errors';
+import { BOT_ENDPOINT } from './paths';
 import type { THttpServer } from './server';
 
 export interface TBotEndpointOptions {
@@ -37,13 +39,13 @@ export const ZBotFrameworkActivity = z.looseObject({
  * CloudAdapter, which would otherwise answer in plain text or fail on a half-formed activity.
  */
 export function registerBotEndpoint({ route }: THttpServer, { adapter, bot, allowlist, loopbackOnly }: TBotEndpointOptions): void {
-  route('post', '/api/messages', async (req, res) => {
+  route('post', BOT_ENDPOINT, async (req, res) => {
     if (loopbackOnly && !isLoopbackAddress(req.socket.remoteAddress)) {
-      throw new ApiError(403, 'forbidden', 'Without a Microsoft app id this endpoint accepts local callers only.');
+      throw new AppError('forbidden', 'forbidden', 'Without a Microsoft app id this endpoint accepts local callers only.');
     }
     const activity = parseInput(ZBotFrameworkActivity, req.body);
     if (!allowlist.allows(activity.serviceUrl)) {
-      throw new ApiError(403, 'service_url_not_allowed', 'serviceUrl: replies may not be sent there', 'serviceUrl');
+      throw new AppError('forbidden', 'service_url_not_allowed', 'serviceUrl: replies may not be sent there', 'serviceUrl');
     }
     let invokeResponse;
     try {
@@ -54,7 +56,7 @@ export function registerBotEndpoint({ route }: THttpServer, { adapter, bot, allo
       // botframework-connector's AuthenticationError carries the status it means (401, or 403 for a wrong claim).
       const status = (error as { statusCode?: unknown }).statusCode;
       if (status === 401 || status === 403) {
-        throw new ApiError(401, 'unauthorized', 'The Bot Framework token is missing or not valid.', undefined, { 'WWW-Authenticate': 'Bearer' });
+        throw new AppError('unauthorized', 'unauthorized', 'The Bot Framework token is missing or not valid.');
       }
       throw error;
     }

@@ -1,7 +1,7 @@
 import { systemClock, type TClock } from '../kernel/clock';
 import type { TWindowCounter } from '../db/windowCounter';
 import { keyedHash } from '../privacy/crypto';
-import { ApiError } from './errors';
+import { AppError } from '../kernel/errors';
 
 const MINUTE_MS = 60_000;
 
@@ -22,9 +22,7 @@ export function databaseRateLimiter(countInWindow: TWindowCounter, hashSecret: s
       const { count, endsAt } = await countInWindow(keyedHash(hashSecret, `rate-limit:${subject}`), MINUTE_MS, now);
       if (count > perMinute) {
         const retryAfter = Math.max(1, Math.ceil((endsAt.getTime() - now.getTime()) / 1000));
-        throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} s.`, undefined, {
-          'Retry-After': String(retryAfter),
-        });
+        throw new AppError('rate-limited', 'rate_limited', `Too many requests; try again in ${retryAfter} s.`, undefined, retryAfter);
       }
     },
   };

@@ -2,17 +2,18 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { TLogger } from '../log';
 import { jsonBodyReader } from './body';
 import { clientAddressReader, type TTrustProxy } from './clientAddress';
-import { DomainError } from '../kernel/errors';
-import { ApiError, apiErrorOf } from './errors';
+import { AppError, problemKindOfStatus } from '../kernel/errors';
+import { API_BASE, API_VERSION, DEPRECATED_API_BASE, isApiPath, speaksChatProtocol } from './paths';
+import { appErrorOf, PROBLEM_MEDIA_TYPE, problemHeaders, problemOf, protocolErrorOf } from './errors';
 
 export type { Request, Response, Server };
 
-/** A route handler that returns (or throws) instead of juggling `next`; thrown errors become JSON errors. */
+/** A route handler that returns (or throws) instead of juggling `next`; a thrown error becomes a problem. */
 export type THandler = (req: Request, res: Response) => Promise<void>;
 
 export interface THttpServer {
   server: Server;
-  /** Registers a route whose errors are answered as `{ error: { code, message } }`, never as a stack trace. */
+  /** Registers a route whose errors are answered as problems (or in its chat protocol's shape), never as a stack trace. */
   route: (method: 'get' | 'post' | 'put' | 'del', path: string, handler: THandler) => void;
 }
 
@@ -26,31 +27,41 @@ export interface THttpServerOptions {
 /** Deeper JSON than any of our schemas needs; deep enough nesting would overflow a recursive validator's stack. */
 export const MAX_JSON_DEPTH = 32;
 
-/** The version of the API (`/api/v1/…`), in full, as every API response's `API-Version` header says it. */
-export const API_VERSION = '1.0.0';
-const API_BASE = '/api/v1';
-
-/** `/api/kpis` → `/api/v1/kpis`; undefined for what is not the staff and analyst API (pages, Bot Framework, Direct Line). */
-function versionedApiPath(path: string): string | undefined {
-  if (!path.startsWith('/api/') || path === '/api/messages') return undefined;
-  return `${API_BASE}${path.slice('/api'.length)}`;
+/** Every API answer names the version; one under the deprecated alias also names its successor. */
+function apiVersionHeaders(req: Request, res: Response, next: () => void): void {
+  const path = req.path();
+  if (isApiPath(path)) {
+    res.header('API-Version', API_VERSION);
+    if (!path.startsWith(`${API_BASE}/`)) res.header('Link', `<${API_BASE}${path.slice(DEPRECATED_API_BASE.length)}>; rel="successor-version"`);
+  }
+  next();
 }
 
 /** The restify server with the JSON error contract, body limits and request logging every route shares. */
 export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustProxy }: THttpServerOptions): THttpServer {
-  const server = restify.createServer({ name: 'meethuis-chat', handleUncaughtExceptions: false, ignoreTrailingSlash: true });
+  const server = restify.createServer({
+    name: 'meethuis-chat',
+    handleUncaughtExceptions: false,
+    ignoreTrailingSlash: true,
+    formatters: { [PROBLEM_MEDIA_TYPE]: (_req: Request, _res: Response, body: unknown) => JSON.stringify(body) },
+  });
+  server.pre(apiVersionHeaders);
   // Before routing, so that no request of any kind reaches a handler with a body we have not vetted.
-  server.pre(jsonBodyReader({ maxBodyBytes, maxDepth: MAX_JSON_DEPTH, readTimeoutMs: bodyTimeoutMs, logger }));
+  server.pre(jsonBodyReader({ maxBodyBytes, maxDepth: MAX_JSON_DEPTH, readTimeoutMs: bodyTimeoutMs, logger, refuse: (req, res, error) => sendError(res, error, logger, req) }));
   server.pre(clientAddressReader(trustProxy));
   server.use(restify.plugins.queryParser({ mapParams: false }));
 
-  // restify's own errors (404, 405, 413, bad JSON, unsupported media type) get the same JSON shape as ours.
+  // restify's own errors (404, 405, 406) get the same shape as ours.
   server.on('restifyError', (req: Request, res: Response, error: Error & { statusCode?: number; body?: { code?: string } }, callback: () => void) => {
     const status = error.statusCode ?? 500;
-    const code = status >= 500 ? 'internal_error' : snakeCase(error.body?.code ?? error.name ?? 'bad_request');
-    const message = status >= 500 ? 'Something went wrong on our side.' : error.message || code;
     if (status >= 500) logger.error({ err: error, path: req.path() }, 'request failed');
-    Object.assign(error, { toJSON: () => ({ error: { code, message } }) });
+    const refusal =
+      status >= 500
+        ? appErrorOf(error)
+        : new AppError(problemKindOfStatus(status), snakeCase(error.body?.code ?? error.name ?? 'bad_request'), error.message || 'The request was refused.');
+    const { contentType, body } = errorBody(req, refusal, status);
+    res.header('Content-Type', contentType);
+    Object.assign(error, { toJSON: () => body });
     callback();
   });
 
@@ -59,9 +70,8 @@ export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustPro
     logger.debug({ method: req.method, route: req.getRoute()?.path ?? null, status: res.statusCode, ms: Date.now() - req.time() }, 'request');
   });
 
-  const register = (method: Parameters<THttpServer['route']>[0], path: string, handler: THandler, headers: (req: Request) => Record<string, string>) => {
+  const route: THttpServer['route'] = (method, path, handler) => {
     server[method](path, async (req: Request, res: Response) => {
-      for (const [name, value] of Object.entries(headers(req))) res.header(name, value);
       try {
         await handler(req, res);
       } catch (error) {
@@ -69,29 +79,23 @@ export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustPro
       }
     });
   };
-  const route: THttpServer['route'] = (method, path, handler) => {
-    const versioned = versionedApiPath(path);
-    if (!versioned) {
-      register(method, path, handler, () => ({}));
-      return;
-    }
-    register(method, versioned, handler, () => ({ 'API-Version': API_VERSION }));
-    // The unversioned path answers the same, as a deprecated alias that names its successor.
-    register(method, path, handler, (req) => ({ 'API-Version': API_VERSION, Link: `<${versionedApiPath(req.path()) ?? versioned}>; rel="successor-version"` }));
-  };
   return { server, route };
+}
+
+/** A refusal as the path's caller expects it: a problem (RFC 9457), or the chat protocol's own error object. */
+function errorBody(req: Request | undefined, error: AppError, status: number = error.status) {
+  if (req && speaksChatProtocol(req.path())) return { contentType: 'application/json', body: protocolErrorOf(error) };
+  return { contentType: PROBLEM_MEDIA_TYPE, body: problemOf(error, status) };
 }
 
 export function sendError(res: Response, thrown: unknown, logger: TLogger, req?: Request): void {
   if (res.headersSent) return;
-  const error = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
-  if (error instanceof ApiError) {
-    for (const [name, value] of Object.entries(error.headers)) res.header(name, value);
-    res.send(error.status, error.toBody());
-    return;
-  }
-  logger.error({ err: error, path: req?.path() }, 'request failed');
-  res.send(500, new ApiError(500, 'internal_error', 'Something went wrong on our side.').toBody());
+  if (!(thrown instanceof AppError)) logger.error({ err: thrown, path: req?.path() }, 'request failed');
+  const error = appErrorOf(thrown);
+  for (const [name, value] of Object.entries(problemHeaders(error))) res.header(name, value);
+  const { contentType, body } = errorBody(req, error);
+  res.header('Content-Type', contentType);
+  res.send(error.status, body);
 }
 
 function snakeCase(name: string): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../kernel/errors';
+import { AppError } from '../kernel/errors';
 import { ZSlug } from '../kernel/slug';
 import { LANGUAGES } from '../i18n/languages';
 import { OUTCOMES } from '../surveys/schema';
@@ -100,7 +100,7 @@ export const ZKpiQuery = ZKpiQueryFields.superRefine(checkKpiQuery);
 export const ZOutcome = z.enum(OUTCOMES);
 
 /** A question the caller may not ask (`invalid`) or may not see the answer to (`forbidden`). */
-export class KpiQueryError extends DomainError {
+export class KpiQueryError extends AppError {
   override name = 'KpiQueryError';
 }
 

@@ -39,13 +39,13 @@ describe('POST /api/follow-ups: who may ask', () => {
     expect((await post(undefined, followUpBody())).status).toBe(401);
     const unknown = await post('mh_not-a-real-token', followUpBody());
     expect(unknown.status).toBe(401);
-    expect(unknown.body).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
+    expect(unknown.body).toMatchObject({ code: 'unauthorized', detail: expect.any(String) });
   });
 
   it('answers 403 for an analyst token', async () => {
     const response = await post(analyst, followUpBody());
     expect(response.status).toBe(403);
-    expect(response.body).toMatchObject({ error: { code: 'forbidden' } });
+    expect(response.body).toMatchObject({ code: 'forbidden' });
   });
 
   it('lets an admin send one too', async () => {
@@ -55,11 +55,11 @@ describe('POST /api/follow-ups: who may ask', () => {
   it('requires an unscoped token to name the organisation, and 403s a scoped token naming another', async () => {
     const missing = await post(staffAll, followUpBody());
     expect(missing.status).toBe(400);
-    expect(missing.body).toMatchObject({ error: { field: 'organisation' } });
+    expect(missing.body).toMatchObject({ field: 'organisation' });
 
     const other = await post(staffDemo, followUpBody({ organisation: 'bonaire' }));
     expect(other.status).toBe(403);
-    expect(other.body).toMatchObject({ error: { code: 'forbidden', field: 'organisation' } });
+    expect(other.body).toMatchObject({ code: 'forbidden', field: 'organisation' });
 
     expect((await post(staffDemo, followUpBody({ organisation: 'demo' }))).status).toBe(202);
     expect((await post(staffDemo, followUpBody())).status).toBe(202);
@@ -87,9 +87,9 @@ describe('POST /api/follow-ups: bad bodies', () => {
     const body = JSON.parse(JSON.stringify(followUpBody(override))) as Record<string, unknown>;
     const response = await post(staffDemo, body);
     expect(response.status).toBe(400);
-    expect(response.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
-    if (field) expect((response.body.error as { field?: string }).field).toBe(field);
-    else expect((response.body.error as { message: string }).message).toMatch(/colour|unrecognized/i);
+    expect(response.body).toMatchObject({ code: expect.any(String), detail: expect.any(String) });
+    if (field) expect(response.body.field).toBe(field);
+    else expect(response.body.detail).toMatch(/colour|unrecognized/i);
   });
 
   it('answers 400 for a body that is not JSON, and for a malformed Idempotency-Key', async () => {
@@ -99,16 +99,16 @@ describe('POST /api/follow-ups: bad bodies', () => {
       body: '{"survey":',
     });
     expect(text.status).toBe(400);
-    expect(await text.json()).toMatchObject({ error: { code: expect.any(String) } });
+    expect(await text.json()).toMatchObject({ code: expect.any(String) });
     const key = await post(staffDemo, followUpBody(), { 'Idempotency-Key': 'has spaces in it' });
     expect(key.status).toBe(400);
-    expect(key.body).toMatchObject({ error: { field: 'Idempotency-Key' } });
+    expect(key.body).toMatchObject({ field: 'Idempotency-Key' });
   });
 
   it('answers 422 naming target.userId when the bot never talked with that Teams user', async () => {
     const response = await post(staffDemo, followUpBody({ target: { type: 'conversation', channel: 'msteams', userId: '29:stranger' } }));
     expect(response.status).toBe(422);
-    expect(response.body).toMatchObject({ error: { code: 'no_conversation', field: 'target.userId' } });
+    expect(response.body).toMatchObject({ code: 'no_conversation', field: 'target.userId' });
   });
 });
 
@@ -170,7 +170,7 @@ describe('Idempotency-Key', () => {
     await post(staffDemo, followUpBody(), { 'Idempotency-Key': 'key-409' });
     const conflict = await post(staffDemo, followUpBody({ service: 'rijbewijs' }), { 'Idempotency-Key': 'key-409' });
     expect(conflict.status).toBe(409);
-    expect(conflict.body).toMatchObject({ error: { code: 'idempotency_key_reused' } });
+    expect(conflict.body).toMatchObject({ code: 'idempotency_key_reused' });
   });
 
   it('scopes the key to the token: another token with the same key gets its own follow-up', async () => {
@@ -266,7 +266,7 @@ describe('reading follow-ups', () => {
     expect(followUps.every((followUp) => followUp.organisation === 'bonaire')).toBe(true);
     const tooMany = await call(running.url, 'GET', '/api/follow-ups?limit=1000', { token: staffBonaire });
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body).toMatchObject({ error: { field: 'limit' } });
+    expect(tooMany.body).toMatchObject({ field: 'limit' });
     expect((await call(running.url, 'GET', '/api/follow-ups?organisation=demo', { token: staffBonaire })).status).toBe(403);
   });
 

@@ -66,7 +66,7 @@ describe('call-back requests through the staff API', () => {
     expect((await call(running.url, 'GET', '/api/callbacks')).status).toBe(401);
     const bad = await call(running.url, 'GET', '/api/callbacks?status=all', { token: staffDemo });
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ error: { field: 'status' } });
+    expect(bad.body).toMatchObject({ field: 'status' });
 
     const audit = await prisma.auditLog.findMany({ where: { action: 'callbacks.read' } });
     expect(audit.length).toBeGreaterThan(0);

@@ -86,7 +86,7 @@ describe('registering a webhook target', () => {
     for (const token of [admin, adminDemo]) {
       const response = await register(token, url);
       expect(response.status, url).toBe(400);
-      expect(response.body).toMatchObject({ error: { code: 'webhook_target_not_allowed', field: 'url', message: expect.stringContaining(`(${rule})`) } });
+      expect(response.body).toMatchObject({ code: 'webhook_target_not_allowed', field: 'url', detail: expect.stringContaining(`(${rule})`) });
     }
     expect(await running.database.prisma.webhook.count()).toBe(0);
   });

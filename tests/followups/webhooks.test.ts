@@ -88,7 +88,7 @@ describe('registering webhooks', () => {
   ])('answers 400 naming the field for %s', async (_what, override, field) => {
     const response = await register(admin, { organisation: 'demo', url: receiver.url, events: ['response.completed'], ...override });
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ error: { field } });
+    expect(response.body).toMatchObject({ field });
   });
 
   it('is for admins, each within their own organisation', async () => {

@@ -40,8 +40,15 @@ async function expectNoServerError(response: Response, what: string): Promise<vo
   const text = await response.text();
   expect(response.status, `${what} → ${response.status} ${text.slice(0, 200)}`).toBeLessThan(500);
   expect(text, what).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
-  if (response.status >= 400 && (response.headers.get('content-type') ?? '').includes('json')) {
+  if (response.status < 400) return;
+  // The chat protocols (Direct Line, Bot Framework) keep their own error object; everything else is a problem.
+  const speaksChatProtocol = / \/(v3\/directline\/|api\/messages$)/.test(what);
+  if (speaksChatProtocol) {
+    expect(response.headers.get('content-type'), what).toMatch(/^application\/json/);
     expect(JSON.parse(text), what).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  } else {
+    expect(response.headers.get('content-type'), what).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(text), what).toMatchObject({ type: expect.any(String), title: expect.any(String), status: response.status, code: expect.any(String), detail: expect.any(String) });
   }
 }
 
@@ -84,6 +91,7 @@ describe('every route under random input', () => {
       body: JSON.stringify({ x: 'y'.repeat(running.config.MAX_BODY_BYTES) }),
     });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    const refusal = path.startsWith('/api/follow-ups') ? { code: 'payload_too_large', status: 413 } : { error: { code: 'payload_too_large' } };
+    expect(await response.json()).toMatchObject(refusal);
   });
 });

@@ -55,6 +55,13 @@ describe('HTTP errors', () => {
     running = await startTestApp();
     const response = await fetch(`${running.url}/no/such/route`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: { code: 'resource_not_found', message: expect.any(String) } });
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toEqual({
+      type: 'urn:meethuis-chat:problem:resource_not_found',
+      title: 'Resource not found',
+      status: 404,
+      code: 'resource_not_found',
+      detail: expect.any(String),
+    });
   });
 });

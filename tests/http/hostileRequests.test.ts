@@ -122,7 +122,9 @@ describe('bodies that are not JSON', () => {
       const { body, headers } = make();
       const response = await fetch(new URL(route.path.replace(/:[A-Za-z]+/g, 'x'), running.url), { method: 'POST', headers, body });
       expect(response.status, `${route.path}`).toBe(415);
-      expect(await response.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+      // The chat protocols keep their own error object; the API answers with a problem.
+      const chatProtocol = route.path === '/api/messages' || route.path.startsWith('/v3/directline/');
+      expect(await response.json()).toMatchObject(chatProtocol ? { error: { code: 'unsupported_media_type' } } : { code: 'unsupported_media_type', status: 415 });
     }
     expect(filesHolding(MARKER, before)).toEqual([]);
     await expectStillServing();

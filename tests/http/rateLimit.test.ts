@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/http/errors';
+import { AppError } from '../../src/kernel/errors';
 import { databaseRateLimiter } from '../../src/http/rateLimit';
 import { windowCleanupJob, windowCounterOf } from '../../src/db/windowCounter';
 import { TEST_SECRETS } from '../support/app';
@@ -20,8 +20,8 @@ describe('rate limiting', () => {
     await replicaB.hit('ip:10.0.0.1', 3);
     await replicaA.hit('ip:10.0.0.1', 3);
     const refused = await replicaB.hit('ip:10.0.0.1', 3).catch((error: unknown) => error);
-    expect(refused).toBeInstanceOf(ApiError);
-    expect(refused).toMatchObject({ status: 429, code: 'rate_limited', headers: { 'Retry-After': '50' } });
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 50 });
     // Another client is not affected.
     await expect(replicaA.hit('ip:10.0.0.2', 3)).resolves.toBeUndefined();
     now = new Date('2026-06-01T10:01:00Z');

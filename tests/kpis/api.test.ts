@@ -230,12 +230,12 @@ describe('GET /api/kpis', () => {
   it('refuses callers without a token (401) or without the analyst role (403), as JSON', async () => {
     const none = await get('/api/kpis?survey=meethuis', null);
     expect(none.status).toBe(401);
-    expect(none.json).toMatchObject({ error: { code: 'unauthorized' } });
+    expect(none.json).toMatchObject({ code: 'unauthorized' });
     const wrong = await get('/api/kpis?survey=meethuis', 'mh_not-a-token');
     expect(wrong.status).toBe(401);
     const staff = await get('/api/kpis?survey=meethuis', tokens.staff);
     expect(staff.status).toBe(403);
-    expect(staff.json).toMatchObject({ error: { code: 'forbidden' } });
+    expect(staff.json).toMatchObject({ code: 'forbidden' });
   });
 
   it('shows an organisation-scoped token its own organisation only, and refuses naming another (403)', async () => {
@@ -245,7 +245,7 @@ describe('GET /api/kpis', () => {
     expect(all.map((group) => group.key.organisation)).toEqual(['demo', 'statia']);
     const other = await get('/api/kpis?survey=meethuis&organisation=statia', tokens.demo);
     expect(other.status).toBe(403);
-    expect(other.json).toMatchObject({ error: { code: 'forbidden', field: 'organisation' } });
+    expect(other.json).toMatchObject({ code: 'forbidden', field: 'organisation' });
     const bonaire = groupsOf((await get('/api/kpis?survey=meethuis', tokens.bonaire)).json);
     expect(bonaire).toEqual([]);
   });
@@ -267,7 +267,7 @@ describe('GET /api/kpis', () => {
     for (const [path, field] of cases) {
       const { status, json } = await get(path);
       expect(status, path).toBe(400);
-      expect((json as { error: { field?: string } }).error.field ?? '', path).toMatch(new RegExp(`^${field}`));
+      expect((json as { field?: string }).field ?? '', path).toMatch(new RegExp(`^${field}`));
     }
   });
 

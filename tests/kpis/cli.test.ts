@@ -143,8 +143,10 @@ describe('npm run cli -- kpis', () => {
 
   it('names the option that is wrong', async () => {
     const result = await cli(['kpis', '--survey', 'meethuis', '--group-by', 'colour']);
-    expect(result.stderr).toMatch(/^meethuis-chat: --group-by: /);
+    expect(result.stderr).toMatch(/^meethuis-chat: --group-by: .* \(invalid_request\)$/m);
     const service = await cli(['kpis', '--survey', 'meethuis', '--service', 'zwembad']);
     expect(service.stderr).toMatch(/--service: no service "zwembad"/);
+    // Bad input exits as the API's 400 does in the one table of refusals: EX_DATAERR.
+    expect(['code' in result ? result.code : 0, 'code' in service ? service.code : 0]).toEqual([65, 65]);
   });
 });

@@ -1,6 +1,7 @@
 import { createApp, type TApp, type TAppDependencies } from '../../src/app';
 import { loadConfig, type TConfig } from '../../src/config';
 import { createLogger, type TLogger } from '../../src/log';
+import { ContractWatch, type TOpenApiDocument } from './contract';
 import { createTestDatabase, type TTestDatabase } from './database';
 
 export const TEST_SECRETS = {
@@ -37,6 +38,9 @@ export async function startTestApp(
   });
   const app = await createApp(config, logger ?? createLogger(config.LOG_LEVEL), dependencies);
   const url = await app.listen(0, '127.0.0.1');
+  // Every answer under /api, whoever asks in the test, is checked against the document the service publishes.
+  const contract = new ContractWatch((await (await fetch(`${url}/api/v1/openapi.json`)).json()) as TOpenApiDocument);
+  contract.observe(app.httpServer);
   return {
     app,
     url,
@@ -45,6 +49,9 @@ export async function startTestApp(
     stop: async () => {
       await app.close();
       await database.destroy();
+      if (contract.violations.length > 0) {
+        throw new Error(`answers that break the API's own OpenAPI document:\n${[...new Set(contract.violations)].slice(0, 20).join('\n')}`);
+      }
     },
   };
 }

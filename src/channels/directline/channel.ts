@@ -2,7 +2,7 @@ import { systemClock } from '../../kernel/clock';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { ActivityTypes, type Activity, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { DomainError } from '../../kernel/errors';
+import { AppError } from '../../kernel/errors';
 import type { TLogger } from '../../log';
 import { keyedHash } from '../../privacy/crypto';
 import { scrubPersonalData } from '../../privacy/scrub';
@@ -89,14 +89,14 @@ export class DirectLineChannel {
   /** Who the Authorization header names; 401 without one, 403 for a token that is not (or no longer) good. */
   authenticate(authorization: string | undefined): TCaller {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match) throw new DomainError('unauthorized', 'unauthorized', 'A bearer token is required.');
+    if (!match) throw new AppError('unauthorized', 'unauthorized', 'A bearer token is required.');
     const presented = match[1]!;
     if (this.options.secret && sameSecret(presented, this.options.secret)) return { kind: 'secret' };
     const check = this.options.tokens.verify(presented);
     if (!check.ok) {
       throw check.reason === 'expired'
-        ? new DomainError('forbidden', 'token_expired', 'The token has expired; start a new conversation.')
-        : new DomainError('forbidden', 'forbidden', 'The token is not valid.');
+        ? new AppError('forbidden', 'token_expired', 'The token has expired; start a new conversation.')
+        : new AppError('forbidden', 'forbidden', 'The token is not valid.');
     }
     return { kind: 'token', claims: check.claims };
   }
@@ -112,13 +112,13 @@ export class DirectLineChannel {
    */
   async generateToken(context: TConversationContext): Promise<TConversationGrant> {
     const unknown = await this.options.store.unknownContextField(context);
-    if (unknown) throw new DomainError('invalid', `unknown_${unknown}`, `context.${unknown}: not a registered ${unknown}`, `context.${unknown}`);
+    if (unknown) throw new AppError('invalid', `unknown_${unknown}`, `context.${unknown}: not a registered ${unknown}`, `context.${unknown}`);
     return this.grant(this.options.tokens.issueNew(context).claims);
   }
 
   /** The same grant with a fresh lifetime. */
   refreshToken(caller: TCaller): TConversationGrant {
-    if (caller.kind !== 'token') throw new DomainError('invalid', 'invalid_request', 'Only a token can be refreshed.');
+    if (caller.kind !== 'token') throw new AppError('invalid', 'invalid_request', 'Only a token can be refreshed.');
     return this.grant(caller.claims);
   }
 
@@ -168,7 +168,7 @@ export class DirectLineChannel {
     const claims = this.claimsFor(caller, conversationId);
     // With the secret the caller is a server speaking for some user; with a token the token names the user.
     const userId = claims?.user ?? input.from?.id;
-    if (!userId) throw new DomainError('invalid', 'invalid_request', 'from.id: required when posting with the secret', 'from.id');
+    if (!userId) throw new AppError('invalid', 'invalid_request', 'from.id: required when posting with the secret', 'from.id');
     if (input.type === ActivityTypes.Typing) return { id: `${conversationId}|typing` };
     const conversation = await this.options.store.findConversation(conversationId);
     if (!conversation) throw notFound();
@@ -213,7 +213,7 @@ export class DirectLineChannel {
       await this.runTurn(activity);
     } catch (error) {
       this.options.logger.error({ err: error, conversationId }, 'direct line: turn failed');
-      throw new DomainError('failed', 'bot_error', 'The bot could not handle the message; please try again.');
+      throw new AppError('failed', 'bot_error', 'The bot could not handle the message; please try again.');
     }
     return { id };
   }
@@ -251,7 +251,7 @@ export class DirectLineChannel {
   /** The token's claims when it grants this conversation; 403 for another conversation's token. */
   private claimsFor(caller: TCaller, conversationId: string): TDirectLineClaims | undefined {
     if (caller.kind === 'secret') return undefined;
-    if (caller.claims.conv !== conversationId) throw new DomainError('forbidden', 'forbidden', 'The token is for another conversation.');
+    if (caller.claims.conv !== conversationId) throw new AppError('forbidden', 'forbidden', 'The token is for another conversation.');
     return caller.claims;
   }
 
@@ -280,8 +280,8 @@ function localeOf(context: TConversationContext): Pick<Activity, 'locale'> | Rec
   return language ? { locale: language } : {};
 }
 
-function notFound(): DomainError {
-  return new DomainError('not-found', 'conversation_not_found', 'The conversation does not exist or has ended.');
+function notFound(): AppError {
+  return new AppError('not-found', 'conversation_not_found', 'The conversation does not exist or has ended.');
 }
 
 function sameSecret(presented: string, secret: string): boolean {

@@ -1,0 +1,15 @@
+/* The API reference: Swagger UI reading this service's own OpenAPI document, and nothing from anywhere else. */
+/* global SwaggerUIBundle */
+(function () {
+  'use strict';
+  SwaggerUIBundle({
+    url: '/api/v1/openapi.json',
+    dom_id: '#docs',
+    deepLinking: true,
+    // The default would send the document to validator.swagger.io for a badge.
+    validatorUrl: null,
+    // Trying a request needs a token; the reference is for reading first.
+    tryItOutEnabled: false,
+    defaultModelsExpandDepth: 0,
+  });
+})();
