@@ -29,7 +29,7 @@ async function main(): Promise<void> {
 
   const app = await createApp(config, logger);
   const url = await app.listen();
-  logger.info({ url, database: config.databaseProvider }, `meethuis-chat listening: web chat ${url}/ , dashboard ${url}/dashboard`);
+  logger.info({ url, database: config.databaseProvider }, `meethuis-chat listening: web chat ${url}/ , staff ${url}/staff , dashboard ${url}/dashboard , API reference ${url}/api/v1/docs`);
 
   let stopping = false;
   const stop = (signal: string) => {
