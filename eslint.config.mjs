@@ -1,4 +1,4 @@
-// ESLint: typescript-eslint's type-checked recommended rules over the TypeScript sources; the pages' plain browser
+// ESLint: typescript-eslint's type-checked recommended rules over the TypeScript sources, the pages' included; the
 // scripts with the recommended JavaScript rules. Exceptions are listed here, each with its reason; no file disables
 // a rule for itself.
 import js from '@eslint/js';
@@ -42,10 +42,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['public/**/*.js'],
-    extends: [js.configs.recommended],
-    // Chart.js and Web Chat come in by their own script tags, before the page's script.
-    languageOptions: { sourceType: 'script', globals: { ...globals.browser, Chart: 'readonly' } },
+    // The pages run in the browser (public/tsconfig.json gives them the DOM and no Node).
+    files: ['public/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['scripts/**/*.mjs', '*.mjs'],

@@ -6,6 +6,8 @@ const databases = (process.env.MEETHUIS_TEST_DATABASES ?? 'sqlite,postgresql').s
 
 export default defineConfig({
   test: {
+    // The pages' scripts are built from public/**/*.ts before any test serves them.
+    globalSetup: ['tests/support/buildPages.ts'],
     projects: databases.map((database) => ({
       test: {
         name: database,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Compiles the service into one ES module, dist/main.js, so `npm start` runs on plain Node: a TypeScript
+// Compiles the service into one ES module, dist/main.js (and the pages' scripts into dist/pages/), so `npm start` runs on plain Node: a TypeScript
 // loader at run time costs some 35 MB of resident memory per process (its hooks thread and transform caches).
 // Dependencies stay in node_modules. Each module's `import.meta.url` is rewritten to its own source location,
 // so the paths it builds from it (locales/, surveys/, prisma/, public/) resolve as they do under tsx and vitest.
@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildPages } from './pages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist', 'main.js');
@@ -37,3 +38,4 @@ await build({
   logLevel: 'warning',
   plugins: [sourceUrls],
 });
+await buildPages();

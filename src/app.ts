@@ -201,7 +201,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
   apiRoutes.push(...kpiRoutes(kpis, new ResponseExports(prisma)), ...heldBackRoutes(new HeldBackResponses(prisma, answers)));
-  registerDashboard(http);
+  registerDashboard(http, { i18n });
   mountApiRoutes(http, apiRoutes, guard, logger);
   registerApiDocs(http, apiRoutes);
   let runner: ReturnType<typeof startJobs> | undefined;

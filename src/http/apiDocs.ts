@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type TApiRoute } from './apiRoute';
 import { API_BASE } from './paths';
 import { openApiDocument } from './openapi';
+import { builtPageFile } from './pages';
 import { OWN_FILES_ONLY_CSP, PAGE_SECURITY_HEADERS } from './pageSafety';
 import type { THttpServer } from './server';
 
@@ -24,7 +25,7 @@ export function registerApiDocs({ route }: THttpServer, routes: readonly TApiRou
   const files = {
     'swagger-ui.css': { path: join(SWAGGER_UI_DIR, 'swagger-ui.css'), type: 'text/css; charset=utf-8' },
     'swagger-ui-bundle.js': { path: join(SWAGGER_UI_DIR, 'swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
-    'docs.js': { path: join(DOCS_DIR, 'docs.js'), type: 'text/javascript; charset=utf-8' },
+    'docs.js': { path: builtPageFile('apidocs', 'docs.js'), type: 'text/javascript; charset=utf-8' },
   };
   const page = readFileSync(join(DOCS_DIR, 'index.html'));
   const pageHeaders = { ...PAGE_SECURITY_HEADERS, 'Content-Security-Policy': OWN_FILES_ONLY_CSP, 'X-Frame-Options': 'DENY' };

@@ -4,6 +4,7 @@ import { kpiReportCsv } from '../scoring/kpiCsv';
 import { type KpiService } from '../scoring/kpiQuery';
 import { checkKpiQuery, KPI_QUERY_FIELDS, ZOutcome, type TScope } from '../scoring/kpiContract';
 import { ZExportQuery, type ResponseExports } from '../scoring/responseExport';
+import { PERIODS } from '../scoring/dimensions';
 import { defineRoute, type TApiRoute } from './apiRoute';
 
 const ZFormat = z.enum(['json', 'csv']).describe('`csv` for a spreadsheet: one row per group, a dash where a figure is suppressed.');
@@ -72,6 +73,8 @@ const ZBenchmarkReport = ZKpiReport.extend({
 const ZKpiOptions = z.object({
   surveys: z.array(z.string()),
   values: z.record(z.string(), z.array(z.string().nullable())).describe('Per filter, the values in the data.'),
+  outcomes: z.array(ZOutcome).describe('The outcomes `/kpis/drivers` relates the drivers to.'),
+  periods: z.array(z.enum(PERIODS)).describe('The periods of a trend (`groupBy=period:month`), the usual one first.'),
 });
 
 function scopeOf(principal: TPrincipal): TScope {

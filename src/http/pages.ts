@@ -1,6 +1,6 @@
 import { escapeHtml, jsonForScript, setPageSecurityHeaders } from './pageSafety';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
@@ -12,8 +12,22 @@ import type { TI18n } from '../i18n/i18n';
 import { DEFAULT_LANGUAGE, LANGUAGES, languageFromLocale, type TLanguage } from '../i18n/languages';
 import { type Request, type Response, type THttpServer, stringParam } from './server';
 
-/** public/ at the project root: the page template, its script and stylesheet. */
+/** public/ at the project root: the pages' templates, stylesheets and script sources. */
 export const PUBLIC_DIR = fileURLToPath(new URL('../../public', import.meta.url));
+/** The pages' scripts as scripts/pages.mjs builds them from public/**\/*.ts (`npm install`, `npm start`). */
+export const PAGES_BUILD_DIR = fileURLToPath(new URL('../../dist/pages', import.meta.url));
+
+/** Where a page's built script is; a missing build says, at start-up, how to make it. */
+export function builtPageFile(page: string, name: string): string {
+  const file = join(PAGES_BUILD_DIR, page, name);
+  if (!existsSync(file)) throw new Error(`${file} is missing: build the pages' scripts with \`npm run build:pages\``);
+  return file;
+}
+
+/** A page's built script, read once at start-up. */
+export function builtPageScript(page: string, name: string): Buffer {
+  return readFileSync(builtPageFile(page, name));
+}
 
 /** The locale Web Chat runs in: its own nl/en strings, and ours on top (it has no Papiamentu). */
 const WEBCHAT_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'pap', en: 'en-US' };
@@ -22,11 +36,11 @@ const gzipAsync = promisify(gzip);
 
 const EMPTY_CONTENT_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
-/** Our own page files; a fixed list, so no request path ever reaches the file system. */
+/** Our own page files, by where they come from; a fixed list, so no request path ever reaches the file system. */
 const PAGE_ASSETS = {
-  'page.js': 'text/javascript; charset=utf-8',
-  'page.css': 'text/css; charset=utf-8',
-  'embed.js': 'text/javascript; charset=utf-8',
+  'page.js': { built: true, type: 'text/javascript; charset=utf-8' },
+  'embed.js': { built: true, type: 'text/javascript; charset=utf-8' },
+  'page.css': { built: false, type: 'text/css; charset=utf-8' },
 } as const;
 
 export interface TPagesOptions {
@@ -108,9 +122,10 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
     sendAsset(req, res, await asset('webchat.js', bundle.file, 'text/javascript; charset=utf-8'), 'public, max-age=86400');
   });
 
-  for (const [name, type] of Object.entries(PAGE_ASSETS)) {
+  for (const [name, { built, type }] of Object.entries(PAGE_ASSETS)) {
+    const file = built ? builtPageFile('webchat', name) : join(publicDir, 'webchat', name);
     route('get', `/webchat/${name}`, async (req, res) => {
-      sendAsset(req, res, await asset(name, join(publicDir, 'webchat', name), type), 'public, max-age=300');
+      sendAsset(req, res, await asset(name, file, type), 'public, max-age=300');
     });
   }
 }
@@ -215,12 +230,15 @@ export function renderPage(template: string, input: TRenderInput): string {
     const current = language === input.language ? ' aria-current="true"' : '';
     return `<li><a href="?${escapeHtml(params.toString())}" lang="${language}" hreflang="${language}"${current}>${escapeHtml(input.texts.languageNames[language])}</a></li>`;
   }).join('');
+  // The page switches language by reloading (another language is another chat): it carries its own language's texts.
   const config = {
+    language: input.language,
+    languages: LANGUAGES,
+    texts: { [input.language]: input.texts },
     context: input.context,
     webchatLocale: WEBCHAT_LOCALES[input.language],
     nonce: input.nonce,
     linkTtlHours: input.linkTtlHours,
-    texts: { error: input.texts.page.error, busy: input.texts.page.busy, notSetUp: input.texts.page.notSetUp, webchat: input.texts.webchat },
   };
   const values: Record<string, string> = {
     lang: input.language,

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { CONTACT_CHANNELS } from '../followups/model';
 import type { TI18n } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
-import { pageLanguage, PUBLIC_DIR } from './pages';
+import { builtPageScript, pageLanguage, PUBLIC_DIR } from './pages';
 import type { THttpServer } from './server';
 
 /** The staff page's own files; a fixed list, so no request path ever reaches the file system. */
 const STAFF_ASSETS = {
-  'staff.js': 'text/javascript; charset=utf-8',
   'staff.css': 'text/css; charset=utf-8',
   // Without an icon of its own the browser asks for /favicon.ico, a 404 in every staff member's console.
   'favicon.svg': 'image/svg+xml',
@@ -45,9 +44,10 @@ export interface TStaffPageOptions {
 export function registerStaffPage({ route }: THttpServer, options: TStaffPageOptions): void {
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   const template = readFileSync(join(publicDir, 'staff', 'index.html'), 'utf8');
-  const assets = new Map(
-    Object.entries(STAFF_ASSETS).map(([name, type]) => [name, { body: readFileSync(join(publicDir, 'staff', name)), type }] as const),
-  );
+  const assets = new Map<string, { body: Buffer; type: string }>([
+    ...Object.entries(STAFF_ASSETS).map(([name, type]) => [name, { body: readFileSync(join(publicDir, 'staff', name)), type }] as const),
+    ['staff.js', { body: builtPageScript('staff', 'staff.js'), type: 'text/javascript; charset=utf-8' }] as const,
+  ]);
   const texts = Object.fromEntries(LANGUAGES.map((language) => [language, options.i18n.instance.getResourceBundle(language, 'staff') as Record<string, unknown>])) as Record<
     TLanguage,
     Record<string, unknown>

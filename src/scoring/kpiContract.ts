@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../kernel/errors';
 import { ZSlug } from '../kernel/slug';
 import { LANGUAGES } from '../i18n/languages';
-import { OUTCOMES } from '../surveys/schema';
+import { OUTCOMES, type TOutcome } from '../surveys/schema';
 import { CONTACT_COUNT_BANDS, DIMENSIONS, LEAD_TIME_BANDS, PERIODS, type TDimension, type TPeriod } from './dimensions';
 import type { TCesExtras, TCorrelation, TDriverExtras, TKpi, TNpsExtras, TSuppressed } from './kpis';
 
@@ -199,4 +199,8 @@ export const MIN_OTHER_ORGANISATIONS = 2;
 export interface TKpiOptions {
   surveys: string[];
   values: Record<string, Array<string | null>>;
+  /** The outcomes drivers can be related to (the drivers report's `outcome`). */
+  outcomes: TOutcome[];
+  /** The periods of a trend (`groupBy=period:…`), the usual one first. */
+  periods: TPeriod[];
 }

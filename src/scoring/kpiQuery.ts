@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { TDatabaseProvider } from '../config';
 import type { TPrisma } from '../db/client';
-import { DIMENSIONS, periodOf, type TDimension, type TPeriod } from './dimensions';
+import { DIMENSIONS, PERIODS, periodOf, type TDimension, type TPeriod } from './dimensions';
+import { OUTCOMES } from '../surveys/schema';
 import {
   COMPARISON_KEY,
   KpiQueryError,
@@ -199,7 +200,8 @@ export class KpiService {
       );
       values[dimension] = [...found].sort().map((value) => (value === '' ? null : value));
     }
-    return { surveys, values };
+    // Newest-first reading: a month is what an analyst looks at first.
+    return { surveys, values, outcomes: [...OUTCOMES], periods: [...PERIODS].reverse() };
   }
 
   // -------------------------------------------------------------------------------------------------------------

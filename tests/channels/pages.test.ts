@@ -17,8 +17,8 @@ afterEach(async () => {
   await database.destroy();
 });
 
-function configOf(html: string): { context: Record<string, string>; webchatLocale: string; nonce: string; texts: { error: string } } {
-  const json = /<script id="meethuis-webchat-config" type="application\/json">([^<]*)<\/script>/.exec(html)?.[1];
+function configOf(html: string): { context: Record<string, string>; webchatLocale: string; nonce: string; texts: Record<string, { page: { error: string } }> } {
+  const json = /<script id="page-config" type="application\/json">([^<]*)<\/script>/.exec(html)?.[1];
   return JSON.parse(json ?? 'null') as ReturnType<typeof configOf>;
 }
 

@@ -7,7 +7,7 @@ import { LANGUAGES } from '../../src/i18n/languages';
 
 const i18n = createI18n({ strict: true });
 const html = readFileSync(new URL('../../public/staff/index.html', import.meta.url), 'utf8');
-const script = readFileSync(new URL('../../public/staff/staff.js', import.meta.url), 'utf8');
+const script = readFileSync(new URL('../../public/staff/staff.ts', import.meta.url), 'utf8');
 
 function keysOf(node: unknown, prefix = ''): string[] {
   if (node !== null && typeof node === 'object') return Object.entries(node).flatMap(([key, value]) => keysOf(value, prefix ? `${prefix}.${key}` : key));

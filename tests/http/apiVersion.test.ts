@@ -1,3 +1,4 @@
+import { API_VERSION } from '../../src/http/paths';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createToken } from '../followups/support';
 import { startTestApp, type TTestApp } from '../support/app';
@@ -23,11 +24,11 @@ describe('the versioned API', () => {
     const current = await call(running.url, 'GET', `/api/v1${path}`, { token });
     const alias = await call(running.url, 'GET', `/api${path}`, { token });
     expect(current.status).toBe(200);
-    expect(current.headers.get('api-version')).toBe('1.0.0');
+    expect(current.headers.get('api-version')).toBe(API_VERSION);
     expect(current.headers.get('link')).toBeNull();
     expect(alias.status).toBe(200);
     expect(alias.body).toEqual(current.body);
-    expect(alias.headers.get('api-version')).toBe('1.0.0');
+    expect(alias.headers.get('api-version')).toBe(API_VERSION);
     expect(alias.headers.get('link')).toBe(`</api/v1${path.split('?')[0]}>; rel="successor-version"`);
   });
 
@@ -40,7 +41,7 @@ describe('the versioned API', () => {
   it('says its version on refusals too', async () => {
     const refused = await call(running.url, 'GET', '/api/v1/services', { token: 'not-a-token' });
     expect(refused.status).toBe(401);
-    expect(refused.headers.get('api-version')).toBe('1.0.0');
+    expect(refused.headers.get('api-version')).toBe(API_VERSION);
   });
 
   it('leaves the Bot Framework endpoint, Direct Line and the pages unversioned', async () => {

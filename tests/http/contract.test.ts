@@ -1,3 +1,4 @@
+import { API_VERSION } from '../../src/http/paths';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createToken } from '../followups/support';
@@ -23,7 +24,7 @@ describe('the OpenAPI document', () => {
     expect(served.status).toBe(200);
     expect(served.headers.get('access-control-allow-origin')).toBe('*');
     expect(served.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(served.headers.get('api-version')).toBe('1.0.0');
+    expect(served.headers.get('api-version')).toBe(API_VERSION);
   });
 
   it('is valid OpenAPI 3.1', async () => {

@@ -1,0 +1,630 @@
+// The analyst dashboard. Every text comes from locales/{lang}/dashboard.json (see ../shared/texts.ts); every figure,
+// and the lists of outcomes and periods, from the KPI API with the analyst's own token. Nothing is ever inserted as
+// HTML: the DOM is built with textContent, so a location or service name typed somewhere by a resident can never
+// run as markup or script.
+import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
+import { apiClient, ApiProblem } from '../shared/api';
+import { byId, element } from '../shared/dom';
+import { tabValue } from '../shared/storage';
+import { initialLanguage, PageTexts, readPageConfig, type TLanguage, type TPageConfig } from '../shared/texts';
+
+Chart.register(...registerables);
+
+// ---- the API's answers, as far as the page reads them -----------------------------------------------------------
+
+interface TEstimate {
+  value: number;
+  low: number | null;
+  high: number | null;
+  n: number;
+}
+type TKpi = TEstimate | { suppressed: true };
+type TGroupKey = Record<string, string | null>;
+interface TSuppressedGroup {
+  key: TGroupKey;
+  n: null;
+  suppressed: true;
+}
+interface TKpiGroup {
+  key: TGroupKey;
+  n: number;
+  suppressed: false;
+  kpis: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; drivers: Record<string, TKpi> };
+}
+interface TKpiReport {
+  minGroupSize: number;
+  drivers: string[];
+  groups: (TKpiGroup | TSuppressedGroup)[];
+}
+interface TDriverFigures {
+  performance: TKpi;
+  importance: { r: number | null; low: number | null; high: number | null; n: number } | { suppressed: true };
+  relativeWeight: { raw: number; pct: number } | null;
+}
+interface TDriverReport {
+  drivers: string[];
+  groups: ({ key: TGroupKey; n: number; suppressed: false; drivers: Record<string, TDriverFigures>; relativeWeights: object | null } | TSuppressedGroup)[];
+}
+interface TOptions {
+  surveys: string[];
+  values: Record<string, (string | null)[]>;
+  outcomes: string[];
+  periods: string[];
+}
+interface TFilters {
+  survey: string;
+  from: string;
+  to: string;
+  service: string;
+  language: string;
+  location: string;
+  chatChannel: string;
+  period: string;
+  outcome: string;
+}
+interface TResults {
+  filters: TFilters;
+  overall: TKpiReport;
+  drivers: TDriverReport;
+  trend: TKpiReport;
+  byLanguage: TKpiReport;
+  byLocation: TKpiReport;
+  byService: TKpiReport;
+}
+
+// Number formatting only; Intl has no Papiamentu data and the islands write decimals with a comma, as in Dutch.
+const NUMBER_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'nl-NL', en: 'en-GB' };
+
+const config = readPageConfig<TPageConfig>();
+const texts = new PageTexts(config);
+const t = texts.t.bind(texts);
+const storedToken = tabValue('meethuis.dashboard.token');
+
+const state = {
+  token: storedToken.get(),
+  options: null as TOptions | null,
+  results: null as TResults | null,
+  charts: {} as Record<string, Chart>,
+};
+const api = apiClient(() => state.token);
+
+// ---- texts --------------------------------------------------------------------------------------------------
+
+function useLanguage(language: TLanguage): void {
+  texts.use(language, 'title');
+  renderLanguageButtons();
+}
+
+function renderLanguageButtons(): void {
+  byId('languages').replaceChildren(
+    ...config.languages.map((language) => {
+      const button = element('button', t(`languages.${language}`));
+      button.type = 'button';
+      button.lang = language;
+      button.dataset.language = language;
+      button.setAttribute('aria-pressed', String(language === texts.language));
+      button.addEventListener('click', () => switchLanguage(language));
+      return button;
+    }),
+  );
+}
+
+function switchLanguage(language: TLanguage): void {
+  useLanguage(language);
+  if (state.options) fillFilterOptions(false);
+  if (state.results) render(state.results);
+}
+
+// ---- formatting -------------------------------------------------------------------------------------------------
+
+function formatNumber(value: number, decimals: number): string {
+  return new Intl.NumberFormat(NUMBER_LOCALES[texts.language], { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+}
+
+const isShown = (kpi: TKpi | null | undefined): kpi is TEstimate => !!kpi && !('suppressed' in kpi);
+
+function intervalText(kpi: TKpi | undefined, decimals: number): string {
+  if (!isShown(kpi) || kpi.low === null || kpi.high === null) return '';
+  return `${formatNumber(kpi.low, decimals)} – ${formatNumber(kpi.high, decimals)}`;
+}
+
+function keyLabel(dimension: string, value: string | null | undefined): string {
+  if (value === null || value === undefined) return t('notes.unknown');
+  if (dimension === 'language') return t(`languages.${value}`);
+  return value;
+}
+
+// ---- tables (textContent only) ----------------------------------------------------------------------------------
+
+/** A figure cell: the number, or "too few responses" where it is suppressed. */
+function figureCell(kpi: TKpi | null | undefined, decimals: number, testId?: string): HTMLTableCellElement {
+  const cell = element('td');
+  if (testId) cell.dataset.testid = testId;
+  if (kpi === null || kpi === undefined) {
+    cell.textContent = '–';
+  } else if (!isShown(kpi)) {
+    cell.textContent = t('notes.suppressed');
+    cell.className = 'suppressed';
+  } else {
+    cell.textContent = formatNumber(kpi.value, decimals);
+    cell.className = 'number';
+  }
+  return cell;
+}
+
+function fillTable(table: HTMLElement, headers: string[], rows: HTMLTableRowElement[]): void {
+  const head = element('thead');
+  const headRow = element('tr');
+  for (const header of headers) headRow.append(element('th', header));
+  head.append(headRow);
+  const body = element('tbody');
+  body.append(...rows);
+  table.replaceChildren(head, body);
+}
+
+function suppressedRow(label: string, columns: number, testId?: string): HTMLTableRowElement {
+  const row = element('tr');
+  row.append(element('td', label));
+  const cell = element('td', t('notes.suppressed'), 'suppressed');
+  cell.colSpan = columns - 1;
+  if (testId) cell.dataset.testid = testId;
+  row.append(cell);
+  return row;
+}
+
+function numberCell(value: string, testId: string): HTMLTableCellElement {
+  const cell = element('td', value, 'number');
+  cell.dataset.testid = testId;
+  return cell;
+}
+
+// ---- loading ----------------------------------------------------------------------------------------------------
+
+function form(): HTMLFormElement {
+  return byId<HTMLFormElement>('filters');
+}
+
+function field(name: string): HTMLSelectElement | HTMLInputElement {
+  return form().elements.namedItem(name) as HTMLSelectElement | HTMLInputElement;
+}
+
+function filterValues(): TFilters {
+  const value = (name: string) => field(name).value;
+  return {
+    survey: value('survey'),
+    from: value('from'),
+    to: value('to'),
+    service: value('service'),
+    language: value('language'),
+    location: value('location'),
+    chatChannel: value('chatChannel'),
+    period: value('period') || state.options?.periods[0] || 'month',
+    outcome: value('outcome') || state.options?.outcomes[0] || 'satisfaction',
+  };
+}
+
+async function refresh(): Promise<void> {
+  const filters = filterValues();
+  const { period, outcome, ...common } = filters;
+  byId('status').textContent = t('notes.loading');
+  try {
+    const [overall, drivers, trend, byLanguage, byLocation, byService] = await Promise.all([
+      api.get<TKpiReport>('/kpis', common),
+      api.get<TDriverReport>('/kpis/drivers', { ...common, outcome }),
+      api.get<TKpiReport>('/kpis', { ...common, groupBy: `period:${period}` }),
+      api.get<TKpiReport>('/kpis', { ...common, groupBy: 'language' }),
+      api.get<TKpiReport>('/kpis', { ...common, groupBy: 'location' }),
+      api.get<TKpiReport>('/kpis', { ...common, groupBy: 'service' }),
+    ]);
+    state.results = { filters, overall, drivers, trend, byLanguage, byLocation, byService };
+    byId('status').textContent = '';
+    render(state.results);
+  } catch (error) {
+    handleFailure(error);
+  }
+}
+
+function handleFailure(error: unknown): void {
+  if (error instanceof ApiProblem && (error.kind === 'unauthorized' || error.kind === 'forbidden')) {
+    signOut(t(error.kind === 'unauthorized' ? 'auth.unauthorized' : 'auth.forbidden'));
+    return;
+  }
+  byId('status').textContent = t('notes.error', { message: error instanceof Error ? error.message : String(error) });
+}
+
+// ---- filters ----------------------------------------------------------------------------------------------------
+
+async function loadOptions(survey?: string): Promise<void> {
+  state.options = await api.get<TOptions>('/kpis/options', { survey });
+  fillFilterOptions(true);
+}
+
+function fillSelect(select: HTMLSelectElement, values: [string, string][], keep: boolean): void {
+  const previous = keep ? select.value : '';
+  select.replaceChildren(
+    ...values.map(([value, text]) => {
+      const option = element('option', text);
+      option.value = value;
+      return option;
+    }),
+  );
+  if (values.some(([value]) => value === previous)) select.value = previous;
+}
+
+function fillFilterOptions(keepSurvey: boolean): void {
+  const options = state.options;
+  if (!options) return;
+  const survey = field('survey') as HTMLSelectElement;
+  const previous = survey.value;
+  fillSelect(
+    survey,
+    options.surveys.map((name) => [name, name]),
+    false,
+  );
+  survey.value = keepSurvey && options.surveys.includes(previous) ? previous : options.surveys.includes('meethuis') ? 'meethuis' : (options.surveys[0] ?? '');
+  for (const select of form().querySelectorAll<HTMLSelectElement>('select[data-dimension]')) {
+    const dimension = select.dataset.dimension ?? '';
+    const values = (options.values[dimension] ?? []).filter((value): value is string => value !== null);
+    fillSelect(select, [['', t('filters.all')], ...values.map((value): [string, string] => [value, keyLabel(dimension, value)])], true);
+  }
+  fillSelect(
+    field('period') as HTMLSelectElement,
+    options.periods.map((period) => [period, t(`periods.${period}`)]),
+    true,
+  );
+  fillSelect(
+    field('outcome') as HTMLSelectElement,
+    options.outcomes.map((outcome) => [outcome, t(`outcomes.${outcome}`)]),
+    true,
+  );
+}
+
+// ---- rendering --------------------------------------------------------------------------------------------------
+
+function render(results: TResults): void {
+  byId('suppressed-help').textContent = t('notes.suppressedHelp', { min: results.overall.minGroupSize });
+  renderSummary(results.overall);
+  renderDrivers(results.overall);
+  renderTrend(results.trend);
+  renderMatrix(results.drivers, results.filters.outcome);
+  renderBreakdown(byId('by-language'), results.byLanguage, 'language');
+  renderBreakdown(byId('by-location'), results.byLocation, 'location');
+  renderBreakdown(byId('by-service'), results.byService, 'service');
+}
+
+function renderSummary(report: TKpiReport): void {
+  const container = byId('summary');
+  const group = report.groups[0];
+  if (!group) {
+    container.replaceChildren(element('p', t('notes.noData'), 'hint'));
+    return;
+  }
+  if (group.suppressed) {
+    const note = element('p', t('notes.suppressed'), 'suppressed');
+    note.dataset.testid = 'summary-suppressed';
+    container.replaceChildren(note);
+    return;
+  }
+  const card = (key: string, kpi: TKpi, decimals: number, suffix: string) => {
+    const node = element('div', undefined, 'card');
+    node.append(element('div', t(`kpis.${key}`), 'label'));
+    const value = element('div', isShown(kpi) ? formatNumber(kpi.value, decimals) + suffix : t('notes.suppressed'), isShown(kpi) ? 'value' : 'value suppressed');
+    value.dataset.testid = `summary-${key}`;
+    node.append(value);
+    if (isShown(kpi)) node.append(element('div', `${intervalText(kpi, decimals)} · n = ${kpi.n}`, 'detail'));
+    return node;
+  };
+  const cards = [card('csat', group.kpis.csat, 1, '%'), card('ces', group.kpis.ces, 2, ''), card('trust', group.kpis.trust, 1, '%')];
+  if (group.kpis.nps !== null) cards.push(card('nps', group.kpis.nps, 1, ''));
+  const responses = element('div', undefined, 'card');
+  responses.append(element('div', t('kpis.n'), 'label'));
+  const count = element('div', String(group.n), 'value');
+  count.dataset.testid = 'summary-n';
+  responses.append(count);
+  cards.push(responses);
+  container.replaceChildren(...cards);
+}
+
+function drawChart(name: string, canvasId: string, chart: ChartConfiguration): void {
+  state.charts[name]?.destroy();
+  state.charts[name] = new Chart(byId<HTMLCanvasElement>(canvasId), chart);
+}
+
+interface TIntervalOptions {
+  ranges?: ([number, number] | null)[];
+}
+
+/** Draws each bar's 95% interval as a whisker: Chart.js has no error bars of its own. */
+const intervalPlugin: Plugin<'bar', TIntervalOptions> = {
+  id: 'intervals',
+  afterDatasetsDraw(chart, _args, options) {
+    const ranges = options.ranges ?? [];
+    const meta = chart.getDatasetMeta(0);
+    const { ctx } = chart;
+    const x = chart.scales.x!;
+    ctx.save();
+    ctx.strokeStyle = '#1b2a3a';
+    ctx.lineWidth = 1.5;
+    meta.data.forEach((bar, index) => {
+      const range = ranges[index];
+      if (!range) return;
+      const y = bar.y;
+      const left = x.getPixelForValue(range[0]);
+      const right = x.getPixelForValue(range[1]);
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(right, y);
+      ctx.moveTo(left, y - 5);
+      ctx.lineTo(left, y + 5);
+      ctx.moveTo(right, y - 5);
+      ctx.lineTo(right, y + 5);
+      ctx.stroke();
+    });
+    ctx.restore();
+  },
+};
+
+function renderDrivers(report: TKpiReport): void {
+  const group = report.groups[0];
+  const shown = group && !group.suppressed ? group : null;
+  // The API sends the drivers in the order to show them.
+  const keys = report.drivers;
+  const kpis = shown ? shown.kpis.drivers : {};
+  const rows = keys.map((key) => {
+    const kpi = kpis[key];
+    const row = element('tr');
+    row.append(element('td', t(`drivers.${key}`)));
+    row.append(figureCell(shown ? kpi : { suppressed: true }, 1, `driver-${key}-score`));
+    row.append(element('td', intervalText(kpi, 1), 'number'));
+    row.append(numberCell(isShown(kpi) ? String(kpi.n) : '', `driver-${key}-n`));
+    return row;
+  });
+  fillTable(byId('drivers-table'), [t('table.driver'), t('table.score'), t('table.interval'), t('table.n')], rows);
+  const estimate = (key: string) => {
+    const kpi = kpis[key];
+    return isShown(kpi) ? kpi : null;
+  };
+  drawChart('drivers', 'drivers-chart', {
+    type: 'bar',
+    data: {
+      labels: keys.map((key) => t(`drivers.${key}`)),
+      datasets: [{ label: t('table.score'), data: keys.map((key) => estimate(key)?.value ?? null), backgroundColor: '#8fb3d9' }],
+    },
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { x: { min: 0, max: 100 } },
+      plugins: {
+        legend: { display: false },
+        // @ts-expect-error -- the options of our own plugin, which Chart.js's option types cannot know
+        intervals: {
+          ranges: keys.map((key) => {
+            const kpi = estimate(key);
+            return kpi && kpi.low !== null && kpi.high !== null ? [kpi.low, kpi.high] : null;
+          }),
+        },
+      },
+    },
+    plugins: [intervalPlugin],
+  });
+}
+
+function renderTrend(report: TKpiReport): void {
+  const groups = report.groups;
+  const periodOf = (group: TKpiGroup | TSuppressedGroup) => group.key.period ?? '';
+  const series = (name: 'csat' | 'ces' | 'trust') =>
+    groups.map((group) => {
+      if (group.suppressed) return null;
+      const kpi = group.kpis[name];
+      return isShown(kpi) ? kpi.value : null;
+    });
+  const rows = groups.map((group) => {
+    const period = periodOf(group);
+    if (group.suppressed) return suppressedRow(period, 5, `trend-${period}-suppressed`);
+    const row = element('tr');
+    row.append(element('td', period));
+    row.append(numberCell(String(group.n), `trend-${period}-n`));
+    row.append(figureCell(group.kpis.csat, 1, `trend-${period}-csat`));
+    row.append(figureCell(group.kpis.ces, 2, `trend-${period}-ces`));
+    row.append(figureCell(group.kpis.trust, 1, `trend-${period}-trust`));
+    return row;
+  });
+  fillTable(byId('trend-table'), [t('table.period'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust')], rows);
+  drawChart('trend', 'trend-chart', {
+    type: 'line',
+    data: {
+      labels: groups.map(periodOf),
+      datasets: [
+        { label: t('kpis.csat'), data: series('csat'), borderColor: '#154273', yAxisID: 'percent', spanGaps: false },
+        { label: t('kpis.trust'), data: series('trust'), borderColor: '#39870c', yAxisID: 'percent', spanGaps: false },
+        { label: t('kpis.ces'), data: series('ces'), borderColor: '#e17000', yAxisID: 'ces', spanGaps: false },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { percent: { position: 'left', min: 0, max: 100 }, ces: { position: 'right', min: 1, max: 7, grid: { drawOnChartArea: false } } },
+    },
+  });
+}
+
+interface TMatrixOptions {
+  labels?: string[];
+  centre?: { x: number; y: number } | null;
+  quadrants?: { improve: string; maintain: string; monitor: string; surplus: string };
+}
+
+/** Labels each point of the matrix with its driver and draws the quadrant lines at the averages. */
+const matrixPlugin: Plugin<'scatter', TMatrixOptions> = {
+  id: 'matrix',
+  afterDatasetsDraw(chart, _args, options) {
+    const { ctx, chartArea } = chart;
+    const meta = chart.getDatasetMeta(0);
+    ctx.save();
+    ctx.fillStyle = '#1b2a3a';
+    ctx.font = '12px system-ui, sans-serif';
+    meta.data.forEach((point, index) => {
+      const label = (options.labels ?? [])[index];
+      if (label) ctx.fillText(label, point.x + 7, point.y - 7);
+    });
+    if (options.centre && options.quadrants) {
+      const x = chart.scales.x!.getPixelForValue(options.centre.x);
+      const y = chart.scales.y!.getPixelForValue(options.centre.y);
+      ctx.strokeStyle = '#9aa8b5';
+      ctx.setLineDash([4, 4]);
+      ctx.beginPath();
+      ctx.moveTo(x, chartArea.top);
+      ctx.lineTo(x, chartArea.bottom);
+      ctx.moveTo(chartArea.left, y);
+      ctx.lineTo(chartArea.right, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#5b6b7b';
+      ctx.fillText(options.quadrants.improve, Math.min(x + 6, chartArea.right - 120), chartArea.bottom - 8);
+      ctx.fillText(options.quadrants.maintain, Math.min(x + 6, chartArea.right - 120), chartArea.top + 14);
+      ctx.fillText(options.quadrants.monitor, chartArea.left + 6, chartArea.bottom - 8);
+      ctx.fillText(options.quadrants.surplus, chartArea.left + 6, chartArea.top + 14);
+    }
+    ctx.restore();
+  },
+};
+
+function renderMatrix(report: TDriverReport, outcome: string): void {
+  const group = report.groups[0];
+  const shown = group && !group.suppressed ? group : null;
+  const keys = report.drivers.filter((key) => key !== outcome);
+  const drivers = shown ? shown.drivers : {};
+  const importanceOf = (figures: TDriverFigures | undefined) => {
+    const importance = figures?.importance;
+    return importance && !('suppressed' in importance) && importance.r !== null ? { ...importance, r: importance.r } : null;
+  };
+  const rows = keys.map((key) => {
+    const figures = drivers[key];
+    const row = element('tr');
+    row.append(element('td', t(`drivers.${key}`)));
+    const importance = importanceOf(figures);
+    const r = element('td', importance ? formatNumber(importance.r, 3) : t('notes.suppressed'), importance ? 'number' : 'suppressed');
+    r.dataset.testid = `matrix-${key}-r`;
+    row.append(r);
+    row.append(
+      element('td', importance && importance.low !== null && importance.high !== null ? `${formatNumber(importance.low, 3)} – ${formatNumber(importance.high, 3)}` : '', 'number'),
+    );
+    row.append(figureCell(figures ? figures.performance : { suppressed: true }, 1, `matrix-${key}-performance`));
+    row.append(numberCell(figures?.relativeWeight ? formatNumber(figures.relativeWeight.pct, 1) : '', `matrix-${key}-weight`));
+    return row;
+  });
+  fillTable(byId('matrix-table'), [t('table.driver'), t('table.importance'), t('table.interval'), t('table.performance'), t('table.weight')], rows);
+  byId('weights-note').textContent = shown?.relativeWeights ? '' : t('notes.weightsMissing');
+
+  const points = keys.flatMap((key) => {
+    const figures = drivers[key];
+    const importance = importanceOf(figures);
+    const performance = figures?.performance;
+    return importance && isShown(performance) ? [{ key, x: importance.r, y: performance.value }] : [];
+  });
+  const centre = points.length
+    ? { x: points.reduce((total, point) => total + point.x, 0) / points.length, y: points.reduce((total, point) => total + point.y, 0) / points.length }
+    : null;
+  drawChart('matrix', 'matrix-chart', {
+    type: 'scatter',
+    data: { datasets: [{ label: t('sections.matrix'), data: points.map(({ x, y }) => ({ x, y })), backgroundColor: '#154273', pointRadius: 5 }] },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      // Room on the right for the label of the most important driver.
+      layout: { padding: { right: 90 } },
+      scales: {
+        x: { title: { display: true, text: t('matrix.xAxis', { outcome: t(`outcomes.${outcome}`) }) } },
+        y: { title: { display: true, text: t('matrix.yAxis') }, min: 0, max: 100 },
+      },
+      plugins: {
+        legend: { display: false },
+        // @ts-expect-error -- the options of our own plugin, which Chart.js's option types cannot know
+        matrix: {
+          labels: points.map(({ key }) => t(`drivers.${key}`)),
+          centre,
+          quadrants: { improve: t('matrix.improve'), maintain: t('matrix.maintain'), monitor: t('matrix.monitor'), surplus: t('matrix.surplus') },
+        },
+      },
+    },
+    plugins: [matrixPlugin],
+  });
+}
+
+function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: string): void {
+  const headers = [t('table.group'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust'), t('kpis.nps')];
+  const rows = report.groups.map((group) => {
+    const value = group.key[dimension];
+    const label = keyLabel(dimension, value);
+    const id = `${dimension}-${value ?? 'unknown'}`;
+    if (group.suppressed) return suppressedRow(label, headers.length, `${id}-suppressed`);
+    const row = element('tr');
+    row.append(element('td', label));
+    row.append(numberCell(String(group.n), `${id}-n`));
+    row.append(figureCell(group.kpis.csat, 1, `${id}-csat`));
+    row.append(figureCell(group.kpis.ces, 2, `${id}-ces`));
+    row.append(figureCell(group.kpis.trust, 1, `${id}-trust`));
+    row.append(figureCell(group.kpis.nps, 1, `${id}-nps`));
+    return row;
+  });
+  if (rows.length === 0) {
+    const row = element('tr');
+    const cell = element('td', t('notes.noData'), 'hint');
+    cell.colSpan = headers.length;
+    row.append(cell);
+    rows.push(row);
+  }
+  fillTable(table, headers, rows);
+}
+
+// ---- signing in and out -----------------------------------------------------------------------------------------
+
+function showDashboard(signedIn: boolean): void {
+  byId('sign-in').hidden = signedIn;
+  byId('dashboard').hidden = !signedIn;
+  byId('sign-out').hidden = !signedIn;
+}
+
+function signOut(message?: string): void {
+  storedToken.clear();
+  state.token = null;
+  state.options = null;
+  state.results = null;
+  for (const chart of Object.values(state.charts)) chart.destroy();
+  state.charts = {};
+  showDashboard(false);
+  byId('auth-error').textContent = message ?? '';
+}
+
+async function signIn(token: string): Promise<void> {
+  state.token = token;
+  try {
+    await loadOptions();
+    storedToken.set(token);
+    byId('auth-error').textContent = '';
+    showDashboard(true);
+    await refresh();
+  } catch (error) {
+    handleFailure(error);
+  }
+}
+
+useLanguage(initialLanguage(config));
+byId('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = byId<HTMLInputElement>('token');
+  const token = input.value.trim();
+  input.value = '';
+  if (token) void signIn(token);
+});
+byId('sign-out').addEventListener('click', () => signOut());
+form().addEventListener('submit', (event) => {
+  event.preventDefault();
+  void refresh();
+});
+field('survey').addEventListener('change', (event) => {
+  loadOptions((event.target as HTMLSelectElement).value).catch(handleFailure);
+});
+if (state.token) void signIn(state.token);
+else showDashboard(false);
