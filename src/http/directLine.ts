@@ -52,11 +52,11 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
   /** Where the limit on new responses counts this chat, unless the address is exempt (or a server holds the secret). */
   const addressKeyOf = (req: Request): { addressKey?: string } =>
     options.isExemptFromResponseLimit(clientAddressOf(req)) ? {} : { addressKey: keyedHash(options.hashSecret, `address:${limitSubjectOf(req)}`) };
-  const caller = (req: Request): TCaller => channel.authenticate(req.header('authorization'));
+  const caller = (req: Request): Promise<TCaller> => channel.authenticate(req.header('authorization'));
   /** An open channel ignores whatever else a page sends in Authorization, as it always has. */
-  const presentsSecret = (req: Request): boolean => {
+  const presentsSecret = async (req: Request): Promise<boolean> => {
     try {
-      return caller(req).kind === 'secret';
+      return (await caller(req)).kind === 'secret';
     } catch {
       return false;
     }
@@ -68,7 +68,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
 
   route('post', `${DIRECTLINE_PREFIX}/tokens/generate`, async (req, res) => {
     await limitAddress(req);
-    const bySecret = channel.isOpen ? presentsSecret(req) : caller(req).kind === 'secret';
+    const bySecret = channel.isOpen ? await presentsSecret(req) : (await caller(req)).kind === 'secret';
     if (!channel.isOpen && !bySecret) throw new AppError('forbidden', 'forbidden', 'Generating a token needs the Direct Line secret.');
     const { context: { location, linkHolder, ...context } } = parseInput(ZGenerateBody, req.body ?? undefined);
     // Free text from a page is never stored: a location that is no place of the organisation is dropped, and the
@@ -87,23 +87,23 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
   });
 
   route('post', `${DIRECTLINE_PREFIX}/tokens/refresh`, async (req, res) => {
-    reply(res, 200, channel.refreshToken(caller(req)));
+    reply(res, 200, await channel.refreshToken(await caller(req)));
   });
 
   route('post', `${DIRECTLINE_PREFIX}/conversations`, async (req, res) => {
     await limitAddress(req);
-    const grant = await channel.startConversation(caller(req));
+    const grant = await channel.startConversation(await caller(req));
     reply(res, 201, grant);
   });
 
   route('get', `${DIRECTLINE_PREFIX}/conversations/:conversationId`, async (req, res) => {
     const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
-    reply(res, 200, await channel.reconnect(caller(req), conversationId));
+    reply(res, 200, await channel.reconnect(await caller(req), conversationId));
   });
 
   route('post', `${DIRECTLINE_PREFIX}/conversations/:conversationId/activities`, async (req, res) => {
     const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
-    const who = caller(req);
+    const who = await caller(req);
     await rateLimiter?.hit(`directline-conversation:${conversationId}`, options.perConversationPerMinute);
     const activity = parseInput(ZClientActivity, req.body);
     try {
@@ -118,7 +118,7 @@ export function registerDirectLineRoutes({ route }: THttpServer, options: TDirec
 
   route('get', `${DIRECTLINE_PREFIX}/conversations/:conversationId/activities`, async (req, res) => {
     const { conversationId } = parseInput(ZConversationParams, req.params, 'params');
-    const who = caller(req);
+    const who = await caller(req);
     await rateLimiter?.hit(`directline-poll:${limitSubjectOf(req)}`, options.pollsPerAddressPerMinute);
     const { watermark } = parseInput(ZWatermarkQuery, req.query ?? {}, 'query');
     const page = await channel.getActivities(who, conversationId, watermark);

@@ -86,6 +86,27 @@ describe('Direct Line tokens', () => {
     expect(poll.status).toBe(403);
     expect(poll.body).toMatchObject({ error: { code: 'token_expired' } });
   });
+
+  it('refuses a token whose claims were changed, one signed with another key, and one that names no algorithm', async () => {
+    const { url } = await server();
+    const mine = await DirectLineTestClient.start(url);
+    const other = await DirectLineTestClient.start(url);
+    const [header, payload, signature] = mine.token.split('.') as [string, string, string];
+    const base64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    // Another resident's conversation, under this token's signature.
+    const retargeted = `${header}.${base64({ ...decodeJwt(mine.token), conv: other.conversationId })}.${signature}`;
+    const unsigned = `${base64({ alg: 'none', typ: 'JWT' })}.${payload}.`;
+    const foreign = (await DirectLineTestClient.start((await server({ env: { HASH_SECRET: 'another-hash-secret-0123456789abcdef012345' } })).url)).token;
+    for (const token of [retargeted, unsigned, foreign]) {
+      const poll = await postJson(
+        `${url}/v3/directline/conversations/${other.conversationId}/activities`,
+        { type: 'message', from: { id: 'x' }, text: '5' },
+        { Authorization: `Bearer ${token}` },
+      );
+      expect(poll.status, token.slice(0, 20)).toBe(403);
+      expect(poll.body).toMatchObject({ error: { code: 'forbidden' } });
+    }
+  });
 });
 
 describe('Direct Line conversations', () => {

@@ -19,7 +19,7 @@ import {
   type TDirectLineStoreOptions,
   type TStoredActivity,
 } from './store';
-import { DirectLineTokens, TOKEN_LIFETIME_SECONDS, type TDirectLineClaims } from './tokens';
+import { DirectLineTokens, TOKEN_LIFETIME_SECONDS, type TDirectLineClaims, type TGrant } from './tokens';
 
 /** What runs a turn: the SurveyBot (an ActivityHandler) or, in channel tests, a small fixture bot. */
 export interface TBot {
@@ -87,12 +87,12 @@ export class DirectLineChannel {
   }
 
   /** Who the Authorization header names; 401 without one, 403 for a token that is not (or no longer) good. */
-  authenticate(authorization: string | undefined): TCaller {
+  async authenticate(authorization: string | undefined): Promise<TCaller> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match) throw new AppError('unauthorized', 'unauthorized', 'A bearer token is required.');
     const presented = match[1]!;
     if (this.options.secret && sameSecret(presented, this.options.secret)) return { kind: 'secret' };
-    const check = this.options.tokens.verify(presented);
+    const check = await this.options.tokens.verify(presented);
     if (!check.ok) {
       throw check.reason === 'expired'
         ? new AppError('forbidden', 'token_expired', 'The token has expired; start a new conversation.')
@@ -113,11 +113,11 @@ export class DirectLineChannel {
   async generateToken(context: TConversationContext): Promise<TConversationGrant> {
     const unknown = await this.options.store.unknownContextField(context);
     if (unknown) throw new AppError('invalid', `unknown_${unknown}`, `context.${unknown}: not a registered ${unknown}`, `context.${unknown}`);
-    return this.grant(this.options.tokens.issueNew(context).claims);
+    return this.grant(this.options.tokens.newGrant(context));
   }
 
   /** The same grant with a fresh lifetime. */
-  refreshToken(caller: TCaller): TConversationGrant {
+  async refreshToken(caller: TCaller): Promise<TConversationGrant> {
     if (caller.kind !== 'token') throw new AppError('invalid', 'invalid_request', 'Only a token can be refreshed.');
     return this.grant(caller.claims);
   }
@@ -128,7 +128,7 @@ export class DirectLineChannel {
    * so the welcome is waiting for the first poll.
    */
   async startConversation(caller: TCaller): Promise<TConversationGrant> {
-    const claims = caller.kind === 'token' ? caller.claims : this.options.tokens.issueNew({}).claims;
+    const claims = caller.kind === 'token' ? caller.claims : this.options.tokens.newGrant({});
     const created = await this.options.store.createConversation({
       id: claims.conv,
       userKey: this.userKeyOf(claims.user),
@@ -157,7 +157,7 @@ export class DirectLineChannel {
     const conversation = await this.options.store.findConversation(conversationId);
     if (!conversation) throw notFound();
     // The secret reaches any conversation but names no user: the token it gets back is for a fresh one.
-    return this.grant(claims ?? { ...this.options.tokens.issueNew(conversation.context).claims, conv: conversationId });
+    return this.grant(claims ?? { ...this.options.tokens.newGrant(conversation.context), conv: conversationId });
   }
 
   /**
@@ -255,8 +255,8 @@ export class DirectLineChannel {
     return caller.claims;
   }
 
-  private grant(claims: Pick<TDirectLineClaims, 'conv' | 'user' | 'ctx'>): TConversationGrant {
-    const issued = this.options.tokens.issue(claims);
+  private async grant(claims: TGrant): Promise<TConversationGrant> {
+    const issued = await this.options.tokens.issue(claims);
     return { conversationId: claims.conv, token: issued.token, expires_in: TOKEN_LIFETIME_SECONDS };
   }
 

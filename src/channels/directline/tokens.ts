@@ -1,5 +1,6 @@
 import { systemClock, type TClock } from '../../kernel/clock';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { ZConversationContext, type TConversationContext } from '../../dialogs/conversationContext';
 
@@ -22,16 +23,19 @@ export type TDirectLineClaims = z.infer<typeof ZDirectLineClaims>;
 
 export type TTokenCheck = { ok: true; claims: TDirectLineClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' };
 
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+/** A fresh grant before it is signed: one new conversation and user. */
+export type TGrant = Pick<TDirectLineClaims, 'conv' | 'user' | 'ctx'>;
+
+const ALGORITHM = 'HS256';
 
 /**
- * Signed, self-contained tokens (a JWT with HS256) rather than random ones stored hashed: every replica that
- * shares HASH_SECRET verifies them without a database read, and a poll once a second per resident costs
+ * Signed, self-contained tokens (a JWT with HS256, by jose) rather than random ones stored hashed: every replica
+ * that shares HASH_SECRET verifies them without a database read, and a poll once a second per resident costs
  * no lookup. The key is derived from HASH_SECRET with a purpose label, so a token signature can never be
  * mistaken for a keyed hash of a resident id.
  */
 export class DirectLineTokens {
-  private readonly key: Buffer;
+  private readonly key: Uint8Array;
 
   constructor(
     hashSecret: string,
@@ -40,40 +44,30 @@ export class DirectLineTokens {
     this.key = createHmac('sha256', hashSecret).update('meethuis-chat/directline-token/v1').digest();
   }
 
-  /** A token for a new conversation and user (ids are random: web chat residents are anonymous). */
-  issueNew(context: TConversationContext): { token: string; claims: TDirectLineClaims } {
-    return this.issue({ conv: newConversationId(), user: newUserId(), ctx: context });
+  /** A grant for a new conversation and user (ids are random: web chat residents are anonymous). */
+  newGrant(context: TConversationContext): TGrant {
+    return { conv: newConversationId(), user: newUserId(), ctx: context };
   }
 
-  /** A fresh token with the same grant (refresh, start, reconnect). */
-  issue(grant: Pick<TDirectLineClaims, 'conv' | 'user' | 'ctx'>): { token: string; claims: TDirectLineClaims } {
+  /** A token for the grant, with a fresh lifetime (new, refresh, start, reconnect). */
+  async issue(grant: TGrant): Promise<{ token: string; claims: TDirectLineClaims }> {
     const iat = Math.floor(this.clock().getTime() / 1000);
     const claims: TDirectLineClaims = { conv: grant.conv, user: grant.user, ctx: grant.ctx, iat, exp: iat + TOKEN_LIFETIME_SECONDS };
-    const body = `${HEADER}.${base64url(JSON.stringify(claims))}`;
-    return { token: `${body}.${this.sign(body)}`, claims };
+    const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' }).sign(this.key);
+    return { token, claims };
   }
 
-  verify(token: string): TTokenCheck {
-    const parts = token.split('.');
-    if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, reason: 'malformed' };
-    const body = `${parts[0]}.${parts[1]}`;
-    const given = Buffer.from(parts[2]!, 'base64url');
-    const expected = Buffer.from(this.sign(body), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
+  async verify(token: string): Promise<TTokenCheck> {
     let payload: unknown;
     try {
-      payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
-    } catch {
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], currentDate: this.clock() }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+      if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'signature' };
       return { ok: false, reason: 'malformed' };
     }
     const claims = ZDirectLineClaims.safeParse(payload);
-    if (!claims.success) return { ok: false, reason: 'malformed' };
-    if (claims.data.exp * 1000 <= this.clock().getTime()) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: claims.data };
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+    return claims.success ? { ok: true, claims: claims.data } : { ok: false, reason: 'malformed' };
   }
 }
 
@@ -87,6 +81,3 @@ function newUserId(): string {
   return `dl_${randomBytes(12).toString('base64url')}`;
 }
 
-function base64url(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64url');
-}
