@@ -1,3 +1,5 @@
+import { isWeekendIn, localParts, nextDay, zonedTime } from '../kernel/calendar';
+
 /**
  * Time rules of the follow-up side, as pure functions of an injected "now": quiet hours in the resident's zone,
  * working days for call-back reminders, and back-off for retries. Nothing here reads the system clock.
@@ -21,62 +23,6 @@ export function parseQuietHours(setting: string): TQuietHours | null {
   return start === end ? null : { start, end };
 }
 
-export interface TLocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  /** 0 = Sunday … 6 = Saturday, in the zone's calendar. */
-  weekday: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-
-/** The wall-clock reading of `instant` in an IANA zone. */
-export function localParts(instant: Date, timeZone: string): TLocalParts {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-    weekday: WEEKDAYS.indexOf(parts.weekday ?? ''),
-  };
-}
-
-/**
- * The instant at which the wall clock in `timeZone` reads the given date and hour (minute 0). The zone's offset is
- * read at a first guess and corrected once, which settles daylight-saving changes; an hour that does not exist on
- * a spring-forward night resolves to the hour after.
- */
-export function zonedTime(year: number, month: number, day: number, hour: number, timeZone: string): Date {
-  const wall = Date.UTC(year, month - 1, day, hour);
-  const offsetAt = (instant: number) => {
-    const local = localParts(new Date(instant), timeZone);
-    return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute) - Math.floor(instant / 60_000) * 60_000;
-  };
-  let guess = wall - offsetAt(wall);
-  guess = wall - offsetAt(guess);
-  return new Date(guess);
-}
-
 /**
  * When `now` falls in the quiet hours of `timeZone`, the instant they end (the message waits until then);
  * otherwise null. A follow-up in quiet hours is delayed, never dropped (README, "Follow-ups").
@@ -88,9 +34,8 @@ export function quietUntil(now: Date, timeZone: string, quiet: TQuietHours | nul
   const inQuiet = wraps ? local.hour >= quiet.start || local.hour < quiet.end : local.hour >= quiet.start && local.hour < quiet.end;
   if (!inQuiet) return null;
   // The end is today when we are before it on the clock, else tomorrow (the evening part of a wrapping window).
-  const endsToday = local.hour < quiet.end;
-  const base = new Date(Date.UTC(local.year, local.month - 1, local.day + (endsToday ? 0 : 1)));
-  return zonedTime(base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), quiet.end, timeZone);
+  const endsOn = local.hour < quiet.end ? local : nextDay(local.year, local.month, local.day);
+  return zonedTime(endsOn.year, endsOn.month, endsOn.day, quiet.end, timeZone);
 }
 
 /** `from` plus `days` working days (Monday–Friday in the zone's calendar); public holidays are not known here. */
@@ -99,8 +44,7 @@ export function addWorkingDays(from: Date, days: number, timeZone: string): Date
   let left = days;
   while (left > 0) {
     at += DAY_MS;
-    const { weekday } = localParts(new Date(at), timeZone);
-    if (weekday !== 0 && weekday !== 6) left -= 1;
+    if (!isWeekendIn(new Date(at), timeZone)) left -= 1;
   }
   return new Date(at);
 }

@@ -6,7 +6,8 @@ import type { TSqlExecutor, TSqlTransaction } from '../db/sql';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { scrubPersonalData } from '../privacy/scrub';
 import { MAX_TEXT_LENGTH } from '../surveys/schema';
-import { bandOfContactCount, bandOfLeadTime, dayIn } from './dimensions';
+import { bandOfContactCount, bandOfLeadTime } from './dimensions';
+import { dayIn } from '../kernel/calendar';
 import { ImmutableFacts } from './immutableFacts';
 import { diffStats, emptyStats, isEmptyStats, statsOfResponse, type TMeasuredAnswers, type TStats } from './sufficientStats';
 

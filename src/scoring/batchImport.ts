@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Prisma, type TDatabase, type TDb, type TPrisma } from '../db/client';
 import type { TSql } from '../db/sql';
 import { cellOf, contributionOf, newResponseRow, toStoredAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
-import { dayIn } from './dimensions';
+import { dayIn } from '../kernel/calendar';
 import { ImmutableFacts } from './immutableFacts';
 import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
 

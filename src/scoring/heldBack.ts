@@ -3,7 +3,7 @@ import type { TPrisma } from '../db/client';
 import { writeAudit, type TActor } from '../kernel/audit';
 import { organisationInScope } from '../followups/scope';
 import type { AnswerStore } from './answerStore';
-import { dayIn } from './dimensions';
+import { dayIn } from '../kernel/calendar';
 import { ZSlug } from '../kernel/slug';
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day such as 2026-03-01');

@@ -6,7 +6,8 @@ import type { TGivenAnswer } from './answerStore';
 import { BatchAnswerWriter, type TBatchResponse } from './batchImport';
 import { foldPendingRollups } from './rollups';
 import { CsvSyntaxError, parseCsv, type TCsvRecord } from './csv';
-import { dayIn, RESPONSE_DIMENSIONS } from './dimensions';
+import { RESPONSE_DIMENSIONS } from './dimensions';
+import { dayIn, noonIn } from '../kernel/calendar';
 import { isCalendarDay } from './kpiContract';
 
 /**
@@ -114,18 +115,6 @@ export function parseHeader(record: TCsvRecord, context: TImportContext): THeade
     throw new ImportLineError(record.line, 'island', 'island is another name for location: give one of them');
   }
   return header;
-}
-
-/** The instant of local noon on a day in a zone: its day is that day whatever the offset. */
-function noonIn(day: string, timeZone: string): Date {
-  const guess = Date.parse(`${day}T12:00:00Z`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(new Date(guess))
-      .map((part) => [part.type, part.value]),
-  );
-  const local = Date.parse(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:00Z`);
-  return new Date(guess - (local - guess));
 }
 
 const ZDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isCalendarDay);

@@ -3,7 +3,8 @@ import { checkServicesExist, organisationsInScope } from './scope';
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { csvRow } from './csv';
-import { dayIn, RESPONSE_DIMENSIONS } from './dimensions';
+import { RESPONSE_DIMENSIONS } from './dimensions';
+import { dayIn } from '../kernel/calendar';
 import { KPI_QUERY_FIELDS, KpiQueryError, type TScope } from './kpiContract';
 
 /**

@@ -1,4 +1,5 @@
 import type { TDatabaseProvider } from '../config';
+import { lastDayOf, monthPlus } from '../kernel/calendar';
 import { Prisma, type TPrisma } from '../db/client';
 import type { TCellDimensions } from './answerStore';
 import type { TDimension } from './dimensions';
@@ -134,20 +135,8 @@ export class RollupReader {
  * when the range holds no whole month.
  */
 export function wholeMonthsOf(from: string | undefined, to: string | undefined): { first?: string; last?: string } | null {
-  const monthAfter = (month: string) => {
-    const [year, number] = month.split('-').map(Number) as [number, number];
-    return number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
-  };
-  const monthBefore = (month: string) => {
-    const [year, number] = month.split('-').map(Number) as [number, number];
-    return number === 1 ? `${year - 1}-12` : `${year}-${String(number - 1).padStart(2, '0')}`;
-  };
-  const lastDayOf = (month: string) => {
-    const [year, number] = month.split('-').map(Number) as [number, number];
-    return new Date(Date.UTC(year, number, 0)).toISOString().slice(0, 10);
-  };
-  const first = from === undefined ? undefined : from.endsWith('-01') ? from.slice(0, 7) : monthAfter(from.slice(0, 7));
-  const last = to === undefined ? undefined : to === lastDayOf(to.slice(0, 7)) ? to.slice(0, 7) : monthBefore(to.slice(0, 7));
+  const first = from === undefined ? undefined : from.endsWith('-01') ? from.slice(0, 7) : monthPlus(from.slice(0, 7), 1);
+  const last = to === undefined ? undefined : to === lastDayOf(to.slice(0, 7)) ? to.slice(0, 7) : monthPlus(to.slice(0, 7), -1);
   if (first !== undefined && last !== undefined && first > last) return null;
   return { ...(first ? { first } : {}), ...(last ? { last } : {}) };
 }

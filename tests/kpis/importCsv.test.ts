@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayIn } from '../../src/scoring/dimensions';
+import { dayIn } from '../../src/kernel/calendar';
 import { ImportLineError, parseHeader, parseLine, type TImportContext } from '../../src/scoring/importCsv';
 import { ZSurvey } from '../../src/surveys/schema';
 

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrganisations } from '../../src/db/seed';
 import { AnswerStore } from '../../src/scoring/answerStore';
-import { dayIn } from '../../src/scoring/dimensions';
+import { dayIn } from '../../src/kernel/calendar';
 import { registerSurveys } from '../../src/surveys/registry';
 import { loadSurveys } from '../../src/surveys/loader';
 import { TEST_SECRETS } from '../support/app';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayIn, periodOf } from '../../src/scoring/dimensions';
+import { dayIn } from '../../src/kernel/calendar';
+import { periodOf } from '../../src/scoring/dimensions';
 
 describe('dayIn: the calendar day of an instant in the organisation’s time zone', () => {
   it('cuts the day at local midnight, in the Netherlands and in the Caribbean Netherlands', () => {
