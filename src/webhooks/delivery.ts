@@ -9,7 +9,7 @@ import { backoffMs, HOUR_MS } from '../followups/time';
 import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
 import { decryptJson } from '../privacy/crypto';
-import { SIGNATURE_HEADER, signBody } from './signature';
+import { signatureHeaders } from './signature';
 import type { TAllowedTarget, WebhookTargets } from './targets';
 
 export interface TDeliveryWorkerOptions {
@@ -124,7 +124,7 @@ export class WebhookDeliveryWorker {
       const status = await postTo(target, body, this.settings.timeoutMs, {
         'Content-Type': 'application/json',
         'User-Agent': 'meethuis-chat-webhooks',
-        [SIGNATURE_HEADER]: signBody(secret, body),
+        ...signatureHeaders(secret, deliveryId, this.clock(), body),
         'X-Meethuis-Event': event,
         'X-Meethuis-Delivery': deliveryId,
       });

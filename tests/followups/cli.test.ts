@@ -74,7 +74,7 @@ describe('npm run cli -- webhooks', { timeout: 90_000 }, () => {
     const { code, stdout } = await cli('webhooks', 'create', '--organisation', 'demo', '--url', 'https://93.184.215.14/meethuis', '--events', 'response.completed,callback.requested');
     expect(code).toBe(0);
     const secret = stdout.trim().split('\n').at(-1)!;
-    expect(secret).toMatch(/^whsec_[\w-]{43}$/);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const hook = await database.prisma.webhook.findFirstOrThrow({ where: { url: 'https://93.184.215.14/meethuis' } });
     expect(hook.events).toBe('response.completed,callback.requested');
 

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebhookDeliveryWorker } from '../../src/webhooks/delivery';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
-import { verifySignature } from '../../src/webhooks/signature';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { signatureHeaders, verifyLegacySignature } from '../../src/webhooks/signature';
 import { webhookTargetsOf } from '../../src/webhooks/targets';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { call, createToken, ManualClock } from './support';
@@ -147,6 +148,46 @@ describe('a webhook for every organisation', () => {
   });
 });
 
+describe('Standard Webhooks signatures', () => {
+  const standardHeaders = (headers: Record<string, string | string[] | undefined>) => ({
+    'webhook-id': String(headers['webhook-id']),
+    'webhook-timestamp': String(headers['webhook-timestamp']),
+    'webhook-signature': String(headers['webhook-signature']),
+  });
+
+  it('are verified by the standardwebhooks library with the secret the admin was shown, and a replay later is refused', async () => {
+    const created = await register(admin, { organisation: 'demo', url: receiver.url, events: ['response.completed'] });
+    const secret = String(created.body.secret);
+    // The real clock: a receiver compares the timestamp with its own.
+    const sentAt = new Date();
+    const worker = new WebhookDeliveryWorker(running.database.prisma, { encryptionKey: TEST_SECRETS.ENCRYPTION_KEY, targets: webhookTargetsOf(running.config), clock: () => sentAt });
+    await new WebhookPublisher(running.database.prisma, () => sentAt, running.database.sql).publish('response.completed', demoId, { responseId: 'r-std', survey: 'meethuis' });
+    const before = receiver.received.length;
+    await worker.runOnce();
+    const delivery = receiver.received.slice(before).find((request) => request.body.includes('r-std'))!;
+    const receiverSide = new Webhook(secret);
+    expect(receiverSide.verify(delivery.body, standardHeaders(delivery.headers))).toMatchObject({ event: 'response.completed', data: { responseId: 'r-std' } });
+    // Another secret, a changed body, or the same delivery presented six minutes later: refused.
+    expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(delivery.body, standardHeaders(delivery.headers))).toThrow(WebhookVerificationError);
+    expect(() => receiverSide.verify(delivery.body.replace('r-std', 'r-xxx'), standardHeaders(delivery.headers))).toThrow(WebhookVerificationError);
+    vi.useFakeTimers({ toFake: ['Date'], now: sentAt.getTime() + 6 * 60_000 });
+    try {
+      expect(() => receiverSide.verify(delivery.body, standardHeaders(delivery.headers))).toThrow(/too old/i);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('signs a secret shown before the standard format (base64url) with the same key bytes', async () => {
+    const old = `whsec_${Buffer.alloc(32, 0xfb).toString('base64url')}`;
+    expect(old).toMatch(/[-_]/);
+    const at = new Date();
+    const headers = signatureHeaders(old, 'delivery-1', at, '{"a":1}');
+    const standard = `whsec_${Buffer.alloc(32, 0xfb).toString('base64')}`;
+    expect(new Webhook(standard).verify('{"a":1}', standardHeaders(headers))).toEqual({ a: 1 });
+  });
+});
+
 describe('delivering events', () => {
   // The clock is far ahead of real time, so the service's own delivery job (on the real clock) never finds these
   // rows due and the test's worker is the only one sending.
@@ -170,10 +211,11 @@ describe('delivering events', () => {
     expect(await worker(clock).runOnce()).toEqual({ delivered: 1, retried: 0, failed: 0 });
     expect(receiver.received).toHaveLength(1);
     const [delivery] = receiver.received;
-    expect(verifySignature(secret, delivery!.body, String(delivery!.headers['x-meethuis-signature']))).toBe(true);
-    expect(verifySignature('whsec_wrong', delivery!.body, String(delivery!.headers['x-meethuis-signature']))).toBe(false);
-    expect(verifySignature(secret, `${delivery!.body} `, String(delivery!.headers['x-meethuis-signature']))).toBe(false);
+    expect(verifyLegacySignature(secret, delivery!.body, String(delivery!.headers['x-meethuis-signature']))).toBe(true);
+    expect(verifyLegacySignature('whsec_wrong', delivery!.body, String(delivery!.headers['x-meethuis-signature']))).toBe(false);
+    expect(verifyLegacySignature(secret, `${delivery!.body} `, String(delivery!.headers['x-meethuis-signature']))).toBe(false);
     expect(delivery!.headers['x-meethuis-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(delivery!.headers['webhook-id']).toBe(delivery!.headers['x-meethuis-delivery']);
     expect(delivery!.headers['x-meethuis-event']).toBe('response.completed');
     expect(delivery!.headers['content-type']).toBe('application/json');
     expect(JSON.parse(delivery!.body)).toEqual({
