@@ -56,6 +56,8 @@ export const ZEnvironment = z.object({
   HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   MIN_GROUP_SIZE: integer(10, 1),
+  /** `on`: the first start of an embedded (SQLite) install with no responses writes a year of sample responses. */
+  DEMO_DATA: z.enum(['on', 'off']).default('on'),
   RETENTION_DAYS: integer(730, 1),
   ABANDON_AFTER_HOURS: integer(24, 1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

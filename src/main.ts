@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase, isDatabaseReachable } from './db/client';
 import { createApp } from './app';
 import { createLogger } from './log';
+import { writeDemoDataOnFirstStart } from './scoring/demoData';
 
 /** `npm start`: configuration, database check, then the service until SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection; still serving'));
 
   const app = await createApp(config, logger);
+  const written = await writeDemoDataOnFirstStart(app.database, config.DEMO_DATA, new Date());
+  if (written > 0) {
+    logger.info({ responses: written, organisation: 'demo' }, 'sample responses written for the demo organisation (remove: npm run cli -- demo-data --remove; DEMO_DATA=off skips them)');
+  }
   const url = await app.listen();
   logger.info({ url, database: config.databaseProvider }, `meethuis-chat listening: web chat ${url}/ , staff ${url}/staff , dashboard ${url}/dashboard , API reference ${url}/api/v1/docs`);
 

@@ -50,6 +50,7 @@ interface TOptions {
   values: Record<string, (string | null)[]>;
   outcomes: string[];
   periods: string[];
+  demoResponses: number;
 }
 interface TFilters {
   survey: string;
@@ -282,6 +283,10 @@ function fillFilterOptions(keepSurvey: boolean): void {
 // ---- rendering --------------------------------------------------------------------------------------------------
 
 function render(results: TResults): void {
+  const demo = state.options?.demoResponses ?? 0;
+  const banner = byId('demo-banner');
+  banner.hidden = demo === 0;
+  banner.textContent = demo === 0 ? '' : t('notes.demo', { count: formatNumber(demo, 0) });
   byId('suppressed-help').textContent = t('notes.suppressedHelp', { min: results.overall.minGroupSize });
   renderSummary(results.overall);
   renderDrivers(results.overall);

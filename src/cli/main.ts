@@ -10,10 +10,11 @@ import { kpiCommands } from './kpis';
 import { followUpCommands } from './followUps';
 import { responseCommands } from './responses';
 import { webhookCommands } from './webhooks';
+import { demoDataCommands } from './demoData';
 import type { TCliCommand } from './command';
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

@@ -75,6 +75,7 @@ const ZKpiOptions = z.object({
   values: z.record(z.string(), z.array(z.string().nullable())).describe('Per filter, the values in the data.'),
   outcomes: z.array(ZOutcome).describe('The outcomes `/kpis/drivers` relates the drivers to.'),
   periods: z.array(z.enum(PERIODS)).describe('The periods of a trend (`groupBy=period:month`), the usual one first.'),
+  demoResponses: z.number().int().min(0).describe('Sample responses (demo data) among the figures this token sees; 0 once removed.'),
 });
 
 function scopeOf(principal: TPrincipal): TScope {

@@ -14,7 +14,7 @@ import { diffStats, emptyStats, isEmptyStats, statsOfResponse, type TMeasuredAns
 export const RESPONSE_STATUSES = ['in-progress', 'completed', 'abandoned'] as const;
 export type TResponseStatus = (typeof RESPONSE_STATUSES)[number];
 /** Who started a response: the resident, a staff member's follow-up, or an import of an earlier survey round. */
-export const RESPONSE_SOURCES = ['self', 'follow-up', 'import'] as const;
+export const RESPONSE_SOURCES = ['self', 'follow-up', 'import', 'demo'] as const;
 export type TResponseSource = (typeof RESPONSE_SOURCES)[number];
 const ZResponseStatus = z.enum(RESPONSE_STATUSES);
 const ZResponseSource = z.enum(RESPONSE_SOURCES);
@@ -376,7 +376,15 @@ export class AnswerStore {
 
   /** Erases every response of a resident and subtracts them from the rollups. Returns how many were erased. */
   async eraseResident(residentKey: string): Promise<number> {
-    const responses = await this.prisma.response.findMany({ where: { residentKey }, select: { id: true } });
+    return this.erase(await this.prisma.response.findMany({ where: { residentKey }, select: { id: true } }));
+  }
+
+  /** Erases an organisation's sample responses (`source: demo`) and subtracts them from the rollups. */
+  async eraseDemoResponses(organisationId: string): Promise<number> {
+    return this.erase(await this.prisma.response.findMany({ where: { organisationId, source: 'demo' }, select: { id: true } }));
+  }
+
+  private async erase(responses: readonly { id: string }[]): Promise<number> {
     for (const { id } of responses) {
       await this.inTransaction(async (tx, created) => {
         const [[columns], answers] = await Promise.all([

@@ -203,4 +203,6 @@ export interface TKpiOptions {
   outcomes: TOutcome[];
   /** The periods of a trend (`groupBy=period:…`), the usual one first. */
   periods: TPeriod[];
+  /** Sample responses (demo data) among the figures this caller sees; 0 once removed. */
+  demoResponses: number;
 }

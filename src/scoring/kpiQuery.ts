@@ -200,8 +200,12 @@ export class KpiService {
       );
       values[dimension] = [...found].sort().map((value) => (value === '' ? null : value));
     }
+    const demo = await this.prisma.demoData.aggregate({
+      where: { removedAt: null, ...(scope.organisationId !== null ? { organisationId: scope.organisationId } : {}) },
+      _sum: { responses: true },
+    });
     // Newest-first reading: a month is what an analyst looks at first.
-    return { surveys, values, outcomes: [...OUTCOMES], periods: [...PERIODS].reverse() };
+    return { surveys, values, outcomes: [...OUTCOMES], periods: [...PERIODS].reverse(), demoResponses: demo._sum.responses ?? 0 };
   }
 
   // -------------------------------------------------------------------------------------------------------------
