@@ -127,7 +127,7 @@ export function demoResponses(organisation: TDemoOrganisation, survey: TDemoSurv
   const responses: TBatchResponse[] = [];
   for (let index = 0; index < count; index++) {
     // More responses lately (the survey found its public), and a dip in quality in the summer months.
-    const daysAgo = Math.floor(365 * Math.sqrt(rng.next()));
+    const daysAgo = Math.floor(365 * (1 - Math.sqrt(rng.next())));
     const local = new Date(today.getTime() - daysAgo * 86_400_000);
     const startedAt = zonedTime(local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), rng.int(8, 19), organisation.timeZone);
     startedAt.setUTCMinutes(rng.int(0, 59));
