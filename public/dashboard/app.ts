@@ -583,6 +583,29 @@ function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: stri
   fillTable(table, headers, rows);
 }
 
+// ---- the row-level export ----------------------------------------------------------------------------------------
+
+/** The responses under the filters in view, as the CSV file the API streams (the download carries the token). */
+async function downloadExport(): Promise<void> {
+  const { survey, from, to, service, language, location } = filterValues();
+  const status = byId('export-status');
+  status.textContent = t('filters.exporting');
+  try {
+    const file = await api.download('/responses/export', { survey, from, to, service, language, location });
+    const link = element('a');
+    link.href = URL.createObjectURL(file);
+    link.download = `responses-${survey}.csv`;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    URL.revokeObjectURL(link.href);
+    status.textContent = '';
+  } catch (error) {
+    status.textContent = '';
+    handleFailure(error);
+  }
+}
+
 // ---- signing in and out -----------------------------------------------------------------------------------------
 
 function showDashboard(signedIn: boolean): void {
@@ -624,6 +647,7 @@ byId('token-form').addEventListener('submit', (event) => {
   if (token) void signIn(token);
 });
 byId('sign-out').addEventListener('click', () => signOut());
+byId('export').addEventListener('click', () => void downloadExport());
 form().addEventListener('submit', (event) => {
   event.preventDefault();
   void refresh();

@@ -36,12 +36,14 @@ type TQuery = Record<string, string | number | undefined | null>;
 
 export interface TApiClient {
   get<T>(path: string, query?: TQuery): Promise<T>;
+  /** A file the API answers with (a CSV export), whole. */
+  download(path: string, query?: TQuery): Promise<Blob>;
   post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
 }
 
 /** `token()` is asked on every call, so signing in and out needs no new client. */
 export function apiClient(token: () => string | null): TApiClient {
-  async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async function send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`/api/v1${path}`, {
@@ -57,26 +59,39 @@ export function apiClient(token: () => string | null): TApiClient {
     } catch {
       throw new ApiProblem('network', 0);
     }
-    const text = await response.text();
-    let data: unknown = {};
-    try {
-      data = text ? JSON.parse(text) : {};
-    } catch {
-      // Not JSON (a proxy's error page): the status alone says what happened.
-    }
-    if (response.ok) return data as T;
-    const problem = (data ?? {}) as TProblemBody;
-    const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
-    throw new ApiProblem(KIND_OF_STATUS[response.status] ?? 'generic', response.status, textOf(problem.code), textOf(problem.field), textOf(problem.detail));
+    if (!response.ok) throw await problemOf(response);
+    return response;
   }
 
+  async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const text = await (await send(method, path, body, headers)).text();
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  const withQuery = (path: string, query: TQuery) => {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+    const search = params.toString();
+    return search ? `${path}?${search}` : path;
+  };
+
   return {
-    get: <T>(path: string, query: TQuery = {}) => {
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-      const search = params.toString();
-      return request<T>('GET', search ? `${path}?${search}` : path);
-    },
+    get: <T>(path: string, query: TQuery = {}) => request<T>('GET', withQuery(path, query)),
+    download: async (path: string, query: TQuery = {}) => (await send('GET', withQuery(path, query))).blob(),
     post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body, headers),
   };
+}
+
+/** A refusal, read from the RFC 9457 problem the API answers with. */
+async function problemOf(response: Response): Promise<ApiProblem> {
+  const text = await response.text();
+  let data: unknown = {};
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch {
+    // Not JSON (a proxy's error page): the status alone says what happened.
+  }
+  const problem = (data ?? {}) as TProblemBody;
+  const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return new ApiProblem(KIND_OF_STATUS[response.status] ?? 'generic', response.status, textOf(problem.code), textOf(problem.field), textOf(problem.detail));
 }

@@ -11,10 +11,11 @@ import { followUpCommands } from './followUps';
 import { responseCommands } from './responses';
 import { webhookCommands } from './webhooks';
 import { demoDataCommands } from './demoData';
+import { exportCommands } from './export';
 import type { TCliCommand } from './command';
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -139,6 +139,21 @@ describe('npm run cli -- kpis', () => {
     for await (const record of parseCsv([csv])) rows.push(record.fields);
     const en = rows.find((row) => row[0] === 'en')!;
     expect(en.slice(1).filter((cell) => cell !== '')).toEqual(['true']);
+  });
+
+  it('exports the same CSV as the API, to a file or to standard output, and writes it to the audit log', async () => {
+    const file = join(dir, 'responses.csv');
+    const before = await running.database.prisma.auditLog.count({ where: { action: 'responses.export', actorTokenId: null } });
+    const written = await cli(['export', '--survey', 'meethuis', '--language', 'nl,pap', '--out', file]);
+    expect('code' in written ? written.code : 0).toBe(0);
+    const api = await fetch(`${running.url}/api/v1/responses/export?survey=meethuis&language=nl,pap`, { headers: { authorization: `Bearer ${analyst}` } });
+    const expected = await api.text();
+    expect(expected.split('\r\n').length).toBeGreaterThan(50);
+    expect(readFileSync(file, 'utf8')).toBe(expected);
+    expect((await cli(['export', '--survey', 'meethuis', '--language', 'nl,pap'])).stdout).toBe(expected);
+    expect(await running.database.prisma.auditLog.count({ where: { action: 'responses.export', actorTokenId: null } })).toBe(before + 2);
+    const refused = await cli(['export', '--survey', 'meethuis', '--from', '2025-02-30']);
+    expect(refused.stderr).toMatch(/^meethuis-chat: --from: /);
   });
 
   it('names the option that is wrong', async () => {
