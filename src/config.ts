@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 
@@ -56,6 +58,8 @@ export const ZEnvironment = z.object({
   HASH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   MIN_GROUP_SIZE: integer(10, 1),
+  /** Another settings file than the project root's `.env`, or `off`. */
+  ENV_FILE: z.string().optional(),
   /** `on`: the first start of an embedded (SQLite) install with no responses writes a year of sample responses. */
   DEMO_DATA: z.enum(['on', 'off']).default('on'),
   RETENTION_DAYS: integer(730, 1),
@@ -105,6 +109,25 @@ export interface TConfig extends Omit<TEnvironment, 'HASH_SECRET' | 'ENCRYPTION_
   dataDir: string;
   /** Secrets generated into dataDir this start (the caller warns about them once a logger exists). */
   generatedSecrets: string[];
+}
+
+/** The project root's `.env`; ENV_FILE names another, or `off` for none (the tests read none). */
+export const DEFAULT_ENV_FILE = fileURLToPath(new URL('../.env', import.meta.url));
+
+/**
+ * The environment, completed by a `.env` file where there is one: the service and the CLI read the same settings
+ * the same way, and a variable set in the environment wins over the file.
+ */
+export function environmentWithEnvFile(env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; file: string | null } {
+  if (env.ENV_FILE === 'off') return { env, file: null };
+  const file = env.ENV_FILE || DEFAULT_ENV_FILE;
+  if (!existsSync(file)) return { env, file: null };
+  return { env: { ...parseEnv(readFileSync(file, 'utf8')), ...env }, file };
+}
+
+/** A database URL fit for a log line: the password is never printed. */
+export function redactedDatabaseUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
 }
 
 export function databaseProviderOf(url: string): TDatabaseProvider {

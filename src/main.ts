@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, environmentWithEnvFile, loadConfig, redactedDatabaseUrl } from './config';
 import { openDatabase, isDatabaseReachable } from './db/client';
 import { createApp } from './app';
 import { createLogger } from './log';
@@ -8,7 +8,7 @@ import { writeDemoDataOnFirstStart } from './scoring/demoData';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(environmentWithEnvFile().env);
   } catch (error) {
     if (error instanceof ConfigError) return fail(`configuration error: ${error.message}`);
     throw error;
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const probe = openDatabase(config.DATABASE_URL);
   const reachable = await isDatabaseReachable(probe.prisma, 'connect', 5000);
   await probe.close();
-  if (!reachable) return fail(`database unreachable: ${redact(config.DATABASE_URL)} did not answer within 5 s`);
+  if (!reachable) return fail(`database unreachable: ${redactedDatabaseUrl(config.DATABASE_URL)} did not answer within 5 s`);
 
   // Last resort: a fault nobody handled (a stream's 'error' from a library, say) is logged and the service goes on
   // serving; one hostile request must never stop it for every resident. Known faults are handled where they arise.
@@ -59,10 +59,6 @@ function fail(line: string): void {
 }
 
 /** A database URL without its password, fit for a log line. */
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
-}
-
 main().catch((error: unknown) => {
   fail(error instanceof Error ? error.message.split('\n').filter(Boolean).slice(-1)[0] ?? String(error) : String(error));
 });

@@ -59,6 +59,6 @@ describe('npm run cli -- tokens', () => {
   it('rejects a wrong role with one line naming the option', async () => {
     const failed = await cli(['tokens', 'create', '--role', 'boss', '--name', 'x']).catch((error: { stderr: string; code: number }) => error);
     expect(failed).toMatchObject({ code: 1 });
-    expect((failed as { stderr: string }).stderr.trim()).toMatch(/^meethuis-chat: --role: /);
+    expect((failed as { stderr: string }).stderr.trim()).toMatch(/^meethuis-chat: --role: /m);
   });
 });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, environmentWithEnvFile, loadConfig, redactedDatabaseUrl } from '../config';
 import { AppError } from '../kernel/errors';
 import { bootstrapDatabase } from '../db/bootstrap';
 import { createLogger } from '../log';
@@ -51,7 +51,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(error as Error).message}\nusage: ${command.words} ${command.usage}\n`);
     return 2;
   }
-  const config = loadConfig();
+  const { env, file } = environmentWithEnvFile();
+  const config = loadConfig(env);
+  // Before anything changes: which database this is, so a token is never made in the wrong one.
+  process.stderr.write(`meethuis-chat: database ${config.databaseProvider} ${redactedDatabaseUrl(config.DATABASE_URL)}${file ? ` (settings from ${file})` : ''}\n`);
   // Logs go to standard error so that standard output holds only the command's result.
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL).child({}, {});
   const database = await bootstrapDatabase(config, logger);

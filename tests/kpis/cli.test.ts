@@ -153,7 +153,7 @@ describe('npm run cli -- kpis', () => {
     expect((await cli(['export', '--survey', 'meethuis', '--language', 'nl,pap'])).stdout).toBe(expected);
     expect(await running.database.prisma.auditLog.count({ where: { action: 'responses.export', actorTokenId: null } })).toBe(before + 2);
     const refused = await cli(['export', '--survey', 'meethuis', '--from', '2025-02-30']);
-    expect(refused.stderr).toMatch(/^meethuis-chat: --from: /);
+    expect(refused.stderr).toMatch(/^meethuis-chat: --from: /m);
   });
 
   it('names the option that is wrong', async () => {
