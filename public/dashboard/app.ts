@@ -18,12 +18,14 @@ interface TEstimate {
   high: number | null;
   n: number;
 }
-type TKpi = TEstimate | { suppressed: true };
+type TSuppressionReason = 'small' | 'complementary';
+type TKpi = TEstimate | { suppressed: true; reason: TSuppressionReason };
 type TGroupKey = Record<string, string | null>;
 interface TSuppressedGroup {
   key: TGroupKey;
   n: null;
   suppressed: true;
+  reason: TSuppressionReason;
 }
 interface TKpiGroup {
   key: TGroupKey;
@@ -38,7 +40,7 @@ interface TKpiReport {
 }
 interface TDriverFigures {
   performance: TKpi;
-  importance: { r: number | null; low: number | null; high: number | null; n: number } | { suppressed: true };
+  importance: { r: number | null; low: number | null; high: number | null; n: number } | { suppressed: true; reason: TSuppressionReason };
   relativeWeight: { raw: number; pct: number } | null;
 }
 interface TDriverReport {
@@ -137,14 +139,20 @@ function keyLabel(dimension: string, value: string | null | undefined): string {
 
 // ---- tables (textContent only) ----------------------------------------------------------------------------------
 
-/** A figure cell: the number, or "too few responses" where it is suppressed. */
+/** Why a figure is not shown, as the analyst reads it: too few responses, or hidden for a smaller group's sake. */
+function suppressedText(reason: TSuppressionReason | undefined): string {
+  if (reason === 'complementary') return t('notes.suppressedComplementary');
+  return t('notes.suppressedSmall', { min: state.results?.overall.minGroupSize ?? '' });
+}
+
+/** A figure cell: the number, or why it is withheld. */
 function figureCell(kpi: TKpi | null | undefined, decimals: number, testId?: string): HTMLTableCellElement {
   const cell = element('td');
   if (testId) cell.dataset.testid = testId;
   if (kpi === null || kpi === undefined) {
     cell.textContent = '–';
   } else if (!isShown(kpi)) {
-    cell.textContent = t('notes.suppressed');
+    cell.textContent = suppressedText(kpi.reason);
     cell.className = 'suppressed';
   } else {
     cell.textContent = formatNumber(kpi.value, decimals);
@@ -163,10 +171,10 @@ function fillTable(table: HTMLElement, headers: string[], rows: HTMLTableRowElem
   table.replaceChildren(head, body);
 }
 
-function suppressedRow(label: string, columns: number, testId?: string): HTMLTableRowElement {
+function suppressedRow(label: string, reason: TSuppressionReason, columns: number, testId?: string): HTMLTableRowElement {
   const row = element('tr');
   row.append(element('td', label));
-  const cell = element('td', t('notes.suppressed'), 'suppressed');
+  const cell = element('td', suppressedText(reason), 'suppressed');
   cell.colSpan = columns - 1;
   if (testId) cell.dataset.testid = testId;
   row.append(cell);
@@ -305,7 +313,7 @@ function renderSummary(report: TKpiReport): void {
     return;
   }
   if (group.suppressed) {
-    const note = element('p', t('notes.suppressed'), 'suppressed');
+    const note = element('p', suppressedText(group.reason), 'suppressed');
     note.dataset.testid = 'summary-suppressed';
     container.replaceChildren(note);
     return;
@@ -313,7 +321,7 @@ function renderSummary(report: TKpiReport): void {
   const card = (key: string, kpi: TKpi, decimals: number, suffix: string) => {
     const node = element('div', undefined, 'card');
     node.append(element('div', t(`kpis.${key}`), 'label'));
-    const value = element('div', isShown(kpi) ? formatNumber(kpi.value, decimals) + suffix : t('notes.suppressed'), isShown(kpi) ? 'value' : 'value suppressed');
+    const value = element('div', isShown(kpi) ? formatNumber(kpi.value, decimals) + suffix : suppressedText(kpi.reason), isShown(kpi) ? 'value' : 'value suppressed');
     value.dataset.testid = `summary-${key}`;
     node.append(value);
     if (isShown(kpi)) node.append(element('div', `${intervalText(kpi, decimals)} · n = ${kpi.n}`, 'detail'));
@@ -379,7 +387,7 @@ function renderDrivers(report: TKpiReport): void {
     const kpi = kpis[key];
     const row = element('tr');
     row.append(element('td', t(`drivers.${key}`)));
-    row.append(figureCell(shown ? kpi : { suppressed: true }, 1, `driver-${key}-score`));
+    row.append(figureCell(shown ? kpi : { suppressed: true, reason: group?.suppressed ? group.reason : 'small' }, 1, `driver-${key}-score`));
     row.append(element('td', intervalText(kpi, 1), 'number'));
     row.append(numberCell(isShown(kpi) ? String(kpi.n) : '', `driver-${key}-n`));
     return row;
@@ -426,7 +434,7 @@ function renderTrend(report: TKpiReport): void {
     });
   const rows = groups.map((group) => {
     const period = periodOf(group);
-    if (group.suppressed) return suppressedRow(period, 5, `trend-${period}-suppressed`);
+    if (group.suppressed) return suppressedRow(period, group.reason, 5, `trend-${period}-suppressed`);
     const row = element('tr');
     row.append(element('td', period));
     row.append(numberCell(String(group.n), `trend-${period}-n`));
@@ -509,13 +517,13 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
     const row = element('tr');
     row.append(element('td', t(`drivers.${key}`)));
     const importance = importanceOf(figures);
-    const r = element('td', importance ? formatNumber(importance.r, 3) : t('notes.suppressed'), importance ? 'number' : 'suppressed');
+    const r = element('td', importance ? formatNumber(importance.r, 3) : suppressedText(figures && 'suppressed' in figures.importance ? figures.importance.reason : 'small'), importance ? 'number' : 'suppressed');
     r.dataset.testid = `matrix-${key}-r`;
     row.append(r);
     row.append(
       element('td', importance && importance.low !== null && importance.high !== null ? `${formatNumber(importance.low, 3)} – ${formatNumber(importance.high, 3)}` : '', 'number'),
     );
-    row.append(figureCell(figures ? figures.performance : { suppressed: true }, 1, `matrix-${key}-performance`));
+    row.append(figureCell(figures ? figures.performance : { suppressed: true, reason: 'small' }, 1, `matrix-${key}-performance`));
     row.append(numberCell(figures?.relativeWeight ? formatNumber(figures.relativeWeight.pct, 1) : '', `matrix-${key}-weight`));
     return row;
   });
@@ -563,7 +571,7 @@ function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: stri
     const value = group.key[dimension];
     const label = keyLabel(dimension, value);
     const id = `${dimension}-${value ?? 'unknown'}`;
-    if (group.suppressed) return suppressedRow(label, headers.length, `${id}-suppressed`);
+    if (group.suppressed) return suppressedRow(label, group.reason, headers.length, `${id}-suppressed`);
     const row = element('tr');
     row.append(element('td', label));
     row.append(numberCell(String(group.n), `${id}-n`));

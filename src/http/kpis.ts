@@ -5,6 +5,7 @@ import { type KpiService } from '../scoring/kpiQuery';
 import { checkKpiQuery, KPI_QUERY_FIELDS, ZOutcome, type TScope } from '../scoring/kpiContract';
 import { ZExportQuery, type ResponseExports } from '../scoring/responseExport';
 import { PERIODS } from '../scoring/dimensions';
+import { SUPPRESSION_REASONS } from '../scoring/suppression';
 import { defineRoute, type TApiRoute } from './apiRoute';
 
 const ZFormat = z.enum(['json', 'csv']).describe('`csv` for a spreadsheet: one row per group, a dash where a figure is suppressed.');
@@ -16,7 +17,10 @@ const ZDriversQuery = z
 const ZBenchmarkQuery = z.strictObject({ ...KPI_QUERY_FIELDS, format: ZFormat.optional() }).superRefine(checkKpiQuery);
 const ZOptionsQuery = z.strictObject({ survey: KPI_QUERY_FIELDS.survey.optional() });
 
-const ZSuppressed = z.object({ suppressed: z.literal(true) }).describe('Too few answers to show without risk of recognising someone.');
+const ZSuppressionReason = z
+  .enum(SUPPRESSION_REASONS)
+  .describe('`small`: fewer responses than the minimum; `complementary`: enough, but hidden so that a smaller group beside it cannot be worked out.');
+const ZSuppressed = z.object({ suppressed: z.literal(true), reason: ZSuppressionReason }).describe('Withheld, so that no resident can be recognised.');
 const ZEstimate = z.object({
   value: z.number(),
   low: z.number().nullable().describe('95% interval; null where n is too small for one.'),
@@ -34,7 +38,7 @@ const ZKpiFigures = z.object({
   drivers: z.record(z.string(), ZDriverKpi).describe('Per driver: a score of 0–100.'),
 });
 const ZGroupKey = z.record(z.string(), z.string().nullable()).describe('The group: a value per breakdown dimension.');
-const ZSuppressedGroup = z.object({ key: ZGroupKey, n: z.null(), suppressed: z.literal(true) }).describe('A group below the minimum size: nothing of it is shown.');
+const ZSuppressedGroup = z.object({ key: ZGroupKey, n: z.null(), suppressed: z.literal(true), reason: ZSuppressionReason }).describe('A withheld group: nothing of it is shown but why.');
 const ZKpiGroup = z.object({ key: ZGroupKey, n: z.number().int(), suppressed: z.literal(false), completed: z.number().int(), kpis: ZKpiFigures });
 
 const REPORT_FIELDS = {

@@ -5,6 +5,7 @@ import { LANGUAGES } from '../i18n/languages';
 import { OUTCOMES, type TOutcome } from '../surveys/schema';
 import { CONTACT_COUNT_BANDS, DIMENSIONS, LEAD_TIME_BANDS, PERIODS, type TDimension, type TPeriod } from './dimensions';
 import type { TCesExtras, TCorrelation, TDriverExtras, TKpi, TNpsExtras, TSuppressed } from './kpis';
+import type { TSuppressionReason } from './suppression';
 
 /**
  * The KPI question and its answers, as the API, the CLI and the dashboard share them: what may be asked (zod), who
@@ -129,6 +130,7 @@ export interface TSuppressedGroup {
   key: TGroupKey;
   n: null;
   suppressed: true;
+  reason: TSuppressionReason;
 }
 
 export interface TKpiFigures {

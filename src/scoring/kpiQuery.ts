@@ -21,7 +21,7 @@ import {
   type TScope,
   type TSuppressedGroup,
 } from './kpiContract';
-import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, type TKpiName } from './kpis';
+import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, WITHHELD, type TKpiName } from './kpis';
 import { CELL_COLUMNS, RollupReader, statsOfRow, type TCellRow } from './rollupReader';
 import { checkServicesExist, organisationsInScope } from './scope';
 import { suppressSmallGroups } from './suppression';
@@ -140,8 +140,8 @@ export class KpiService {
       const drivers: Record<string, TDriverFigures> = {};
       for (const driver of this.driverKeys.filter((key) => key !== outcome)) {
         drivers[driver] = {
-          performance: withheld.has(`drivers.${driver}`) ? { suppressed: true } : driverKpi(group.stats, driver, options),
-          importance: importance.drivers[driver] ?? { suppressed: true },
+          performance: withheld.has(`drivers.${driver}`) ? WITHHELD : driverKpi(group.stats, driver, options),
+          importance: importance.drivers[driver] ?? { suppressed: true, reason: 'small' },
           relativeWeight: importance.relativeWeights?.weights[driver] ?? null,
         };
       }
@@ -311,7 +311,7 @@ export class KpiService {
     const withheld = this.withheldKpis(counted, names, results);
     return results.map((result, index) => {
       const key = Object.fromEntries(Object.entries(result.key).map(([name, value]) => [name, value === '' ? null : value]));
-      if (result.suppressed) return { key, n: null, suppressed: true as const };
+      if (result.suppressed) return { key, n: null, suppressed: true as const, reason: result.reason };
       const { group } = result;
       return { key, n: group.stats.responses, suppressed: false as const, ...figures(group, withheld[index]!) };
     });

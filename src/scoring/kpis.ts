@@ -1,3 +1,4 @@
+import type { TSuppressionReason } from './suppression';
 import {
   fisherZInterval,
   meanWithTInterval,
@@ -22,6 +23,7 @@ export const DEFAULT_DRIVER_KEYS = DRIVERS;
 /** A figure not reported because too few answers carry it. */
 export interface TSuppressed {
   suppressed: true;
+  reason: TSuppressionReason;
 }
 
 /** A reported figure with its 95% interval; low and high are null where n is too small for an interval. */
@@ -44,7 +46,9 @@ export interface TDriverKpiOptions extends TKpiOptions {
   drivers?: readonly string[];
 }
 
-const SUPPRESSED: TSuppressed = Object.freeze({ suppressed: true });
+const SUPPRESSED: TSuppressed = Object.freeze({ suppressed: true, reason: 'small' });
+/** Hidden so that a smaller figure beside it cannot be worked out (see withholdKpis). */
+export const WITHHELD: TSuppressed = Object.freeze({ suppressed: true, reason: 'complementary' });
 
 /**
  * Rounds half away from zero. The factor (1 + ε) moves products like 1.005 × 100 = 100.49999999999999 back over the
@@ -277,14 +281,16 @@ export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiNa
 /** A group's KPIs with the named ones withheld; NPS stays null where the survey never asked it. */
 export function withholdKpis<TFigures extends Pick<TKpiSet, 'csat' | 'ces' | 'trust' | 'nps' | 'drivers'>>(figures: TFigures, names: ReadonlySet<TKpiName>): TFigures {
   if (names.size === 0) return figures;
-  const drivers = { ...figures.drivers };
-  for (const driver of Object.keys(drivers)) if (names.has(`drivers.${driver}`)) drivers[driver] = SUPPRESSED;
+  // A figure too small on its own keeps saying so; one hidden only to protect another says that.
+  const withhold = <TKpiValue extends object | null>(name: TKpiName, kpi: TKpiValue): TKpiValue | TSuppressed =>
+    names.has(name) && kpi !== null && !('suppressed' in kpi) ? WITHHELD : kpi;
+  const drivers = Object.fromEntries(Object.entries(figures.drivers).map(([driver, kpi]) => [driver, withhold(`drivers.${driver}`, kpi)]));
   return {
     ...figures,
-    csat: names.has('csat') ? SUPPRESSED : figures.csat,
-    ces: names.has('ces') ? SUPPRESSED : figures.ces,
-    trust: names.has('trust') ? SUPPRESSED : figures.trust,
-    nps: names.has('nps') && figures.nps !== null ? SUPPRESSED : figures.nps,
+    csat: withhold('csat', figures.csat),
+    ces: withhold('ces', figures.ces),
+    trust: withhold('trust', figures.trust),
+    nps: withhold('nps', figures.nps),
     drivers,
   };
 }

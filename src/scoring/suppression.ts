@@ -12,11 +12,19 @@ export interface TGroupCount {
   n: number;
 }
 
-/** A group whose figures are withheld: only its key remains. */
+/**
+ * Why a figure is withheld: `small`, fewer responses than the minimum; `complementary`, enough of them, but hidden so
+ * that a smaller group beside it cannot be worked out from the total.
+ */
+export const SUPPRESSION_REASONS = ['small', 'complementary'] as const;
+export type TSuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+/** A group whose figures are withheld: only its key remains, and why. */
 export interface TSuppressedGroup {
   key: Readonly<Record<string, string>>;
   n: null;
   suppressed: true;
+  reason: TSuppressionReason;
 }
 
 export type TSuppressionResult<TGroup extends TGroupCount> = (TGroup & { suppressed: false }) | TSuppressedGroup;
@@ -41,6 +49,7 @@ export function suppressSmallGroups<TGroup extends TGroupCount>(
   hiddenAlready: readonly boolean[] = [],
 ): Array<TSuppressionResult<TGroup>> {
   const suppressed = groups.map((group, index) => group.n < minGroupSize || hiddenAlready[index] === true);
+  const primary = [...suppressed];
   const rows = rowsOf(groups, dimensions);
   let changed = true;
   while (changed) {
@@ -66,7 +75,7 @@ export function suppressSmallGroups<TGroup extends TGroupCount>(
     }
   }
   return groups.map((group, index) =>
-    suppressed[index] ? { key: group.key, n: null, suppressed: true } : { ...group, suppressed: false },
+    suppressed[index] ? { key: group.key, n: null, suppressed: true, reason: primary[index] ? 'small' : 'complementary' } : { ...group, suppressed: false },
   );
 }
 

@@ -11,7 +11,7 @@ import { HAS_CHROMIUM, SKIP_REASON, launchChromium, screenshot, watchProblems } 
 const texts = (language: string) =>
   JSON.parse(readFileSync(new URL(`../../locales/${language}/dashboard.json`, import.meta.url), 'utf8')) as {
     title: string;
-    notes: { suppressed: string };
+    notes: { suppressedSmall: string; suppressedComplementary: string };
     sections: Record<string, string>;
   };
 
@@ -24,11 +24,13 @@ interface TKpi {
   value: number;
   n: number;
   suppressed?: true;
+  reason?: 'small' | 'complementary';
 }
 interface TGroup {
   key: Record<string, string | null>;
   n: number | null;
   suppressed: boolean;
+  reason?: 'small' | 'complementary';
   kpis?: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; drivers: Record<string, TKpi> };
 }
 
@@ -90,6 +92,9 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     const en = texts('en');
+    /** Why a figure is withheld, as the page must say it. */
+    const said = (reason: 'small' | 'complementary' | undefined) =>
+      reason === 'complementary' ? en.notes.suppressedComplementary : en.notes.suppressedSmall.replace('{{min}}', String(running.config.MIN_GROUP_SIZE));
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(en.title);
 
     await page.locator('#token').fill(token);
@@ -114,14 +119,14 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
       for (const group of (await api(`/api/kpis?survey=meethuis&groupBy=${dimension}`)).groups) {
         const id = `${dimension}-${group.key[dimension] ?? 'unknown'}`;
         if (group.suppressed) {
-          expect(await shown(page, `${id}-suppressed`)).toBe(en.notes.suppressed);
+          expect(await shown(page, `${id}-suppressed`)).toBe(said(group.reason));
           continue;
         }
         expect(number(await shown(page, `${id}-n`)), id).toBe(group.n);
         for (const kpi of ['csat', 'ces'] as const) {
-          // A KPI withheld inside a shown group (its own n, or protecting another's) reads "too few responses" too.
+          // A KPI withheld inside a shown group says why: its own n, or protecting another's.
           const figure = group.kpis![kpi];
-          if (figure.suppressed) expect(await shown(page, `${id}-${kpi}`), `${id}-${kpi}`).toBe(en.notes.suppressed);
+          if (figure.suppressed) expect(await shown(page, `${id}-${kpi}`), `${id}-${kpi}`).toBe(said(figure.reason));
           else expect(number(await shown(page, `${id}-${kpi}`)), `${id}-${kpi}`).toBe(figure.value);
         }
       }
@@ -133,7 +138,7 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
       expect.arrayContaining([FORMULA_LOCATION, MARKUP_LOCATION]),
     );
     for (const group of locations.filter((one) => one.suppressed)) {
-      expect(await shown(page, `location-${group.key.location}-suppressed`)).toBe(en.notes.suppressed);
+      expect(await shown(page, `location-${group.key.location}-suppressed`)).toBe(said(group.reason));
     }
     const locationTable = page.locator('#by-location');
     await expect.poll(() => locationTable.getByText(MARKUP_LOCATION, { exact: true }).count()).toBe(1);
@@ -143,7 +148,7 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
     // Trend by month and the priority matrix.
     for (const group of (await api('/api/kpis?survey=meethuis&groupBy=period:month')).groups) {
       const period = group.key.period!;
-      if (group.suppressed) expect(await shown(page, `trend-${period}-suppressed`)).toBe(en.notes.suppressed);
+      if (group.suppressed) expect(await shown(page, `trend-${period}-suppressed`)).toBe(said(group.reason));
       else expect(number(await shown(page, `trend-${period}-csat`))).toBe(group.kpis!.csat.value);
     }
     const drivers = (await (
@@ -164,7 +169,8 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('pap');
     expect(await shown(page, 'summary-csat')).toBe(`${String(overall!.kpis!.csat.value).replace('.', ',')}%`);
     const firstSuppressed = locations.find((group) => group.suppressed)!;
-    expect(await shown(page, `location-${firstSuppressed.key.location}-suppressed`)).toBe(pap.notes.suppressed);
+    const papSaid = firstSuppressed.reason === 'complementary' ? pap.notes.suppressedComplementary : pap.notes.suppressedSmall.replace('{{min}}', String(running.config.MIN_GROUP_SIZE));
+    expect(await shown(page, `location-${firstSuppressed.key.location}-suppressed`)).toBe(papSaid);
     await screenshot(page, `dashboard-${testProvider()}-pap`);
 
     expect(problems.errors).toEqual([]);

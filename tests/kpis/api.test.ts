@@ -46,9 +46,10 @@ interface TGroup {
 const groupsOf = (json: Record<string, unknown> | null) => (json?.groups ?? []) as TGroup[];
 
 /** Compares one reported KPI with the independent figure, to the decimals the API rounds to. */
-function expectKpi(actual: unknown, expected: TExpectedKpi | null, decimals: Record<string, number>, what: string) {
+function expectKpi(actual: unknown, expected: TExpectedKpi | 'withheld' | null, decimals: Record<string, number>, what: string) {
   if (expected === null) return expect(actual, what).toBeNull();
-  if (expected === 'suppressed') return expect(actual, what).toEqual({ suppressed: true });
+  if (expected === 'suppressed') return expect(actual, what).toEqual({ suppressed: true, reason: 'small' });
+  if (expected === 'withheld') return expect(actual, what).toEqual({ suppressed: true, reason: 'complementary' });
   const reported = actual as Record<string, number>;
   expect(reported.n, `${what}.n`).toBe(expected.n);
   for (const [field, places] of Object.entries(decimals)) {
@@ -59,7 +60,8 @@ function expectKpi(actual: unknown, expected: TExpectedKpi | null, decimals: Rec
 /** Compares a shown group with the KPIs computed from its raw answers; `withheld` KPIs must read suppressed. */
 function expectGroup(group: TGroup, responses: TRawResponse[], what: string, withheld: ReadonlySet<string> = new Set()) {
   const expected = expectedKpis(responses, MIN, DRIVERS);
-  const unless = <T,>(name: string, kpi: T) => (withheld.has(name) && kpi !== null ? ('suppressed' as const) : kpi);
+  // Withheld to protect another figure, unless it is too small on its own (then it says so).
+  const unless = <T,>(name: string, kpi: T) => (withheld.has(name) && kpi !== null && kpi !== 'suppressed' ? ('withheld' as const) : kpi);
   expect(group.n, `${what}.n`).toBe(expected.n);
   expect(group.completed, `${what}.completed`).toBe(expected.completed);
   const kpis = group.kpis!;
@@ -171,8 +173,8 @@ describe('GET /api/kpis', () => {
     expect(counts(FORMULA_LOCATION)).toBeLessThan(MIN);
     expect(counts('Zeist')).toBeGreaterThanOrEqual(MIN);
     // The formula location is too small; Zeist is shown on its own merits but hidden as the complement.
-    expect(byLocation[FORMULA_LOCATION]).toEqual({ key: { location: FORMULA_LOCATION }, n: null, suppressed: true });
-    expect(byLocation.Zeist).toEqual({ key: { location: 'Zeist' }, n: null, suppressed: true });
+    expect(byLocation[FORMULA_LOCATION]).toEqual({ key: { location: FORMULA_LOCATION }, n: null, suppressed: true, reason: 'small' });
+    expect(byLocation.Zeist).toEqual({ key: { location: 'Zeist' }, n: null, suppressed: true, reason: 'complementary' });
     expect(byLocation.Utrecht).toMatchObject({ suppressed: false, n: counts('Utrecht') });
   });
 
@@ -341,7 +343,7 @@ describe('GET /api/kpis/benchmark', () => {
     // Only Statia answers in msteams besides demo's Teams users… filtered to Statia's island it is one organisation.
     const { json } = await get('/api/kpis/benchmark?survey=meethuis&location=Sint%20Eustatius', tokens.bonaire);
     const others = groupsOf(json).find((group) => group.key.comparison === 'others');
-    expect(others).toEqual({ key: { comparison: 'others' }, n: null, suppressed: true });
+    expect(others).toEqual({ key: { comparison: 'others' }, n: null, suppressed: true, reason: 'small' });
   });
 
   it('needs an organisation for an unscoped token, and refuses another one for a scoped token', async () => {

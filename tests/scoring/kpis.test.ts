@@ -44,15 +44,16 @@ describe('csatKpi', () => {
   });
 
   it('is suppressed below the minimum group size and shown at it', () => {
-    expect(csatKpi(stats, { minGroupSize: 41 })).toEqual({ suppressed: true });
+    expect(csatKpi(stats, { minGroupSize: 41 })).toEqual({ suppressed: true, reason: 'small' });
     expect(csatKpi(stats, { minGroupSize: 40 })).toMatchObject({ n: 40 });
   });
 
   it('is suppressed when nobody answered, even without a minimum', () => {
     expect(csatKpi(statsWithCounts({ satisfaction: { counts: {}, dontKnow: 3 } }), { minGroupSize: 0 })).toEqual({
       suppressed: true,
+      reason: 'small',
     });
-    expect(csatKpi(emptyStats(), { minGroupSize: 0 })).toEqual({ suppressed: true });
+    expect(csatKpi(emptyStats(), { minGroupSize: 0 })).toEqual({ suppressed: true, reason: 'small' });
   });
 
   it('leaves values off the 1–5 scale out of n', () => {
@@ -78,7 +79,7 @@ describe('csatKpi', () => {
 describe('trustKpi', () => {
   it('reports the % of 4–5 trust answers and is suppressed on its own n', () => {
     const stats = statsWithCounts({ trust: { counts: { 1: 1, 2: 1, 3: 2, 4: 3, 5: 2 }, dontKnow: 5 } });
-    expect(trustKpi(stats, options)).toEqual({ suppressed: true });
+    expect(trustKpi(stats, options)).toEqual({ suppressed: true, reason: 'small' });
     // 5/9 = 55.555… → 55.6; Wilson [0.2666512934954931, 0.8112214789023354]; mean (1 + 2 + 6 + 12 + 10)/9 = 3.444… → 3.44.
     expect(trustKpi(stats, { minGroupSize: 5 })).toEqual({ value: 55.6, low: 26.7, high: 81.1, n: 9, mean: 3.44 });
   });
@@ -132,7 +133,7 @@ describe('npsKpi', () => {
 
   it('is null when the survey never asked it, and suppressed when it was asked but too few answered', () => {
     expect(npsKpi(statsWithCounts({ satisfaction: { counts: { 4: 20 } } }), options)).toBeNull();
-    expect(npsKpi(statsWithCounts({ recommend: { counts: {}, skipped: 30 } }), options)).toEqual({ suppressed: true });
+    expect(npsKpi(statsWithCounts({ recommend: { counts: {}, skipped: 30 } }), options)).toEqual({ suppressed: true, reason: 'small' });
   });
 });
 
@@ -153,7 +154,7 @@ describe('driverKpi', () => {
     const drivers = driverKpis(statsWithCounts({ empathy: { counts: { 4: 10, 5: 2 } } }), options);
     expect(Object.keys(drivers)).toEqual([...DEFAULT_DRIVER_KEYS]);
     expect(drivers.empathy).toMatchObject({ n: 12, pctAgree: 100 });
-    expect(drivers.ease).toEqual({ suppressed: true });
+    expect(drivers.ease).toEqual({ suppressed: true, reason: 'small' });
   });
 });
 
@@ -161,7 +162,7 @@ describe('responseRateKpi', () => {
   it('reports completed / sent with a Wilson interval', () => {
     // 30/80 = 37.5%; Wilson [0.2769417870153118, 0.48451274536857003].
     expect(responseRateKpi(30, 80, options)).toEqual({ value: 37.5, low: 27.7, high: 48.5, n: 80 });
-    expect(responseRateKpi(3, 8, options)).toEqual({ suppressed: true });
+    expect(responseRateKpi(3, 8, options)).toEqual({ suppressed: true, reason: 'small' });
   });
 });
 
@@ -175,7 +176,7 @@ describe('kpisOf', () => {
     stats.completed = 11;
     const kpis = kpisOf(stats, options);
     expect(kpis).toMatchObject({ n: 14, completed: 11, csat: { n: 12, value: 100 }, ces: { suppressed: true }, nps: null });
-    expect(kpis.trust).toEqual({ suppressed: true });
+    expect(kpis.trust).toEqual({ suppressed: true, reason: 'small' });
   });
 });
 
@@ -193,9 +194,10 @@ describe('kpiCounts and withholdKpis', () => {
   it('withholds the KPIs named, and leaves NPS null where it was never asked', () => {
     const figures = kpisOf(stats, { ...options, drivers: ['ease', 'speed'] });
     const withheld = withholdKpis(figures, new Set(['csat', 'nps', 'drivers.ease'] as const));
-    expect(withheld.csat).toEqual({ suppressed: true });
+    expect(withheld.csat).toEqual({ suppressed: true, reason: 'complementary' });
     expect(withheld.nps).toBeNull();
-    expect(withheld.drivers).toEqual({ ease: { suppressed: true }, speed: { suppressed: true } });
+    // ease has answers enough and is hidden for another's sake; speed was too small already and still says so.
+    expect(withheld.drivers).toEqual({ ease: { suppressed: true, reason: 'complementary' }, speed: { suppressed: true, reason: 'small' } });
     expect(figures.csat).toMatchObject({ n: 12 });
     expect(figures.drivers.ease).toMatchObject({ n: 20 });
   });
@@ -265,7 +267,7 @@ describe('driverImportance', () => {
 
   it('suppresses the drivers nobody answered and weighs the others', () => {
     const importance = driverImportance(statsOfRows(ROWS), options);
-    expect(importance.drivers.reliability).toEqual({ suppressed: true });
+    expect(importance.drivers.reliability).toEqual({ suppressed: true, reason: 'small' });
     expect(Object.keys(importance.relativeWeights!.weights)).toEqual(['ease', 'speed', 'empathy']);
   });
 

@@ -35,8 +35,9 @@ describe('suppressSmallGroups along one dimension', () => {
     const result = suppressSmallGroups(groups, ['service'], 10);
     expect(result).toEqual([
       { key: { service: 'paspoort' }, n: 50, csat: 70, suppressed: false },
-      { key: { service: 'rijbewijs' }, n: null, suppressed: true },
-      { key: { service: 'afval' }, n: null, suppressed: true },
+      { key: { service: 'rijbewijs' }, n: null, suppressed: true, reason: 'small' },
+      // 20 responses, enough on its own: hidden so that rijbewijs cannot be worked out from the total.
+      { key: { service: 'afval' }, n: null, suppressed: true, reason: 'complementary' },
     ]);
   });
 
