@@ -468,6 +468,49 @@ interface TMatrixOptions {
   quadrants?: { improve: string; maintain: string; monitor: string; surplus: string };
 }
 
+interface TBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Where each point's label goes so that no two overlap: of eight places around the point (right first, as one reads),
+ * the first that touches no label placed before and stays inside the chart; else the place overlapping least. Points
+ * are placed from the top left, so the order is stable.
+ */
+function placeLabels(ctx: CanvasRenderingContext2D, points: { x: number; y: number; text: string }[], area: TBox): { text: string; left: number; baseline: number }[] {
+  const height = 12;
+  const gap = 6;
+  const placed: TBox[] = [];
+  const overlap = (a: TBox, b: TBox) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  const order = points.map((point, index) => ({ point, index })).sort((a, b) => a.point.y - b.point.y || a.point.x - b.point.x);
+  const result: { text: string; left: number; baseline: number }[] = [];
+  for (const { point } of order) {
+    if (!point.text) continue;
+    const width = ctx.measureText(point.text).width;
+    const candidates: TBox[] = [
+      [gap, -height - 2],
+      [gap, 2],
+      [-width - gap, -height - 2],
+      [-width - gap, 2],
+      [-width / 2, -height - gap - 4],
+      [-width / 2, gap + 2],
+      [gap, -2 * height - 4],
+      [gap, height + 4],
+    ].map(([dx, dy]) => ({ left: point.x + dx!, top: point.y + dy!, right: point.x + dx! + width, bottom: point.y + dy! + height }));
+    const cost = (box: TBox) =>
+      placed.reduce((sum, other) => sum + overlap(box, other), 0) +
+      // Outside the plot costs as much as covering another label.
+      (box.left < area.left || box.right > area.right || box.top < area.top || box.bottom > area.bottom ? width * height : 0);
+    const best = candidates.reduce((chosen, box) => (cost(box) < cost(chosen) ? box : chosen));
+    placed.push(best);
+    result.push({ text: point.text, left: best.left, baseline: best.bottom - 2 });
+  }
+  return result;
+}
+
 /** Labels each point of the matrix with its driver and draws the quadrant lines at the averages. */
 const matrixPlugin: Plugin<'scatter', TMatrixOptions> = {
   id: 'matrix',
@@ -477,11 +520,13 @@ const matrixPlugin: Plugin<'scatter', TMatrixOptions> = {
     ctx.save();
     ctx.fillStyle = '#1b2a3a';
     ctx.font = '12px system-ui, sans-serif';
-    meta.data.forEach((point, index) => {
-      const label = (options.labels ?? [])[index];
-      if (label) ctx.fillText(label, point.x + 7, point.y - 7);
-    });
-    if (options.centre && options.quadrants) {
+    const placed = placeLabels(
+      ctx,
+      meta.data.map((point, index) => ({ x: point.x, y: point.y, text: (options.labels ?? [])[index] ?? '' })),
+      chartArea,
+    );
+    for (const label of placed) ctx.fillText(label.text, label.left, label.baseline);
+    if (options.centre) {
       const x = chart.scales.x!.getPixelForValue(options.centre.x);
       const y = chart.scales.y!.getPixelForValue(options.centre.y);
       ctx.strokeStyle = '#9aa8b5';
@@ -493,6 +538,9 @@ const matrixPlugin: Plugin<'scatter', TMatrixOptions> = {
       ctx.lineTo(chartArea.right, y);
       ctx.stroke();
       ctx.setLineDash([]);
+    }
+    if (options.centre && options.quadrants) {
+      const x = chart.scales.x!.getPixelForValue(options.centre.x);
       ctx.fillStyle = '#5b6b7b';
       ctx.fillText(options.quadrants.improve, Math.min(x + 6, chartArea.right - 120), chartArea.bottom - 8);
       ctx.fillText(options.quadrants.maintain, Math.min(x + 6, chartArea.right - 120), chartArea.top + 14);
@@ -539,6 +587,12 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
   const centre = points.length
     ? { x: points.reduce((total, point) => total + point.x, 0) / points.length, y: points.reduce((total, point) => total + point.y, 0) / points.length }
     : null;
+  // On a phone the plot is too narrow for names: the points carry numbers, listed under the chart.
+  const narrow = byId('matrix-chart').clientWidth < 480;
+  const names = points.map(({ key }) => t(`drivers.${key}`));
+  const legend = byId('matrix-legend');
+  legend.hidden = !narrow || points.length === 0;
+  legend.textContent = narrow ? names.map((name, index) => `${index + 1} ${name}`).join(' · ') : '';
   drawChart('matrix', 'matrix-chart', {
     type: 'scatter',
     data: { datasets: [{ label: t('sections.matrix'), data: points.map(({ x, y }) => ({ x, y })), backgroundColor: '#154273', pointRadius: 5 }] },
@@ -546,7 +600,7 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
       animation: false,
       maintainAspectRatio: false,
       // Room on the right for the label of the most important driver.
-      layout: { padding: { right: 90 } },
+      layout: { padding: { right: narrow ? 12 : 90 } },
       scales: {
         x: { title: { display: true, text: t('matrix.xAxis', { outcome: t(`outcomes.${outcome}`) }) } },
         y: { title: { display: true, text: t('matrix.yAxis') }, min: 0, max: 100 },
@@ -555,9 +609,10 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
         legend: { display: false },
         // @ts-expect-error -- the options of our own plugin, which Chart.js's option types cannot know
         matrix: {
-          labels: points.map(({ key }) => t(`drivers.${key}`)),
+          labels: narrow ? names.map((_name, index) => String(index + 1)) : names,
           centre,
-          quadrants: { improve: t('matrix.improve'), maintain: t('matrix.maintain'), monitor: t('matrix.monitor'), surplus: t('matrix.surplus') },
+          // The text under the chart says what the quadrants mean where there is no room to write it in them.
+          quadrants: narrow ? undefined : { improve: t('matrix.improve'), maintain: t('matrix.maintain'), monitor: t('matrix.monitor'), surplus: t('matrix.surplus') },
         },
       },
     },
