@@ -87,6 +87,7 @@ const state = {
   token: storedToken.get(),
   options: null as TOptions | null,
   results: null as TResults | null,
+  held: [] as THeldDay[],
   charts: {} as Record<string, Chart>,
 };
 const api = apiClient(() => state.token);
@@ -116,6 +117,7 @@ function switchLanguage(language: TLanguage): void {
   useLanguage(language);
   if (state.options) fillFilterOptions(false);
   if (state.results) render(state.results);
+  renderHeldBack();
 }
 
 // ---- formatting -------------------------------------------------------------------------------------------------
@@ -646,6 +648,58 @@ function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: stri
   fillTable(table, headers, rows);
 }
 
+// ---- responses held back by the limit per address ----------------------------------------------------------------
+
+interface THeldDay {
+  organisation: string;
+  day: string;
+  responses: number;
+  completed: number;
+}
+
+/** The held-back days in the caller's scope: a line under the key figures, and the review below. */
+async function loadHeldBack(): Promise<void> {
+  const { held } = await api.get<{ held: THeldDay[] }>('/responses/held');
+  state.held = held;
+  renderHeldBack();
+}
+
+function renderHeldBack(): void {
+  const total = state.held.reduce((sum, day) => sum + day.responses, 0);
+  byId('held-line').hidden = total === 0;
+  byId('held-count').textContent = total === 0 ? '' : t('held.line', { count: formatNumber(total, 0) });
+  byId('held-back').hidden = total === 0 && byId('held-status').textContent === '';
+  const rows = state.held.map((held) => {
+    const row = element('tr');
+    row.append(element('td', held.day), element('td', held.organisation), element('td', String(held.responses), 'number'), element('td', String(held.completed), 'number'));
+    const actions = element('td');
+    for (const decision of ['accept', 'discard'] as const) {
+      const button = element('button', t(`held.${decision}`), decision === 'accept' ? 'primary' : 'secondary');
+      button.type = 'button';
+      button.setAttribute('aria-label', `${t(`held.${decision}`)}: ${held.organisation} ${held.day}`);
+      button.addEventListener('click', () => void decide(decision, held, button));
+      actions.append(button, ' ');
+    }
+    row.append(actions);
+    return row;
+  });
+  fillTable(byId('held-table'), [t('held.day'), t('held.organisation'), t('held.responses'), t('held.completed'), ''], rows);
+}
+
+/** Accept (the responses enter the figures on their own day) or discard (they are deleted) one organisation's day. */
+async function decide(decision: 'accept' | 'discard', held: THeldDay, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    const answer = await api.post<{ accepted?: number; discarded?: number }>(`/responses/held/${decision}`, { organisation: held.organisation, day: held.day });
+    byId('held-status').textContent = t(decision === 'accept' ? 'held.accepted' : 'held.discarded', { count: answer.accepted ?? answer.discarded ?? 0 });
+    await loadHeldBack();
+    if (decision === 'accept') await refresh();
+  } catch (error) {
+    button.disabled = false;
+    handleFailure(error);
+  }
+}
+
 // ---- the row-level export ----------------------------------------------------------------------------------------
 
 /** The responses under the filters in view, as the CSV file the API streams (the download carries the token). */
@@ -682,6 +736,7 @@ function signOut(message?: string): void {
   state.token = null;
   state.options = null;
   state.results = null;
+  state.held = [];
   for (const chart of Object.values(state.charts)) chart.destroy();
   state.charts = {};
   showDashboard(false);
@@ -695,7 +750,7 @@ async function signIn(token: string): Promise<void> {
     storedToken.set(token);
     byId('auth-error').textContent = '';
     showDashboard(true);
-    await refresh();
+    await Promise.all([refresh(), loadHeldBack()]);
   } catch (error) {
     handleFailure(error);
   }
