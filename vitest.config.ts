@@ -12,8 +12,8 @@ export default defineConfig({
       test: {
         name: database,
         include: ['tests/**/*.test.ts'],
-        // A developer's .env never reaches a test, nor the CLI processes the tests start.
-        env: { MEETHUIS_TEST_DATABASE: database, ENV_FILE: 'off' },
+        // A developer's .env never reaches a test, nor the processes the tests start; nor does sample data.
+        env: { MEETHUIS_TEST_DATABASE: database, ENV_FILE: 'off', DEMO_DATA: 'off' },
         testTimeout: 30_000,
         hookTimeout: 60_000,
         // Two cores: more workers only contend for the same databases.
