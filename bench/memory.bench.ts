@@ -55,6 +55,9 @@ async function runOn(db: TDatabaseProvider, context: TBenchContext): Promise<voi
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       SERVICE_URL_ALLOWLIST: '127.0.0.1',
+      // The measured process holds the benchmark's conversations only: no sample data, no developer's .env.
+      DEMO_DATA: 'off',
+      ENV_FILE: 'off',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
