@@ -292,7 +292,18 @@ function fillFilterOptions(keepSurvey: boolean): void {
 
 // ---- rendering --------------------------------------------------------------------------------------------------
 
+/** Whether some version of the survey in view asks the outcome (NPS needs `recommend`). */
+const measures = (outcome: string) => state.options?.outcomes.includes(outcome) ?? false;
+
+function renderNotMeasured(): void {
+  const missing = texts.keys('outcomes').filter((outcome) => !measures(outcome));
+  const note = byId('not-measured');
+  note.hidden = missing.length === 0;
+  note.textContent = missing.length === 0 ? '' : t('notes.notMeasured', { outcomes: missing.map((outcome) => t(`outcomes.${outcome}`).toLowerCase()).join(', ') });
+}
+
 function render(results: TResults): void {
+  renderNotMeasured();
   const demo = state.options?.demoResponses ?? 0;
   const banner = byId('demo-banner');
   banner.hidden = demo === 0;
@@ -623,7 +634,8 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
 }
 
 function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: string): void {
-  const headers = [t('table.group'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust'), t('kpis.nps')];
+  const withNps = measures('recommend');
+  const headers = [t('table.group'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust'), ...(withNps ? [t('kpis.nps')] : [])];
   const rows = report.groups.map((group) => {
     const value = group.key[dimension];
     const label = keyLabel(dimension, value);
@@ -635,7 +647,7 @@ function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: stri
     row.append(figureCell(group.kpis.csat, 1, `${id}-csat`));
     row.append(figureCell(group.kpis.ces, 2, `${id}-ces`));
     row.append(figureCell(group.kpis.trust, 1, `${id}-trust`));
-    row.append(figureCell(group.kpis.nps, 1, `${id}-nps`));
+    if (withNps) row.append(figureCell(group.kpis.nps, 1, `${id}-nps`));
     return row;
   });
   if (rows.length === 0) {

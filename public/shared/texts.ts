@@ -51,6 +51,13 @@ export class PageTexts {
     return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_match, name: string) => (params[name] !== undefined ? String(params[name]) : ''));
   }
 
+  /** The keys under a dotted path (`outcomes` → the outcomes the page has names for). */
+  keys(path: string): string[] {
+    let node: string | TTextTree | undefined = this.config.texts[this.current];
+    for (const part of path.split('.')) node = node && typeof node === 'object' ? node[part] : undefined;
+    return node && typeof node === 'object' ? Object.keys(node) : [];
+  }
+
   /** Switches the page: `lang`, the title, every [data-i18n] text and [data-i18n-aria] label; the choice is kept. */
   use(language: TLanguage, titleKey: string): void {
     this.current = language;

@@ -77,7 +77,7 @@ const ZBenchmarkReport = ZKpiReport.extend({
 const ZKpiOptions = z.object({
   surveys: z.array(z.string()),
   values: z.record(z.string(), z.array(z.string().nullable())).describe('Per filter, the values in the data.'),
-  outcomes: z.array(ZOutcome).describe('The outcomes `/kpis/drivers` relates the drivers to.'),
+  outcomes: z.array(ZOutcome).describe('The outcomes some version of the survey asks: what `/kpis/drivers` can relate the drivers to.'),
   periods: z.array(z.enum(PERIODS)).describe('The periods of a trend (`groupBy=period:month`), the usual one first.'),
   demoResponses: z.number().int().min(0).describe('Sample responses (demo data) among the figures this token sees; 0 once removed.'),
 });

@@ -201,7 +201,7 @@ export const MIN_OTHER_ORGANISATIONS = 2;
 export interface TKpiOptions {
   surveys: string[];
   values: Record<string, Array<string | null>>;
-  /** The outcomes drivers can be related to (the drivers report's `outcome`). */
+  /** The outcomes the survey asks, which drivers can be related to (the drivers report's `outcome`). */
   outcomes: TOutcome[];
   /** The periods of a trend (`groupBy=period:…`), the usual one first. */
   periods: TPeriod[];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TDatabaseProvider } from '../config';
 import type { TPrisma } from '../db/client';
 import { DIMENSIONS, PERIODS, periodOf, type TDimension, type TPeriod } from './dimensions';
-import { OUTCOMES } from '../surveys/schema';
+import { OUTCOMES, type TOutcome } from '../surveys/schema';
 import {
   COMPARISON_KEY,
   KpiQueryError,
@@ -205,7 +205,7 @@ export class KpiService {
       _sum: { responses: true },
     });
     // Newest-first reading: a month is what an analyst looks at first.
-    return { surveys, values, outcomes: [...OUTCOMES], periods: [...PERIODS].reverse(), demoResponses: demo._sum.responses ?? 0 };
+    return { surveys, values, outcomes: await this.measuredOutcomes(surveyId), periods: [...PERIODS].reverse(), demoResponses: demo._sum.responses ?? 0 };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -223,6 +223,18 @@ export class KpiService {
       groupBy: [...selection.groupBy, ...(selection.period ? [PERIOD_KEY] : [])],
       drivers: [...this.driverKeys],
     };
+  }
+
+  /** The outcomes some version of the survey (its family; every survey without one) asks, in the model's order. */
+  private async measuredOutcomes(surveyId: string | null): Promise<TOutcome[]> {
+    const family = surveyId ? await this.surveyFamily(surveyId) : undefined;
+    const versions = await this.prisma.surveyVersion.findMany({ where: family ? { surveyId: { in: family } } : {}, select: { definition: true } });
+    const asked = new Set<string>();
+    for (const version of versions) {
+      const parsed = z.object({ questions: z.array(z.looseObject({ measures: z.string().optional() })) }).safeParse(safeJson(version.definition));
+      for (const question of parsed.success ? parsed.data.questions : []) if (question.measures) asked.add(question.measures);
+    }
+    return OUTCOMES.filter((outcome) => asked.has(outcome));
   }
 
   /** The base survey and every variant that extends it. */

@@ -362,4 +362,10 @@ describe('GET /api/kpis/options', () => {
     expect(values.language).toEqual(['en', 'nl', 'pap']);
     expect(values.location).toContain('Zeist');
   });
+
+  it('lists only the outcomes the survey asks, and the periods of a trend with a month first', async () => {
+    const { json } = await get('/api/kpis/options?survey=meethuis', tokens.demo);
+    // The shipped survey asks neither recommendation (NPS) nor experienced humaneness.
+    expect(json).toMatchObject({ outcomes: ['satisfaction', 'effort', 'trust'], periods: ['month', 'week', 'day'], demoResponses: 0 });
+  });
 });
