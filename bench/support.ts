@@ -112,13 +112,5 @@ export async function peakRssDuring<T>(work: () => Promise<T>): Promise<{ result
   }
 }
 
-/** mulberry32: the fixed seed makes every run fill the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fixed seed makes every run fill the same data. */
+export { seededRandom } from '../src/kernel/seededRandom';

@@ -1,5 +1,6 @@
 import type { TDatabase } from '../db/client';
 import { zonedTime } from '../kernel/calendar';
+import { seededRandom } from '../kernel/seededRandom';
 import type { TLanguage } from '../i18n/languages';
 import { YES_NO_VALUES, ZSurvey, type TQuestion } from '../surveys/schema';
 import type { AnswerStore, TGivenAnswer } from './answerStore';
@@ -15,21 +16,6 @@ import { BatchAnswerWriter, type TBatchResponse } from './batchImport';
 
 export const DEMO_SEED = 20261205;
 export const DEMO_RESPONSES = 3000;
-
-/**
- * mulberry32: a small, well-known generator with a 32-bit state. Sample data needs repeatability, not quality; a
- * dependency for four lines would add nothing.
- */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface TRandom {
   next: () => number;
