@@ -9,7 +9,6 @@ import { API_BASE, DEPRECATED_API_BASE } from './paths';
 import type { TRateLimiter } from './rateLimit';
 import type { Request, Response, THttpServer } from './server';
 
-
 export const API_TAGS = {
   'Follow-ups': 'Surveys staff send after they helped someone, and the services they choose from.',
   'Call-backs': 'Residents who asked to be contacted after a low score.',

@@ -10,7 +10,7 @@ export const PROBLEM_TYPE_PREFIX = 'urn:meethuis-chat:problem:';
 /** The error body (RFC 9457), with the stable `code` and, for bad input, the `field` it concerns. */
 export const ZProblem = z
   .object({
-    type: z.string().regex(/^urn:meethuis-chat:problem:[a-z0-9_]+$/).describe('Identifies the kind of problem; ends in `code`.'),
+    type: z.string().regex(new RegExp(`^${PROBLEM_TYPE_PREFIX}[a-z0-9_]+$`)).describe('Identifies the kind of problem; ends in `code`.'),
     title: z.string().describe('A short summary of the kind of problem, the same for every occurrence.'),
     status: z.number().int().min(400).max(599).describe('The HTTP status of this answer.'),
     detail: z.string().describe('What went wrong this time, in English.'),

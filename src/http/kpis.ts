@@ -10,11 +10,11 @@ import { defineRoute, type TApiRoute } from './apiRoute';
 
 const ZFormat = z.enum(['json', 'csv']).describe('`csv` for a spreadsheet: one row per group, a dash where a figure is suppressed.');
 
-const ZKpisQuery = z.strictObject({ ...KPI_QUERY_FIELDS, format: ZFormat.optional() }).superRefine(checkKpiQuery);
+/** The question of a report that can also come as CSV (the KPIs, the benchmark). */
+const ZReportQuery = z.strictObject({ ...KPI_QUERY_FIELDS, format: ZFormat.optional() }).superRefine(checkKpiQuery);
 const ZDriversQuery = z
   .strictObject({ ...KPI_QUERY_FIELDS, outcome: ZOutcome.optional().describe('The outcome the drivers are related to; satisfaction unless named.') })
   .superRefine(checkKpiQuery);
-const ZBenchmarkQuery = z.strictObject({ ...KPI_QUERY_FIELDS, format: ZFormat.optional() }).superRefine(checkKpiQuery);
 const ZOptionsQuery = z.strictObject({ survey: KPI_QUERY_FIELDS.survey.optional() });
 
 const ZSuppressionReason = z
@@ -82,6 +82,11 @@ const ZKpiOptions = z.object({
   demoResponses: z.number().int().min(0).describe('Sample responses (demo data) among the figures this token sees; 0 once removed.'),
 });
 
+/** A report as the spreadsheet file `format=csv` asks for. */
+function csvReply(report: Parameters<typeof kpiReportCsv>[0], filename: string) {
+  return { status: 200 as const, csv: kpiReportCsv(report).join(''), filename };
+}
+
 function scopeOf(principal: TPrincipal): TScope {
   return { organisationId: principal.organisationId };
 }
@@ -100,13 +105,12 @@ export function kpiRoutes(kpis: KpiService, exports: ResponseExports): TApiRoute
       summary: 'KPIs, by the groups asked for',
       description: 'Satisfaction, effort, trust, NPS and the drivers, each with its 95% interval. Lists are comma-separated or repeated parameters.',
       role: 'analyst',
-      query: ZKpisQuery,
+      query: ZReportQuery,
       responses: { 200: { description: 'The report.', json: ZKpiReport, csv: true } },
       refusals: [404],
     })(async ({ principal, query: { format, ...query } }) => {
       const report = await kpis.kpis(await kpis.resolve(query, scopeOf(principal)));
-      if (format === 'csv') return { status: 200, csv: kpiReportCsv(report).join(''), filename: `kpis-${query.survey}.csv` };
-      return { status: 200, json: report };
+      return format === 'csv' ? csvReply(report, `kpis-${query.survey}.csv`) : { status: 200, json: report };
     }),
     defineRoute({
       method: 'get',
@@ -130,7 +134,7 @@ export function kpiRoutes(kpis: KpiService, exports: ResponseExports): TApiRoute
       summary: "The caller's organisation beside all others combined",
       description: 'No other organisation is ever named, and "others" needs at least two organisations.',
       role: 'analyst',
-      query: ZBenchmarkQuery,
+      query: ZReportQuery,
       responses: { 200: { description: 'The comparison.', json: ZBenchmarkReport, csv: true } },
       refusals: [404],
     })(async ({ principal, query: { format, ...query } }) => {
@@ -138,8 +142,7 @@ export function kpiRoutes(kpis: KpiService, exports: ResponseExports): TApiRoute
       // The selection is resolved for the caller's own organisation (scope and slugs checked); the benchmark then
       // widens it to every organisation for the "others" side.
       const report = await kpis.benchmark(await kpis.resolve({ ...query, organisation: undefined }, { organisationId: own }), own);
-      if (format === 'csv') return { status: 200, csv: kpiReportCsv(report).join(''), filename: `benchmark-${query.survey}.csv` };
-      return { status: 200, json: report };
+      return format === 'csv' ? csvReply(report, `benchmark-${query.survey}.csv`) : { status: 200, json: report };
     }),
     defineRoute({
       method: 'get',

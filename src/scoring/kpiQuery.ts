@@ -227,10 +227,11 @@ export class KpiService {
 
   /** The outcomes some version of the survey (its family; every survey without one) asks, in the model's order. */
   private async measuredOutcomes(surveyId: string | null): Promise<TOutcome[]> {
-    const family = surveyId ? await this.surveyFamily(surveyId) : undefined;
-    const versions = await this.prisma.surveyVersion.findMany({ where: family ? { surveyId: { in: family } } : {}, select: { definition: true } });
+    const versions = await this.prisma.surveyVersion.findMany({ select: { surveyId: true, definition: true } });
+    const family = surveyId ? new Set(surveyFamilyOf(versions, surveyId)) : null;
     const asked = new Set<string>();
     for (const version of versions) {
+      if (family && !family.has(version.surveyId)) continue;
       const parsed = z.object({ questions: z.array(z.looseObject({ measures: z.string().optional() })) }).safeParse(safeJson(version.definition));
       for (const question of parsed.success ? parsed.data.questions : []) if (question.measures) asked.add(question.measures);
     }
@@ -239,16 +240,7 @@ export class KpiService {
 
   /** The base survey and every variant that extends it. */
   private async surveyFamily(surveyId: string): Promise<string[]> {
-    const versions = await this.prisma.surveyVersion.findMany({ select: { surveyId: true, definition: true } });
-    const extendsOf = new Map<string, string | null>();
-    for (const version of versions) {
-      const parsed = z.object({ extends: z.string().optional() }).safeParse(safeJson(version.definition));
-      if (parsed.success && !extendsOf.get(version.surveyId)) extendsOf.set(version.surveyId, parsed.data.extends ?? null);
-    }
-    const root = extendsOf.get(surveyId) ?? surveyId;
-    const family = new Set([surveyId, root]);
-    for (const [id, base] of extendsOf) if (base === root) family.add(id);
-    return [...family].sort();
+    return surveyFamilyOf(await this.prisma.surveyVersion.findMany({ select: { surveyId: true, definition: true } }), surveyId);
   }
 
   /**
@@ -384,3 +376,15 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** The base of a survey and every variant that extends it, from the registered versions' definitions. */
+function surveyFamilyOf(versions: readonly { surveyId: string; definition: string }[], surveyId: string): string[] {
+  const extendsOf = new Map<string, string | null>();
+  for (const version of versions) {
+    const parsed = z.object({ extends: z.string().optional() }).safeParse(safeJson(version.definition));
+    if (parsed.success && !extendsOf.get(version.surveyId)) extendsOf.set(version.surveyId, parsed.data.extends ?? null);
+  }
+  const root = extendsOf.get(surveyId) ?? surveyId;
+  const family = new Set([surveyId, root]);
+  for (const [id, base] of extendsOf) if (base === root) family.add(id);
+  return [...family].sort();
+}
