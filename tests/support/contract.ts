@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { API_DOCS_PATHS } from '../../src/http/apiDocs';
+import { isApiPath } from '../../src/http/paths';
 
 type TSchema = Record<string, unknown>;
 interface TResponseObject {
@@ -17,8 +19,7 @@ export interface TOpenApiDocument {
 }
 
 /** The API's paths that describe the API (the document and its reference page), not part of it. */
-const DESCRIBING = /^\/api\/v1\/(openapi\.json|docs(\/.*)?)$/;
-const CHAT_PROTOCOL = /^\/api\/messages$/;
+const describesTheApi = (path: string) => API_DOCS_PATHS.some((docs) => path === docs || path.startsWith(`${docs}/`));
 
 interface TOperationMatcher {
   method: string;
@@ -54,7 +55,7 @@ export class ContractWatch {
   observe(server: Server): void {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
-      if (!path.startsWith('/api/') || CHAT_PROTOCOL.test(path) || DESCRIBING.test(path)) return;
+      if (!isApiPath(path) || describesTheApi(path)) return;
       const chunks: Buffer[] = [];
       const write = res.write.bind(res) as (...args: unknown[]) => boolean;
       const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
