@@ -36,6 +36,9 @@ import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
 import { webhookRoutes } from './http/webhooks';
+import { organisationRoutes } from './http/organisations';
+import { tokenRoutes } from './http/tokens';
+import { OrganisationAdmin } from './organisations/admin';
 import { registerApiDocs } from './http/apiDocs';
 import { mountApiRoutes, type TApiRoute } from './http/apiRoute';
 import { createI18n } from './i18n/i18n';
@@ -179,6 +182,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     apiRoutes.push(...followUpRoutes(followUps), ...callbackRoutes(callbackRequests, followUps));
     const webhookTargets = webhookTargetsOf(config, dependencies.resolveHost);
     apiRoutes.push(...webhookRoutes(new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock)));
+    apiRoutes.push(...organisationRoutes(new OrganisationAdmin(prisma, { minGroupSize: config.MIN_GROUP_SIZE, clock })), ...tokenRoutes(tokens));
     registerStaffPage(http, { i18n });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../src/auth/tokens';
+import { CLI_ACTOR } from '../src/kernel/audit';
 import { seedOrganisations } from '../src/db/seed';
 import { TEST_SECRETS } from './support/app';
 import { createTestDatabase, type TTestDatabase } from './support/database';
@@ -24,7 +25,7 @@ describe('API tokens', () => {
     expect(await tokens.authenticate(token)).toMatchObject({ tokenId: id, role: 'staff', organisationSlug: 'bonaire' });
     const row = await database.prisma.apiToken.findUniqueOrThrow({ where: { id } });
     expect(JSON.stringify(row)).not.toContain(token);
-    await tokens.revoke(id);
+    await tokens.revoke(CLI_ACTOR, id);
     expect(await tokens.authenticate(token)).toBeNull();
   });
 
@@ -58,7 +59,7 @@ describe('npm run cli -- tokens', () => {
 
   it('rejects a wrong role with one line naming the option', async () => {
     const failed = await cli(['tokens', 'create', '--role', 'boss', '--name', 'x']).catch((error: { stderr: string; code: number }) => error);
-    expect(failed).toMatchObject({ code: 1 });
+    expect(failed).toMatchObject({ code: 65 });
     expect((failed as { stderr: string }).stderr.trim()).toMatch(/^meethuis-chat: --role: /m);
   });
 });

@@ -31,7 +31,7 @@ interface TKpiGroup {
   key: TGroupKey;
   n: number;
   suppressed: false;
-  kpis: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; drivers: Record<string, TKpi> };
+  kpis: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; humaneness: TKpi | null; drivers: Record<string, TKpi> };
 }
 interface TKpiReport {
   minGroupSize: number;
@@ -341,6 +341,7 @@ function renderSummary(report: TKpiReport): void {
     return node;
   };
   const cards = [card('csat', group.kpis.csat, 1, '%'), card('ces', group.kpis.ces, 2, ''), card('trust', group.kpis.trust, 1, '%')];
+  if (group.kpis.humaneness !== null) cards.push(card('humaneness', group.kpis.humaneness, 1, '%'));
   if (group.kpis.nps !== null) cards.push(card('nps', group.kpis.nps, 1, ''));
   const responses = element('div', undefined, 'card');
   responses.append(element('div', t('kpis.n'), 'label'));
@@ -634,8 +635,17 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
 }
 
 function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: string): void {
+  const withHumaneness = measures('humaneness');
   const withNps = measures('recommend');
-  const headers = [t('table.group'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust'), ...(withNps ? [t('kpis.nps')] : [])];
+  const headers = [
+    t('table.group'),
+    t('table.n'),
+    t('kpis.csat'),
+    t('kpis.ces'),
+    t('kpis.trust'),
+    ...(withHumaneness ? [t('kpis.humaneness')] : []),
+    ...(withNps ? [t('kpis.nps')] : []),
+  ];
   const rows = report.groups.map((group) => {
     const value = group.key[dimension];
     const label = keyLabel(dimension, value);
@@ -647,6 +657,7 @@ function renderBreakdown(table: HTMLElement, report: TKpiReport, dimension: stri
     row.append(figureCell(group.kpis.csat, 1, `${id}-csat`));
     row.append(figureCell(group.kpis.ces, 2, `${id}-ces`));
     row.append(figureCell(group.kpis.trust, 1, `${id}-trust`));
+    if (withHumaneness) row.append(figureCell(group.kpis.humaneness, 1, `${id}-humaneness`));
     if (withNps) row.append(figureCell(group.kpis.nps, 1, `${id}-nps`));
     return row;
   });

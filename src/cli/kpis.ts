@@ -35,7 +35,7 @@ function cell(kpi: unknown): string {
 
 /** The report as an aligned text table; suppressed groups say so instead of showing numbers. */
 export function kpiTable(report: TKpiReport): string[] {
-  const header = [...report.groupBy, 'n', 'csat%', 'ces', 'trust%', 'nps', ...report.drivers];
+  const header = [...report.groupBy, 'n', 'csat%', 'ces', 'trust%', 'nps', 'humane%', ...report.drivers];
   const rows = report.groups.map((group) => {
     const key = report.groupBy.map((name) => group.key[name] ?? '(none)');
     if (group.suppressed) return [...key, 'suppressed: too few responses'];
@@ -46,6 +46,7 @@ export function kpiTable(report: TKpiReport): string[] {
       cell(group.kpis.ces),
       cell(group.kpis.trust),
       cell(group.kpis.nps),
+      cell(group.kpis.humaneness),
       ...report.drivers.map((driver) => cell(group.kpis.drivers[driver])),
     ];
   });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
 import { ConfigError, environmentWithEnvFile, loadConfig, redactedDatabaseUrl } from '../config';
-import { AppError } from '../kernel/errors';
+import { AppError, PROBLEM_KINDS } from '../kernel/errors';
 import { bootstrapDatabase } from '../db/bootstrap';
 import { createLogger } from '../log';
 import { tokenCommands } from './tokens';
@@ -12,10 +12,11 @@ import { responseCommands } from './responses';
 import { webhookCommands } from './webhooks';
 import { demoDataCommands } from './demoData';
 import { exportCommands } from './export';
+import { organisationCommands } from './organisations';
 import type { TCliCommand } from './command';
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands, ...organisationCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
@@ -71,6 +72,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     process.stderr.write(`meethuis-chat: ${describeError(error)}\n`);
     // A refusal exits as the one table of refusals says (sysexits), so a script can tell bad input from a peer that is down.
-    process.exit(error instanceof CliUsageError ? 2 : error instanceof AppError ? error.exitCode : 1);
+    const code = error instanceof CliUsageError ? 2 : error instanceof AppError ? error.exitCode : error instanceof ZodError ? PROBLEM_KINDS.invalid.exitCode : 1;
+    process.exit(code);
   },
 );

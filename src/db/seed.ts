@@ -2,30 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { LANGUAGES } from '../i18n/languages';
 import type { TDb } from './client';
 import { ZSlug } from '../kernel/slug';
+import { ZLocalisedName, ZTimeZone } from '../organisations/model';
 
 const SEED_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../prisma/seed/organisations.json');
-
-/** A text in every language a resident may see it in. */
-export const ZLocalisedName = z.object(Object.fromEntries(LANGUAGES.map((language) => [language, z.string().min(1)])) as Record<
-  (typeof LANGUAGES)[number],
-  z.ZodString
->);
-export type TLocalisedName = z.infer<typeof ZLocalisedName>;
 
 export const ZOrganisationSeed = z.object({
   slug: ZSlug,
   names: ZLocalisedName,
-  timeZone: z.string().refine((zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone'),
+  timeZone: ZTimeZone,
   contact: z.string().default(''),
   complaints: z.string().default(''),
   services: z.array(z.object({ slug: ZSlug, names: ZLocalisedName })).min(1),
@@ -43,34 +29,37 @@ export function readOrganisationSeed(file = SEED_FILE): TOrganisationSeed[] {
   return parsed.data;
 }
 
-/** Creates or updates the seeded organisations, their services and places; running it twice changes nothing. */
+/**
+ * Creates the seeded organisations, services and places that do not exist yet. What exists is left as it is: from
+ * the first start on, the database is where an organisation is kept, and an admin's change must survive a restart.
+ * Running it twice changes nothing.
+ */
 export async function seedOrganisations(db: TDb, organisations = readOrganisationSeed()): Promise<void> {
   for (const organisation of organisations) {
-    const fields = {
-      names: JSON.stringify(organisation.names),
-      timeZone: organisation.timeZone,
-      contact: organisation.contact,
-      complaints: organisation.complaints,
-    };
     const { id } = await db.organisation.upsert({
       where: { slug: organisation.slug },
-      create: { slug: organisation.slug, ...fields },
-      update: fields,
+      create: {
+        slug: organisation.slug,
+        names: JSON.stringify(organisation.names),
+        timeZone: organisation.timeZone,
+        contact: organisation.contact,
+        complaints: organisation.complaints,
+      },
+      update: {},
       select: { id: true },
     });
     for (const service of organisation.services) {
-      const names = JSON.stringify(service.names);
       await db.service.upsert({
         where: { organisationId_slug: { organisationId: id, slug: service.slug } },
-        create: { organisationId: id, slug: service.slug, names },
-        update: { names },
+        create: { organisationId: id, slug: service.slug, names: JSON.stringify(service.names) },
+        update: {},
       });
     }
     for (const place of organisation.places) {
       await db.place.upsert({
         where: { organisationId_slug: { organisationId: id, slug: place.slug } },
         create: { organisationId: id, slug: place.slug, name: place.name },
-        update: { name: place.name },
+        update: {},
       });
     }
   }

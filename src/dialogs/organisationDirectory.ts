@@ -1,6 +1,6 @@
-import { systemClock, type TClock } from '../kernel/clock';
 import type { TPrisma } from '../db/client';
-import { ZLocalisedName, type TLocalisedName } from '../db/seed';
+import { ZLocalisedName, type TLocalisedName } from '../organisations/model';
+import { DIRECTORY_SETTINGS, SettingsWatch } from '../organisations/settingsVersion';
 
 export interface TOrganisationInfo {
   id: string;
@@ -22,7 +22,9 @@ export interface TServiceInfo {
 export interface TOrganisationDirectory {
   organisationBySlug(slug: string): Promise<TOrganisationInfo | undefined>;
   organisationById(id: string): Promise<TOrganisationInfo | undefined>;
+  /** A service that is offered (not retired). */
   serviceBySlug(organisationId: string, slug: string): Promise<TServiceInfo | undefined>;
+  /** Any service, also a retired one that a conversation or follow-up from before names. */
   serviceById(id: string): Promise<TServiceInfo | undefined>;
 }
 
@@ -30,17 +32,16 @@ const ORGANISATION_SELECT = { id: true, slug: true, names: true, contact: true, 
 const SERVICE_SELECT = { id: true, slug: true, names: true } as const;
 
 /**
- * Organisations and services from the database. Rows are remembered for a few minutes: they change only
- * when the seed or an admin changes them, and a greeting per turn should not cost a query.
+ * Organisations and services from the database. Rows are remembered until an admin changes any of them (on any
+ * replica): a greeting per turn should not cost a query, and a changed contact number must reach residents at once.
  */
 export class PrismaOrganisationDirectory implements TOrganisationDirectory {
-  private readonly cache = new Map<string, { at: number; value: unknown }>();
+  private readonly cache = new Map<string, unknown>();
+  private readonly watch: SettingsWatch;
 
-  constructor(
-    private readonly prisma: TPrisma,
-    private readonly ttlMs = 5 * 60_000,
-    private readonly clock: TClock = systemClock,
-  ) {}
+  constructor(private readonly prisma: TPrisma, watch?: SettingsWatch) {
+    this.watch = watch ?? new SettingsWatch(prisma, DIRECTORY_SETTINGS);
+  }
 
   organisationBySlug(slug: string): Promise<TOrganisationInfo | undefined> {
     return this.remember(`org-slug:${slug}`, async () =>
@@ -57,7 +58,7 @@ export class PrismaOrganisationDirectory implements TOrganisationDirectory {
   serviceBySlug(organisationId: string, slug: string): Promise<TServiceInfo | undefined> {
     return this.remember(`service-slug:${organisationId}:${slug}`, async () =>
       toService(
-        await this.prisma.service.findUnique({ where: { organisationId_slug: { organisationId, slug } }, select: SERVICE_SELECT }),
+        await this.prisma.service.findFirst({ where: { organisationId, slug, retiredAt: null }, select: SERVICE_SELECT }),
       ),
     );
   }
@@ -69,11 +70,10 @@ export class PrismaOrganisationDirectory implements TOrganisationDirectory {
   }
 
   private async remember<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = this.clock().getTime();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < this.ttlMs) return hit.value as T;
+    if (await this.watch.changed()) this.cache.clear();
+    if (this.cache.has(key)) return this.cache.get(key) as T;
     const value = await load();
-    this.cache.set(key, { at: now, value });
+    this.cache.set(key, value);
     return value;
   }
 }

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { aadObjectKeyOf, residentKeyOf } from '../privacy/residentKeys';
 import { Prisma, type TPrisma } from '../db/client';
-import { ZLocalisedName, type TLocalisedName } from '../db/seed';
+import { ZLocalisedName, type TLocalisedName } from '../organisations/model';
 import { isLanguage } from '../i18n/languages';
 import { writeAudit, type TActor } from '../kernel/audit';
 import { linkTokenHashOf, linkTokenOf, linkUrlOf } from './links';
@@ -92,12 +92,13 @@ export class FollowUpService {
       if (earlier) return this.replay(actor, earlier);
     }
 
-    const service = await this.prisma.service.findUnique({
-      where: { organisationId_slug: { organisationId: organisation.id, slug: request.service } },
+    // A retired service keeps its history but is no longer one to send a survey about.
+    const service = await this.prisma.service.findFirst({
+      where: { organisationId: organisation.id, slug: request.service, retiredAt: null },
       select: { id: true },
     });
     if (!service) {
-      const known = await this.prisma.service.findMany({ where: { organisationId: organisation.id }, select: { slug: true }, orderBy: { slug: 'asc' } });
+      const known = await this.prisma.service.findMany({ where: { organisationId: organisation.id, retiredAt: null }, select: { slug: true }, orderBy: { slug: 'asc' } });
       throw new FollowUpError(
         'invalid',
         'unknown_service',
@@ -215,7 +216,7 @@ export class FollowUpService {
     const rows = await this.prisma.organisation.findMany({
       where: only ? { id: only.id } : {},
       orderBy: { slug: 'asc' },
-      select: { slug: true, names: true, services: { orderBy: { slug: 'asc' }, select: { slug: true, names: true } } },
+      select: { slug: true, names: true, services: { where: { retiredAt: null }, orderBy: { slug: 'asc' }, select: { slug: true, names: true } } },
     });
     return rows.map((row) => ({
       slug: row.slug,

@@ -15,6 +15,8 @@ export const API_TAGS = {
   Webhooks: "Events sent to an organisation's own systems.",
   KPIs: 'Aggregated, privacy-safe scores; groups below the minimum size are suppressed.',
   Responses: 'Row-level export and the review of responses held back by the limit per address.',
+  Organisations: "An organisation's details, services and places, as its admin sets them up, and its audit log.",
+  Tokens: 'The people who use the API and the pages: their tokens, roles and expiry.',
 } as const;
 export type TApiTag = keyof typeof API_TAGS;
 
@@ -31,7 +33,7 @@ export type TResponseSpec =
 
 /** Everything a route is, besides what it does: the OpenAPI document is written from this, and nothing else. */
 export interface TRouteSpec {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Under API_BASE, with `{name}` for a path parameter: `/follow-ups/{id}`. */
   path: `/${string}`;
   operationId: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../kernel/errors';
+import { AppError, StaleVersionError } from '../kernel/errors';
 
 /** RFC 9457's media type: every error this service answers with, outside the chat protocols. */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
@@ -19,6 +19,7 @@ export const ZProblem = z
       .regex(/^[a-z0-9_]+$/)
       .describe('A stable, machine-readable code, such as `invalid_request` or `rate_limited`.'),
     field: z.string().optional().describe('For bad input: the path of the field (`target.userId`), parameter or header concerned.'),
+    current: z.unknown().optional().describe('For a save on a version that is no longer current (409 `stale_version`): the record as it is now.'),
   })
   .meta({
     description: 'An error, as RFC 9457 problem details.',
@@ -50,6 +51,7 @@ export function problemOf(error: AppError, status: number = error.status): TProb
     detail: error.message,
     code: error.code,
     ...(error.field ? { field: error.field } : {}),
+    ...(error instanceof StaleVersionError ? { current: error.current } : {}),
   };
 }
 

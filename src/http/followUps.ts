@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZLocalisedName } from '../db/seed';
+import { ZLocalisedName } from '../organisations/model';
 import { FOLLOW_UP_STATUSES, ZFollowUpRequest } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
 import { LANGUAGES } from '../i18n/languages';

@@ -35,6 +35,9 @@ const ZKpiFigures = z.object({
   ces: kpi({ pctEasy: z.number(), pctEasyLow: z.number(), pctEasyHigh: z.number() }).describe('Customer effort: mean of 1–7, and % easy (5–7).'),
   trust: kpi({ mean: z.number() }).describe('% who trust the organisation (4–5 of 5).'),
   nps: kpi({ pctPromoters: z.number(), pctDetractors: z.number() }).nullable().describe("Net Promoter Score; null where the organisation's survey does not ask it."),
+  humaneness: kpi({ mean: z.number() })
+    .nullable()
+    .describe('% who experienced humane treatment (4–5 of 5); null where no survey version in view asks it.'),
   drivers: z.record(z.string(), ZDriverKpi).describe('Per driver: a score of 0–100.'),
 });
 const ZGroupKey = z.record(z.string(), z.string().nullable()).describe('The group: a value per breakdown dimension.');
@@ -103,7 +106,7 @@ export function kpiRoutes(kpis: KpiService, exports: ResponseExports): TApiRoute
       operationId: 'getKpis',
       tag: 'KPIs',
       summary: 'KPIs, by the groups asked for',
-      description: 'Satisfaction, effort, trust, NPS and the drivers, each with its 95% interval. Lists are comma-separated or repeated parameters.',
+      description: 'Satisfaction, effort, trust, NPS, experienced humaneness and the drivers, each with its 95% interval. Lists are comma-separated or repeated parameters.',
       role: 'analyst',
       query: ZReportQuery,
       responses: { 200: { description: 'The report.', json: ZKpiReport, csv: true } },

@@ -14,7 +14,7 @@ export type THandler = (req: Request, res: Response) => Promise<void>;
 export interface THttpServer {
   server: Server;
   /** Registers a route whose errors are answered as problems (or in its chat protocol's shape), never as a stack trace. */
-  route: (method: 'get' | 'post' | 'put' | 'del', path: string, handler: THandler) => void;
+  route: (method: 'get' | 'post' | 'put' | 'patch' | 'del', path: string, handler: THandler) => void;
 }
 
 export interface THttpServerOptions {

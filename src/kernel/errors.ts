@@ -52,3 +52,14 @@ export class AppError extends Error {
     return PROBLEM_KINDS[this.kind].exitCode;
   }
 }
+
+/** A save based on a version of the record that is no longer current: the answer carries the record as it is now. */
+export class StaleVersionError extends AppError {
+  override name = 'StaleVersionError';
+  constructor(
+    message: string,
+    readonly current: unknown,
+  ) {
+    super('conflict', 'stale_version', message, 'version');
+  }
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TDatabase, TPrisma } from '../db/client';
 import { withLease } from '../db/lease';
 import { cellKeyOf, type TCellDimensions } from '../scoring/answerStore';
+import { placeNames } from '../organisations/model';
 
 /** Where a location from before places were checked goes: one value, so no free text lives on in the figures. */
 export const UNKNOWN_LOCATION = 'unknown';
@@ -13,11 +14,19 @@ const FOLD_LEASE = 'rollup-fold';
 export class PlaceDirectory {
   constructor(private readonly prisma: TPrisma) {}
 
-  /** The place's name (what a response stores) when `given` names one of the organisation's places; else undefined. */
+  /**
+   * The place's name (what a response stores) when `given` names one of the organisation's places in use — by slug,
+   * by name or by its name in any language; else undefined. A retired place is no longer accepted.
+   */
   async resolve(organisationSlug: string, given: string): Promise<string | undefined> {
     const wanted = given.trim().toLocaleLowerCase('nl');
-    const places = await this.prisma.place.findMany({ where: { organisation: { slug: organisationSlug } }, select: { slug: true, name: true } });
-    return places.find((place) => place.slug === wanted || place.name.toLocaleLowerCase('nl') === wanted)?.name;
+    const places = await this.prisma.place.findMany({
+      where: { organisation: { slug: organisationSlug }, retiredAt: null },
+      select: { slug: true, name: true, names: true },
+    });
+    const named = (place: { name: string; names: string }) =>
+      [place.name, ...Object.values(placeNames(place))].some((name) => name.toLocaleLowerCase('nl') === wanted);
+    return places.find((place) => place.slug === wanted || named(place))?.name;
   }
 }
 

@@ -119,6 +119,8 @@ export interface TKpiSelection {
   filters: Partial<Record<TDimension, readonly string[]>>;
   groupBy: readonly TDimension[];
   period: TPeriod | null;
+  /** Groups and figures below it are suppressed: the largest minimum of the organisations involved. */
+  minGroupSize: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -138,6 +140,7 @@ export interface TKpiFigures {
   ces: TKpi<TCesExtras>;
   trust: TKpi<{ mean: number }>;
   nps: TKpi<TNpsExtras> | null;
+  humaneness: TKpi<{ mean: number }> | null;
   drivers: Record<string, TKpi<TDriverExtras>>;
 }
 

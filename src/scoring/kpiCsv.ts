@@ -7,6 +7,7 @@ const KPI_COLUMNS = {
   ces: ['value', 'low', 'high', 'n', 'pctEasy', 'pctEasyLow', 'pctEasyHigh'],
   trust: ['value', 'low', 'high', 'n', 'mean'],
   nps: ['value', 'low', 'high', 'n', 'pctPromoters', 'pctDetractors'],
+  humaneness: ['value', 'low', 'high', 'n', 'mean'],
 } as const;
 const DRIVER_COLUMNS = ['value', 'low', 'high', 'n', 'mean', 'pctAgree'] as const;
 

@@ -24,6 +24,7 @@ import {
 import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, WITHHELD, type TKpiName } from './kpis';
 import { CELL_COLUMNS, RollupReader, statsOfRow, type TCellRow } from './rollupReader';
 import { checkServicesExist, organisationsInScope } from './scope';
+import { minimumGroupSizeOf } from '../organisations/groupSize';
 import { suppressSmallGroups } from './suppression';
 import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientStats';
 
@@ -88,10 +89,6 @@ export class KpiService {
     this.rollups = new RollupReader(prisma, settings.provider);
   }
 
-  get minGroupSize(): number {
-    return this.settings.minGroupSize;
-  }
-
   /**
    * Turns a validated question into a selection: checks the survey and the slugs it names, and applies the caller's
    * scope — an organisation-scoped caller sees its own organisation only, and naming another one is refused (403).
@@ -121,13 +118,14 @@ export class KpiService {
       if (name.startsWith('period:')) period = name.slice('period:'.length) as TPeriod;
       else groupBy.push(name === LOCATION_ALIAS ? 'location' : (name as TDimension));
     }
-    return { surveyIds: [survey.id], from: query.from ?? null, to: query.to ?? null, filters, groupBy, period };
+    const minGroupSize = await minimumGroupSizeOf(this.prisma, this.settings.minGroupSize, organisationIds ?? null);
+    return { surveyIds: [survey.id], from: query.from ?? null, to: query.to ?? null, filters, groupBy, period, minGroupSize };
   }
 
-  /** CSAT, CES, trust, NPS and the driver scores per group, suppressed where a group or a KPI is too small. */
+  /** CSAT, CES, trust, NPS, humaneness and the driver scores per group, suppressed where a group or a KPI is too small. */
   async kpis(selection: TKpiSelection): Promise<TKpiReport> {
     const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), false);
-    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => this.kpiFigures(group, withheld));
+    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => this.kpiFigures(group, withheld, selection.minGroupSize));
     return { ...this.header(selection), groups: await this.withSlugs(groups) };
   }
 
@@ -135,7 +133,7 @@ export class KpiService {
   async drivers(selection: TKpiSelection, outcome: string): Promise<TDriverReport> {
     const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), true);
     const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => {
-      const options = { minGroupSize: this.minGroupSize, drivers: this.driverKeys, outcome };
+      const options = { minGroupSize: selection.minGroupSize, drivers: this.driverKeys, outcome };
       const importance = driverImportance(group.stats, options);
       const drivers: Record<string, TDriverFigures> = {};
       for (const driver of this.driverKeys.filter((key) => key !== outcome)) {
@@ -161,7 +159,13 @@ export class KpiService {
       throw new KpiQueryError('invalid', 'invalid_request', 'groupBy: a benchmark never breaks "others" down by organisation', 'groupBy');
     }
     const { organisation: _scope, ...filters } = selection.filters;
-    const widened: TKpiSelection = { ...selection, surveyIds: await this.surveyFamily(selection.surveyIds[0]!), filters };
+    // Across organisations, the largest minimum of any of them protects every figure.
+    const widened: TKpiSelection = {
+      ...selection,
+      surveyIds: await this.surveyFamily(selection.surveyIds[0]!),
+      filters,
+      minGroupSize: await minimumGroupSizeOf(this.prisma, this.settings.minGroupSize, null),
+    };
     const own = await this.prisma.organisation.findUniqueOrThrow({ where: { id: ownOrganisationId }, select: { slug: true } });
     const summed = await this.sum(widened, (cell) => [cell.organisationId === ownOrganisationId ? 'own' : 'others', ...this.valuesOf(widened, cell)], false);
     // Each side is suppressed on its own: the caller sees its own figures anyway, so hiding one side to protect the
@@ -170,13 +174,14 @@ export class KpiService {
       this.suppressGroups(
         widened,
         [...summed.values()].filter((group) => group.values[0] === side).map((group) => ({ ...group, values: group.values.slice(1) })),
-        (group, withheld) => this.kpiFigures(group, withheld),
+        (group, withheld) => this.kpiFigures(group, withheld, widened.minGroupSize),
         (group) => side === 'others' && group.organisations.size < MIN_OTHER_ORGANISATIONS,
       ).map((group) => ({ ...group, key: { [COMPARISON_KEY]: side, ...group.key } })),
     );
     const header = this.header(selection);
     return {
       ...header,
+      minGroupSize: widened.minGroupSize,
       groupBy: [COMPARISON_KEY, ...header.groupBy],
       organisation: own.slug,
       minOtherOrganisations: MIN_OTHER_ORGANISATIONS,
@@ -217,7 +222,7 @@ export class KpiService {
   private header(selection: TKpiSelection) {
     return {
       survey: selection.surveyIds[0]!,
-      minGroupSize: this.minGroupSize,
+      minGroupSize: selection.minGroupSize,
       from: selection.from,
       to: selection.to,
       groupBy: [...selection.groupBy, ...(selection.period ? [PERIOD_KEY] : [])],
@@ -286,9 +291,9 @@ export class KpiService {
     return groups;
   }
 
-  private kpiFigures(group: TSummedGroup, withheld: ReadonlySet<TKpiName>): { completed: number; kpis: TKpiFigures } {
-    const { completed, csat, ces, trust, nps, drivers } = kpisOf(group.stats, { minGroupSize: this.minGroupSize, drivers: this.driverKeys });
-    return { completed, kpis: withholdKpis({ csat, ces, trust, nps, drivers }, withheld) };
+  private kpiFigures(group: TSummedGroup, withheld: ReadonlySet<TKpiName>, minGroupSize: number): { completed: number; kpis: TKpiFigures } {
+    const { completed, csat, ces, trust, nps, humaneness, drivers } = kpisOf(group.stats, { minGroupSize, drivers: this.driverKeys });
+    return { completed, kpis: withholdKpis({ csat, ces, trust, nps, humaneness, drivers }, withheld) };
   }
 
   /**
@@ -308,11 +313,11 @@ export class KpiService {
       key: Object.fromEntries(names.map((name, index) => [name, group.values[index] ?? ''])),
       // A group that must stay hidden whatever its size gets an n below the minimum: it then also counts as a
       // hidden group with answers, so complementary suppression protects it like a small one.
-      n: forceSuppressed(group) ? Math.min(group.stats.responses, this.minGroupSize - 1) : group.stats.responses,
+      n: forceSuppressed(group) ? Math.min(group.stats.responses, selection.minGroupSize - 1) : group.stats.responses,
       group,
     }));
-    const results = suppressSmallGroups(counted, names, this.minGroupSize);
-    const withheld = this.withheldKpis(counted, names, results);
+    const results = suppressSmallGroups(counted, names, selection.minGroupSize);
+    const withheld = this.withheldKpis(counted, names, results, selection.minGroupSize);
     return results.map((result, index) => {
       const key = Object.fromEntries(Object.entries(result.key).map(([name, value]) => [name, value === '' ? null : value]));
       if (result.suppressed) return { key, n: null, suppressed: true as const, reason: result.reason };
@@ -330,13 +335,14 @@ export class KpiService {
     counted: ReadonlyArray<{ key: Record<string, string>; group: TSummedGroup }>,
     dimensions: readonly string[],
     results: ReadonlyArray<{ suppressed: boolean }>,
+    minGroupSize: number,
   ): Array<Set<TKpiName>> {
     const counts = counted.map(({ group }) => kpiCounts(group.stats, this.driverKeys));
     const hiddenWhole = results.map((result) => result.suppressed);
     const withheld = counted.map(() => new Set<TKpiName>());
     for (const name of counts[0]?.keys() ?? []) {
       const table = counted.map(({ key }, index) => ({ key, n: counts[index]!.get(name) ?? 0 }));
-      suppressSmallGroups(table, dimensions, this.minGroupSize, hiddenWhole).forEach((result, index) => {
+      suppressSmallGroups(table, dimensions, minGroupSize, hiddenWhole).forEach((result, index) => {
         if (result.suppressed && !hiddenWhole[index]) withheld[index]!.add(name);
       });
     }

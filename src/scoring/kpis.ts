@@ -71,6 +71,7 @@ const KPI_SCALES = {
   trust: { measure: 'trust', min: 1, max: 5 },
   ces: { measure: 'effort', min: 1, max: 7 },
   nps: { measure: 'recommend', min: 0, max: 10 },
+  humaneness: { measure: 'humaneness', min: 1, max: 5 },
 } as const;
 const DRIVER_SCALE = { min: 1, max: 5 } as const;
 
@@ -122,7 +123,7 @@ function isTooSmall(n: number, options: TKpiOptions): boolean {
   return n === 0 || n < options.minGroupSize;
 }
 
-function topBoxKpi(stats: TStats, kpi: 'csat' | 'trust', options: TKpiOptions): TKpi<{ mean: number }> {
+function topBoxKpi(stats: TStats, kpi: 'csat' | 'trust' | 'humaneness', options: TKpiOptions): TKpi<{ mean: number }> {
   const scale = kpiScale(stats, kpi);
   if (isTooSmall(scale.n, options)) return SUPPRESSED;
   const agree = scale.countBetween(4, 5);
@@ -144,6 +145,15 @@ export function csatKpi(stats: TStats, options: TKpiOptions): TKpi<{ mean: numbe
 /** Trust: % of trust answers 4–5 on the 1–5 scale (Wilson interval); also the mean. */
 export function trustKpi(stats: TStats, options: TKpiOptions): TKpi<{ mean: number }> {
   return topBoxKpi(stats, 'trust', options);
+}
+
+/**
+ * Experienced humaneness: % of answers 4–5 on the 1–5 scale (Wilson interval); also the mean. Null where no survey
+ * version in the data asked it, so an older version's responses do not read as "too few".
+ */
+export function humanenessKpi(stats: TStats, options: TKpiOptions): TKpi<{ mean: number }> | null {
+  if (stats.measures[KPI_SCALES.humaneness.measure] === undefined) return null;
+  return topBoxKpi(stats, 'humaneness', options);
 }
 
 export interface TCesExtras {
@@ -248,6 +258,7 @@ export interface TKpiSet {
   ces: TKpi<TCesExtras>;
   trust: TKpi<{ mean: number }>;
   nps: TKpi<TNpsExtras> | null;
+  humaneness: TKpi<{ mean: number }> | null;
   drivers: Record<string, TKpi<TDriverExtras>>;
 }
 
@@ -260,11 +271,12 @@ export function kpisOf(stats: TStats, options: TDriverKpiOptions): TKpiSet {
     ces: cesKpi(stats, options),
     trust: trustKpi(stats, options),
     nps: npsKpi(stats, options),
+    humaneness: humanenessKpi(stats, options),
     drivers: driverKpis(stats, options),
   };
 }
 
-/** The name a KPI goes by in a group's figures: `csat`, `ces`, `trust`, `nps`, or `drivers.<key>`. */
+/** The name a KPI goes by in a group's figures: `csat`, `ces`, `trust`, `nps`, `humaneness`, or `drivers.<key>`. */
 export type TKpiName = keyof typeof KPI_SCALES | `drivers.${string}`;
 
 /**
@@ -278,8 +290,8 @@ export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiNa
   return counts;
 }
 
-/** A group's KPIs with the named ones withheld; NPS stays null where the survey never asked it. */
-export function withholdKpis<TFigures extends Pick<TKpiSet, 'csat' | 'ces' | 'trust' | 'nps' | 'drivers'>>(figures: TFigures, names: ReadonlySet<TKpiName>): TFigures {
+/** A group's KPIs with the named ones withheld; NPS and humaneness stay null where the survey never asked them. */
+export function withholdKpis<TFigures extends Pick<TKpiSet, 'csat' | 'ces' | 'trust' | 'nps' | 'humaneness' | 'drivers'>>(figures: TFigures, names: ReadonlySet<TKpiName>): TFigures {
   if (names.size === 0) return figures;
   // A figure too small on its own keeps saying so; one hidden only to protect another says that.
   const withhold = <TKpiValue extends object | null>(name: TKpiName, kpi: TKpiValue): TKpiValue | TSuppressed =>
@@ -291,6 +303,7 @@ export function withholdKpis<TFigures extends Pick<TKpiSet, 'csat' | 'ces' | 'tr
     ces: withhold('ces', figures.ces),
     trust: withhold('trust', figures.trust),
     nps: withhold('nps', figures.nps),
+    humaneness: withhold('humaneness', figures.humaneness),
     drivers,
   };
 }

@@ -58,17 +58,17 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     await page.goto(`${running.url}/?lang=nl`);
     await said(page, text(nl.chat, 'consent.question')).waitFor({ timeout: 20_000 });
     await tap(page, text(nl.chat, 'buttons.yes'));
-    await said(page, 'Vraag 1 van 11').waitFor();
+    await said(page, 'Vraag 1 van 12').waitFor();
     await tap(page, text(nl.survey, 'scales.satisfaction.4'));
-    await said(page, 'Vraag 2 van 11').waitFor();
+    await said(page, 'Vraag 2 van 12').waitFor();
 
     await page.reload();
     // The history is shown again, and the conversation goes on at the same question.
     await said(page, text(nl.survey, 'questions.satisfaction')).waitFor({ timeout: 20_000 });
-    await said(page, 'Vraag 2 van 11').waitFor();
+    await said(page, 'Vraag 2 van 12').waitFor();
     await screenshot(page, 'webchat-reloaded');
     await type(page, '6');
-    await said(page, 'Vraag 3 van 11').waitFor();
+    await said(page, 'Vraag 3 van 12').waitFor();
     const answers = await running.database.prisma.answer.findMany({ select: { questionKey: true, value: true } });
     expect(answers).toEqual(expect.arrayContaining([{ questionKey: 'satisfaction', value: 4 }, { questionKey: 'effort', value: 6 }]));
     expect(await running.database.prisma.response.count()).toBe(1);
@@ -93,11 +93,11 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${running.url}/${link.search}`);
     await tap(page, text(en.chat, 'buttons.yes'));
-    await said(page, 'Question 1 of 11').waitFor({ timeout: 20_000 });
+    await said(page, 'Question 1 of 12').waitFor({ timeout: 20_000 });
     await tap(page, text(en.survey, 'scales.satisfaction.5'));
-    await said(page, 'Question 2 of 11').waitFor();
+    await said(page, 'Question 2 of 12').waitFor();
     await page.reload();
-    await said(page, 'Question 2 of 11').waitFor({ timeout: 20_000 });
+    await said(page, 'Question 2 of 12').waitFor({ timeout: 20_000 });
 
     // The tab is closed; the link is opened again in the same browser: the same response goes on.
     await page.close();
@@ -105,16 +105,17 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     await reopened.goto(`${running.url}/${link.search}`);
     await said(reopened, text(en.chat, 'resume.offer')).waitFor({ timeout: 20_000 });
     await tap(reopened, text(en.chat, 'buttons.yes'));
-    await said(reopened, 'Question 2 of 11').waitFor();
-    for (let number = 2; number <= 10; number += 1) {
+    await said(reopened, 'Question 2 of 12').waitFor();
+    for (let number = 2; number <= 11; number += 1) {
       await type(reopened, '4');
-      await said(reopened, `Question ${number + 1} of 11`).waitFor();
+      await said(reopened, `Question ${number + 1} of 12`).waitFor();
     }
     await type(reopened, 'Nothing, thank you.');
     await said(reopened, text(en.chat, 'closing.thanks')).waitFor();
     const followUp = await running.database.prisma.followUp.findUniqueOrThrow({ where: { id }, include: { response: { include: { answers: true } } } });
     expect(followUp.status).toBe('completed');
-    expect(followUp.response?.answers).toHaveLength(11);
+    expect(followUp.response?.answers).toHaveLength(12);
+    expect(followUp.response?.answers).toEqual(expect.arrayContaining([expect.objectContaining({ questionKey: 'humaneness', measure: 'humaneness', value: 4 })]));
 
     // Another browser has the link, but not the secret this one keeps.
     const other = await (await newContext()).newPage();
@@ -140,15 +141,15 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     const page = await (await newContext({ locale: 'pap-BQ' })).newPage();
     await page.goto(`${running.url}/?organisation=bonaire&lang=pap`);
     await tap(page, text(localeFile('pap', 'chat'), 'buttons.yes'));
-    await said(page, 'Pregunta 1 di 14').waitFor({ timeout: 20_000 });
+    await said(page, 'Pregunta 1 di 15').waitFor({ timeout: 20_000 });
     // Satisfied: "what went wrong most of all" will not be asked, and the total says so from the next question on.
     await type(page, '5');
-    for (let number = 2; number <= 13; number += 1) {
-      await said(page, `Pregunta ${number} di 13`).waitFor();
-      if (number < 13) await type(page, number === 12 ? 'si' : number === 11 ? 'Telefòn' : '4');
+    for (let number = 2; number <= 14; number += 1) {
+      await said(page, `Pregunta ${number} di 14`).waitFor();
+      if (number < 14) await type(page, number === 13 ? 'si' : number === 12 ? 'Telefòn' : '4');
     }
     await screenshot(page, 'webchat-progress-bonaire');
-    expect(await page.getByText('Pregunta 14 di 14', { exact: true }).count()).toBe(0);
+    expect(await page.getByText('Pregunta 15 di 15', { exact: true }).count()).toBe(0);
   }, 120_000);
 
   it('tells the resident the chat is not set up here when the embed names an unknown organisation, and the integrator why', async () => {
@@ -164,7 +165,7 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     await page.goto(`${running.url}/?lang=nl`);
     await said(page, text(nl.chat, 'consent.question')).waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: text(nl.chat, 'buttons.yes'), exact: true }).last().tap();
-    await said(page, 'Vraag 1 van 11').waitFor();
+    await said(page, 'Vraag 1 van 12').waitFor();
     expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BUTTON');
 
     // Where the finger was, the next question has a button; on a touch screen it stays "hovered".

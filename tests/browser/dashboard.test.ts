@@ -11,7 +11,8 @@ import { HAS_CHROMIUM, SKIP_REASON, launchChromium, screenshot, watchProblems } 
 const texts = (language: string) =>
   JSON.parse(readFileSync(new URL(`../../locales/${language}/dashboard.json`, import.meta.url), 'utf8')) as {
     title: string;
-    notes: { suppressedSmall: string; suppressedComplementary: string };
+    notes: { suppressedSmall: string; suppressedComplementary: string; notMeasured: string };
+    outcomes: { recommend: string };
     sections: Record<string, string>;
   };
 
@@ -31,7 +32,7 @@ interface TGroup {
   n: number | null;
   suppressed: boolean;
   reason?: 'small' | 'complementary';
-  kpis?: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; drivers: Record<string, TKpi> };
+  kpis?: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; humaneness: TKpi | null; drivers: Record<string, TKpi> };
 }
 
 describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
@@ -57,6 +58,20 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
       conversationKey: 'markup',
     });
     await store.recordAnswer(response.id, { questionKey: 'satisfaction', measure: 'satisfaction', value: 5 });
+    // Residents on the survey's second version are asked experienced humaneness too.
+    const second = await prisma.surveyVersion.findFirstOrThrow({ where: { surveyId: 'meethuis', version: 2 } });
+    for (let resident = 0; resident < 12; resident++) {
+      const answered = await store.startResponse({
+        surveyVersionId: second.id,
+        organisationId: demo.id,
+        chatChannel: 'webchat',
+        language: 'en',
+        source: 'self',
+        residentKey: `humane-${resident}`,
+        conversationKey: `humane-${resident}`,
+      });
+      await store.recordAnswer(answered.id, { questionKey: 'humaneness', measure: 'humaneness', value: 1 + (resident % 5) });
+    }
     token = (await new TokenService(prisma, TEST_SECRETS.HASH_SECRET).create({ role: 'analyst', name: 'dashboard', organisation: 'demo' })).token;
     browser = await launchChromium();
   }, 120_000);
@@ -109,6 +124,9 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
     expect(number(await shown(page, 'summary-csat'))).toBe(overall!.kpis!.csat.value);
     expect(number(await shown(page, 'summary-ces'))).toBe(overall!.kpis!.ces.value);
     expect(number(await shown(page, 'summary-trust'))).toBe(overall!.kpis!.trust.value);
+    expect(number(await shown(page, 'summary-humaneness'))).toBe(overall!.kpis!.humaneness!.value);
+    // The survey asks every outcome but recommendation.
+    expect((await page.locator('#not-measured').textContent())?.trim()).toBe(en.notes.notMeasured.replace('{{outcomes}}', en.outcomes.recommend.toLowerCase()));
     for (const [driver, kpi] of Object.entries(overall!.kpis!.drivers)) {
       expect(number(await shown(page, `driver-${driver}-score`)), driver).toBe(kpi.value);
       expect(number(await shown(page, `driver-${driver}-n`)), driver).toBe(kpi.n);
@@ -138,7 +156,7 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
       expect.arrayContaining([FORMULA_LOCATION, MARKUP_LOCATION]),
     );
     for (const group of locations.filter((one) => one.suppressed)) {
-      expect(await shown(page, `location-${group.key.location}-suppressed`)).toBe(said(group.reason));
+      expect(await shown(page, `location-${group.key.location ?? 'unknown'}-suppressed`)).toBe(said(group.reason));
     }
     const locationTable = page.locator('#by-location');
     await expect.poll(() => locationTable.getByText(MARKUP_LOCATION, { exact: true }).count()).toBe(1);
@@ -170,7 +188,7 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
     expect(await shown(page, 'summary-csat')).toBe(`${String(overall!.kpis!.csat.value).replace('.', ',')}%`);
     const firstSuppressed = locations.find((group) => group.suppressed)!;
     const papSaid = firstSuppressed.reason === 'complementary' ? pap.notes.suppressedComplementary : pap.notes.suppressedSmall.replace('{{min}}', String(running.config.MIN_GROUP_SIZE));
-    expect(await shown(page, `location-${firstSuppressed.key.location}-suppressed`)).toBe(papSaid);
+    expect(await shown(page, `location-${firstSuppressed.key.location ?? 'unknown'}-suppressed`)).toBe(papSaid);
     await screenshot(page, `dashboard-${testProvider()}-pap`);
 
     expect(problems.errors).toEqual([]);

@@ -76,6 +76,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Meethuis survey in Chromium', () => {
     await answer(question('thinkingAlong'), { click: text(survey, 'scales.agreement.3') });
     await answer(question('reliability'), { type: 'dos' });
     await answer(question('trust'), { click: text(survey, 'scales.agreement.4') });
+    await answer(question('humaneness'), { type: 'tres' });
     await answer(question('improvement'), { type: 'Mas lihé. Yama mi na 0612345678' });
     await said(page, text(chat, 'closing.thanks')).waitFor({ timeout: 20_000 });
     // The resident's own message came back scrubbed: the phone number never shows, nor is it kept.
@@ -99,6 +100,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Meethuis survey in Chromium', () => {
       thinkingAlong: 3,
       reliability: 2,
       trust: 4,
+      humaneness: 3,
       improvement: 'Mas lihé. Yama mi na [PHONE]',
     });
     const outbox = await prisma.directLineActivity.findMany({ select: { activity: true } });

@@ -19,9 +19,9 @@ function bonaireResident(language: 'pap' | 'en' = 'pap') {
   return new Resident(world.bot, { context: { organisation: 'bonaire', service: 'rijbewijs', location: 'Bonaire', language } });
 }
 
-/** The ten core questions, answered after satisfaction (effort … trust). */
+/** The eleven core questions, answered after satisfaction (effort … humaneness). */
 const coreAfterSatisfaction = (answer: string): TRow[] =>
-  (['effort', 'ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'contactChannel'] as const).map(
+  (['effort', 'ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'humaneness', 'contactChannel'] as const).map(
     (next) => [answer, [q(next)]],
   );
 
@@ -67,11 +67,12 @@ describe('the Bonaire variant', () => {
     expect(response).toMatchObject({ status: 'completed', language: 'pap', location: 'Bonaire', organisation: { slug: 'bonaire' }, surveyVersion: { surveyId: 'bonaire' } });
     const byKey = Object.fromEntries(response.answers.map((a) => [a.questionKey, a]));
     expect(byKey.satisfaction).toMatchObject({ measure: 'satisfaction', value: 2 });
+    expect(byKey.humaneness).toMatchObject({ measure: 'humaneness', value: 3 });
     expect(byKey.contactChannel).toMatchObject({ measure: null, value: null, text: 'phone' });
     expect(byKey.ownLanguage).toMatchObject({ text: 'yes' });
     expect(byKey.mainProblem).toMatchObject({ text: 'waiting' });
     expect(byKey.improvement).toMatchObject({ skipped: true });
-    expect(response.answers).toHaveLength(14);
+    expect(response.answers).toHaveLength(15);
 
     // The call-back is stored apart from the answers, encrypted; the detail is nowhere else.
     expect(response.callbacks).toHaveLength(1);
@@ -95,6 +96,7 @@ describe('the Bonaire variant', () => {
     ]);
     const answers = await world.database.prisma.answer.findMany({ where: { response: { conversationKey: resident.keys.conversationKey } } });
     expect(answers.map((a) => a.questionKey)).not.toContain('mainProblem');
+    expect(answers.find((a) => a.questionKey === 'humaneness')).toMatchObject({ measure: 'humaneness', value: 4 });
   });
 
   it('contacts nobody without an explicit yes', async () => {

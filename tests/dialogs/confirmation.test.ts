@@ -12,10 +12,10 @@ afterAll(() => running.stop());
 
 const isBot = (activity: Record<string, unknown>) => (activity.from as { role?: string }).role === 'bot';
 
-/** A question of the meethuis survey (eleven) as the bot asks it: where the resident is, then the question. */
+/** A question of the meethuis survey (twelve) as the bot asks it: where the resident is, then the question. */
 function asked(language: TLanguage, key: string, number: number): string {
   const texts = textsOf(language);
-  const progress = (texts.chat.progress as Record<string, string>).question!.replace('{{number}}', String(number)).replace('{{total}}', '11');
+  const progress = (texts.chat.progress as Record<string, string>).question!.replace('{{number}}', String(number)).replace('{{total}}', '12');
   return `${progress}\n\n${texts.survey.questions![key]}`;
 }
 

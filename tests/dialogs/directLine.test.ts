@@ -25,8 +25,8 @@ describe('the survey over the local Direct Line, as the web chat page runs it', 
     ]);
 
     for (const [say, expected] of [
-      ['Yes', questionTextOf('en', 'survey:questions.satisfaction', [1, 11])],
-      ['4', questionTextOf('en', 'survey:questions.effort', [2, 11])],
+      ['Yes', questionTextOf('en', 'survey:questions.satisfaction', [1, 12])],
+      ['4', questionTextOf('en', 'survey:questions.effort', [2, 12])],
       ['English please', textOf('en', 'language.switched')],
     ] as const) {
       expect((await client.say(say)).status).toBe(200);
@@ -59,6 +59,6 @@ describe('the language over the local Direct Line', () => {
       textOf('pap', 'consent.question'),
     ]);
     await client.say('si, mi ke');
-    expect(await botSays(client)).toEqual([questionTextOf('pap', 'survey:questions.satisfaction', [1, 11])]);
+    expect(await botSays(client)).toEqual([questionTextOf('pap', 'survey:questions.satisfaction', [1, 12])]);
   });
 });

@@ -90,7 +90,7 @@ describe('a database fault during a turn', () => {
   it('answers in the resident’s language and logs the dialog stack and error code, never what the resident wrote', async () => {
     const resident = new Resident(world.bot, { context: { language: 'pap' } });
     await resident.open();
-    await play(resident, 'pap', [['si', [q('satisfaction')]], ...(['effort', 'ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'improvement'] as const).map(
+    await play(resident, 'pap', [['si', [q('satisfaction')]], ...(['effort', 'ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'humaneness', 'improvement'] as const).map(
       (next): [string, TExpected[]] => ['Salta', [q(next)]],
     )]);
     logLines.length = 0;

@@ -63,7 +63,7 @@ const status = async (id: string) => (await world.database.prisma.followUp.findU
 
 /** The rest of the meethuis survey after satisfaction, every scale answered `answer`, the open question skipped. */
 const restOfSurvey = (answer: string, skip: string, closing: TExpected[]): TRow[] => [
-  ...(['effort', 'ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'improvement'] as const).map(
+  ...(['effort', 'ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'humaneness', 'improvement'] as const).map(
     (next): TRow => [answer, [q(next)]],
   ),
   [skip, closing],
@@ -79,7 +79,7 @@ describe('a follow-up link in the web chat', () => {
     expect(await status(id)).toBe('started');
     // Help mid-survey stays in the follow-up's language, not the browser's.
     const help = await resident.say('help');
-    expect(help.at(-1)?.text).toBe(questionTextOf('en', 'survey:questions.satisfaction', [1, 11]));
+    expect(help.at(-1)?.text).toBe(questionTextOf('en', 'survey:questions.satisfaction', [1, 12]));
     expect(help[0]?.text).toBe(textOf('en', 'help.answering'));
     await play(resident, 'en', [['4', [q('effort')]], ...restOfSurvey('5', 'skip', ['closing.thanks']).slice(1)]);
 

@@ -25,12 +25,12 @@ describe.each([
     const resident = new Resident(world.bot, { context: { organisation: 'demo', language } });
     await resident.open();
     await play(resident, language, [
-      [label(language, 'buttons.yes'), [question('satisfaction', 1, 11)]],
+      [label(language, 'buttons.yes'), [question('satisfaction', 1, 12)]],
       [first, [scaleReprompt]],
       [second, [scaleReprompt]],
-      [third, ['reprompt.skipped', question('effort', 2, 11)]],
-      [skip, [question('ease', 3, 11)]],
-      ['4', [question('speed', 4, 11)]],
+      [third, ['reprompt.skipped', question('effort', 2, 12)]],
+      [skip, [question('ease', 3, 12)]],
+      ['4', [question('speed', 4, 12)]],
     ]);
     expect(await skippedOf(resident)).toEqual({ satisfaction: true, effort: true, ease: false });
   });
@@ -38,17 +38,17 @@ describe.each([
 
 describe('where the resident is, with skip logic (the Bonaire variant)', () => {
   const bonaire = (language: TLanguage) => new Resident(world.bot, { context: { organisation: 'bonaire', language } });
-  const core = ['ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'contactChannel'];
+  const core = ['ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability', 'trust', 'humaneness', 'contactChannel'];
 
   it('counts the question that depends on satisfaction until satisfaction rules it out, then never more', async () => {
     const resident = bonaire('en');
     await resident.open();
     await play(resident, 'en', [
-      ['yes', [question('satisfaction', 1, 14)]],
-      ['5', [question('effort', 2, 13)]], // satisfied: "what went wrong most of all" will not be asked
-      ...core.map((key, index): [string, TExpected[]] => ['skip', [question(key, index + 3, 13)]]),
-      ['skip', [question('ownLanguage', 12, 13)]],
-      ['yes', [question('improvement', 13, 13)]],
+      ['yes', [question('satisfaction', 1, 15)]],
+      ['5', [question('effort', 2, 14)]], // satisfied: "what went wrong most of all" will not be asked
+      ...core.map((key, index): [string, TExpected[]] => ['skip', [question(key, index + 3, 14)]]),
+      ['skip', [question('ownLanguage', 13, 14)]],
+      ['yes', [question('improvement', 14, 14)]],
     ]);
   });
 
@@ -56,12 +56,12 @@ describe('where the resident is, with skip logic (the Bonaire variant)', () => {
     const resident = bonaire('pap');
     await resident.open();
     await play(resident, 'pap', [
-      ['si', [question('satisfaction', 1, 14)]],
-      ['1', [question('effort', 2, 14)]],
-      ...core.map((key, index): [string, TExpected[]] => ['salta', [question(key, index + 3, 14)]]),
-      ['salta', [question('ownLanguage', 12, 14)]],
-      ['si', [question('mainProblem', 13, 14)]],
-      ['salta', [question('improvement', 14, 14)]],
+      ['si', [question('satisfaction', 1, 15)]],
+      ['1', [question('effort', 2, 15)]],
+      ...core.map((key, index): [string, TExpected[]] => ['salta', [question(key, index + 3, 15)]]),
+      ['salta', [question('ownLanguage', 13, 15)]],
+      ['si', [question('mainProblem', 14, 15)]],
+      ['salta', [question('improvement', 15, 15)]],
     ]);
   });
 });

@@ -51,7 +51,7 @@ describe('the meethuis survey in Dutch', () => {
       ['Weet ik niet', [q('seriousness')]],
       ['paars', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
       ['12', [{ key: 'reprompt.scale', params: { min: 1, max: 5 }, and: 'reprompt.howToSkip' }]],
-      ['groen', ['reprompt.skipped', { key: 'survey:questions.empathy', progress: [7, 11] }]], // the third miss skips the question
+      ['groen', ['reprompt.skipped', { key: 'survey:questions.empathy', progress: [7, 12] }]], // the third miss skips the question
       ['drie', [q('thinkingAlong')]],
       ['Overslaan', [q('reliability')]],
       ['stop', ['pause.paused']],
@@ -66,7 +66,8 @@ describe('the meethuis survey in Dutch', () => {
       ['hallo', [{ key: 'resume.offer', buttons: ['Ja', 'Nee'] }]],
       ['ja', ['resume.resumed', q('reliability')]],
       ['Eens', [q('trust')]],
-      ['vijf', [q('improvement')]],
+      ['vijf', [q('humaneness')]],
+      ['Oneens', [q('improvement')]],
       ['Bel mij op 06-12345678, dan leg ik het uit.', ['closing.thanks']],
       ['nog iets', ['closing.alreadyCompleted']],
     ]);
@@ -93,6 +94,7 @@ describe('the meethuis survey in Dutch', () => {
       thinkingAlong: skipped('thinkingAlong'),
       reliability: value('reliability', 4),
       trust: value('trust', 5),
+      humaneness: value('humaneness', 2),
       improvement: { measure: null, value: null, text: 'Bel mij op [PHONE], dan leg ik het uit.', dontKnow: false, skipped: false },
     });
     // Every answer went to the KPI statistics with it.
@@ -121,7 +123,8 @@ describe('the meethuis survey in Papiamentu', () => {
       ['dos', [q('thinkingAlong')]],
       ['3', [q('reliability')]],
       ['Neutral', [q('trust')]],
-      ['un', [q('improvement')]],
+      ['un', [q('humaneness')]],
+      ['No di akuerdo', [q('improvement')]],
       ['Mas empleado na lokèt', ['closing.thanks']],
     ]);
 
@@ -138,6 +141,7 @@ describe('the meethuis survey in Papiamentu', () => {
       thinkingAlong: value('thinkingAlong', 3),
       reliability: value('reliability', 3),
       trust: value('trust', 1),
+      humaneness: value('humaneness', 2),
       improvement: { text: 'Mas empleado na lokèt' },
     });
   });
@@ -167,7 +171,8 @@ describe('the meethuis survey in English', () => {
       ['5', [q('thinkingAlong')]],
       ['5', [q('reliability')]],
       ['5', [q('trust')]],
-      ['5', [q('improvement')]],
+      ['5', [q('humaneness')]],
+      ['4', [q('improvement')]],
       ['Niets, het ging goed.', ['closing.thanks']],
     ]);
 
@@ -182,6 +187,7 @@ describe('the meethuis survey in English', () => {
       clarity: value('clarity', 2),
       seriousness: value('seriousness', 4),
       empathy: value('empathy', 5),
+      humaneness: value('humaneness', 4),
     });
   });
 });

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkTokenHashOf } from '../../src/followups/links';
 import { decryptJson } from '../../src/privacy/crypto';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
 import { TEST_SECRETS } from '../support/app';
+import { runCli } from '../support/cli';
 import { createTestDatabase, type TTestDatabase } from '../support/database';
 import { seedOrganisations } from '../../src/db/seed';
 import { storeTeamsReference } from './support';
 
-const execute = promisify(execFile);
 let database: TTestDatabase;
 
 beforeAll(async () => {
@@ -18,18 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.destroy());
 
-/** `npm run cli -- …` as an operator runs it, against the test database. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, ['--import', 'tsx', '--disable-warning=DEP0111', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, ...TEST_SECRETS, DATABASE_URL: database.url, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://enkete.example.nl', QUIET_HOURS: 'off' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(database.url, args, { PUBLIC_URL: 'https://enkete.example.nl', QUIET_HOURS: 'off' });
 
 const fields = (stdout: string) => Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('\t') as [string, string]));
 

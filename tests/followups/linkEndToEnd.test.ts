@@ -70,7 +70,7 @@ describe('a one-time link in the web chat', () => {
     await again.say('yes');
     const [resumed, next] = await botSays(again);
     expect(resumed).toBe(chat('en').resume!.resumed);
-    expect(next).toMatch(/^Question 2 of 11\n\n/);
+    expect(next).toMatch(/^Question 2 of 12\n\n/);
     const responses = await running.database.prisma.response.findMany({ where: { followUpId: id }, include: { answers: true } });
     expect(responses).toHaveLength(1);
     expect(responses[0]!.answers.map((answer) => [answer.questionKey, answer.value])).toEqual([['satisfaction', 4]]);

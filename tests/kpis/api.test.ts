@@ -365,7 +365,7 @@ describe('GET /api/kpis/options', () => {
 
   it('lists only the outcomes the survey asks, and the periods of a trend with a month first', async () => {
     const { json } = await get('/api/kpis/options?survey=meethuis', tokens.demo);
-    // The shipped survey asks neither recommendation (NPS) nor experienced humaneness.
-    expect(json).toMatchObject({ outcomes: ['satisfaction', 'effort', 'trust'], periods: ['month', 'week', 'day'], demoResponses: 0 });
+    // The shipped survey does not ask recommendation (NPS); experienced humaneness came with its second version.
+    expect(json).toMatchObject({ outcomes: ['satisfaction', 'effort', 'trust', 'humaneness'], periods: ['month', 'week', 'day'], demoResponses: 0 });
   });
 });

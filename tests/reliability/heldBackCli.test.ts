@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrganisations } from '../../src/db/seed';
 import { AnswerStore } from '../../src/scoring/answerStore';
 import { dayIn } from '../../src/kernel/calendar';
 import { registerSurveys } from '../../src/surveys/registry';
 import { loadSurveys } from '../../src/surveys/loader';
-import { TEST_SECRETS } from '../support/app';
+import { runCli } from '../support/cli';
 import { createTestDatabase, type TTestDatabase } from '../support/database';
 
-const execute = promisify(execFile);
 let database: TTestDatabase;
 
 beforeAll(async () => {
@@ -19,17 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => database.destroy());
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execute(process.execPath, ['--import', 'tsx', '--disable-warning=DEP0111', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, ...TEST_SECRETS, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(database.url, args);
 
 describe('npm run cli -- responses', { timeout: 90_000 }, () => {
   it('lists held-back responses by day and organisation, and accepts them into the figures', async () => {

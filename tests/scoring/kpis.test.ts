@@ -6,6 +6,7 @@ import {
   driverImportance,
   driverKpi,
   driverKpis,
+  humanenessKpi,
   kpiCounts,
   kpisOf,
   npsKpi,
@@ -82,6 +83,16 @@ describe('trustKpi', () => {
     expect(trustKpi(stats, options)).toEqual({ suppressed: true, reason: 'small' });
     // 5/9 = 55.555… → 55.6; Wilson [0.2666512934954931, 0.8112214789023354]; mean (1 + 2 + 6 + 12 + 10)/9 = 3.444… → 3.44.
     expect(trustKpi(stats, { minGroupSize: 5 })).toEqual({ value: 55.6, low: 26.7, high: 81.1, n: 9, mean: 3.44 });
+  });
+});
+
+describe('humanenessKpi', () => {
+  it('reports the % of 4–5 answers, and is null where the survey never asked it', () => {
+    const stats = statsWithCounts({ humaneness: { counts: { 1: 1, 2: 2, 3: 3, 4: 8, 5: 6 }, dontKnow: 2 } });
+    // 14/20 = 70%; Wilson [0.4810271816464765, 0.8545227551323956]; mean (1 + 4 + 9 + 32 + 30)/20 = 3.8.
+    expect(humanenessKpi(stats, options)).toEqual({ value: 70, low: 48.1, high: 85.5, n: 20, mean: 3.8 });
+    expect(humanenessKpi(statsWithCounts({ trust: { counts: { 4: 20 } } }), options)).toBeNull();
+    expect(humanenessKpi(statsWithCounts({ humaneness: { counts: { 5: 3 }, skipped: 20 } }), options)).toEqual({ suppressed: true, reason: 'small' });
   });
 });
 
@@ -188,14 +199,15 @@ describe('kpiCounts and withholdKpis', () => {
   });
 
   it('counts each KPI’s answers on its scale, shown or not, a driver under drivers.<key>', () => {
-    expect(Object.fromEntries(kpiCounts(stats, ['ease', 'speed']))).toEqual({ csat: 12, trust: 0, ces: 4, nps: 0, 'drivers.ease': 20, 'drivers.speed': 0 });
+    expect(Object.fromEntries(kpiCounts(stats, ['ease', 'speed']))).toEqual({ csat: 12, trust: 0, ces: 4, nps: 0, humaneness: 0, 'drivers.ease': 20, 'drivers.speed': 0 });
   });
 
-  it('withholds the KPIs named, and leaves NPS null where it was never asked', () => {
+  it('withholds the KPIs named, and leaves NPS and humaneness null where they were never asked', () => {
     const figures = kpisOf(stats, { ...options, drivers: ['ease', 'speed'] });
     const withheld = withholdKpis(figures, new Set(['csat', 'nps', 'drivers.ease'] as const));
     expect(withheld.csat).toEqual({ suppressed: true, reason: 'complementary' });
     expect(withheld.nps).toBeNull();
+    expect(withheld.humaneness).toBeNull();
     // ease has answers enough and is hidden for another's sake; speed was too small already and still says so.
     expect(withheld.drivers).toEqual({ ease: { suppressed: true, reason: 'complementary' }, speed: { suppressed: true, reason: 'small' } });
     expect(figures.csat).toMatchObject({ n: 12 });

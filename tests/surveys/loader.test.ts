@@ -70,11 +70,11 @@ function withQuestions(questions: TJson[], overrides: TJson = {}): TJson {
 describe('loading the shipped surveys', () => {
   const surveys = loadSurveys(undefined, { i18n });
 
-  it('loads the meethuis survey with the seven drivers, three outcomes and one open question', () => {
+  it('loads the meethuis survey with the seven drivers, four outcomes and one open question', () => {
     const meethuis = surveys.get('meethuis')?.definition;
     expect(meethuis?.organisation).toBe('demo');
     expect(meethuis?.questions.map((q) => q.measures).filter(Boolean).sort()).toEqual(
-      ['clarity', 'ease', 'effort', 'empathy', 'reliability', 'satisfaction', 'seriousness', 'speed', 'thinkingAlong', 'trust'].sort(),
+      ['clarity', 'ease', 'effort', 'empathy', 'humaneness', 'reliability', 'satisfaction', 'seriousness', 'speed', 'thinkingAlong', 'trust'].sort(),
     );
     expect(meethuis?.questions.filter((q) => q.type === 'text')).toHaveLength(1);
     expect(meethuis?.questions.at(-1)?.type).toBe('text');

@@ -138,10 +138,7 @@ export class DirectLineStore {
     const organisation = await this.prisma.organisation.findUnique({ where: { slug: context.organisation }, select: { id: true } });
     if (!organisation) return 'organisation';
     if (!context.service) return undefined;
-    const service = await this.prisma.service.findUnique({
-      where: { organisationId_slug: { organisationId: organisation.id, slug: context.service } },
-      select: { id: true },
-    });
+    const service = await this.prisma.service.findFirst({ where: { organisationId: organisation.id, slug: context.service, retiredAt: null }, select: { id: true } });
     return service ? undefined : 'service';
   }
 
