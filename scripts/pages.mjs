@@ -13,6 +13,7 @@ export const PAGES_OUT_DIR = join(root, 'dist', 'pages');
 /** Every page script, by where the server serves it from (dist/pages/<key>.js). */
 const ENTRY_POINTS = {
   'staff/staff': 'public/staff/staff.ts',
+  'admin/admin': 'public/admin/admin.ts',
   'dashboard/app': 'public/dashboard/app.ts',
   'webchat/page': 'public/webchat/page.ts',
   'webchat/embed': 'public/webchat/embed.ts',

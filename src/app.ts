@@ -35,6 +35,7 @@ import { windowCleanupJob, windowCounterOf } from './db/windowCounter';
 import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
 import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
+import { registerAdminPage } from './http/adminPage';
 import { webhookRoutes } from './http/webhooks';
 import { organisationRoutes } from './http/organisations';
 import { tokenRoutes } from './http/tokens';
@@ -184,6 +185,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     apiRoutes.push(...webhookRoutes(new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock)));
     apiRoutes.push(...organisationRoutes(new OrganisationAdmin(prisma, { minGroupSize: config.MIN_GROUP_SIZE, clock })), ...tokenRoutes(tokens));
     registerStaffPage(http, { i18n });
+    registerAdminPage(http, { i18n, minGroupSize: config.MIN_GROUP_SIZE });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
     const sender: TProactiveSender = {

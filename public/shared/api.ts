@@ -21,6 +21,8 @@ export class ApiProblem extends Error {
     readonly code?: string,
     readonly field?: string,
     detail?: string,
+    /** For a save on an outdated version (409 `stale_version`): the record as it is now. */
+    readonly current?: unknown,
   ) {
     super(detail ?? code ?? kind);
   }
@@ -30,6 +32,7 @@ interface TProblemBody {
   code?: unknown;
   field?: unknown;
   detail?: unknown;
+  current?: unknown;
 }
 
 type TQuery = Record<string, string | number | undefined | null>;
@@ -39,6 +42,8 @@ export interface TApiClient {
   /** A file the API answers with (a CSV export), whole. */
   download(path: string, query?: TQuery): Promise<Blob>;
   post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
+  delete(path: string): Promise<void>;
 }
 
 /** `token()` is asked on every call, so signing in and out needs no new client. */
@@ -79,6 +84,10 @@ export function apiClient(token: () => string | null): TApiClient {
     get: <T>(path: string, query: TQuery = {}) => request<T>('GET', withQuery(path, query)),
     download: async (path: string, query: TQuery = {}) => (await send('GET', withQuery(path, query))).blob(),
     post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body, headers),
+    patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+    delete: async (path: string) => {
+      await send('DELETE', path);
+    },
   };
 }
 
@@ -93,5 +102,5 @@ async function problemOf(response: Response): Promise<ApiProblem> {
   }
   const problem = (data ?? {}) as TProblemBody;
   const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return new ApiProblem(KIND_OF_STATUS[response.status] ?? 'generic', response.status, textOf(problem.code), textOf(problem.field), textOf(problem.detail));
+  return new ApiProblem(KIND_OF_STATUS[response.status] ?? 'generic', response.status, textOf(problem.code), textOf(problem.field), textOf(problem.detail), problem.current);
 }

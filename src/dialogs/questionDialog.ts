@@ -110,7 +110,7 @@ export class QuestionDialog extends InputDialog<TQuestionOptions> {
     const { survey } = await this.session.survey(context);
     const progress = progressOf(survey, logicAnswers((await this.session.state(context)).answers), question.key);
     // One message, so a screen reader reads where the resident is once, with the question, and not on each button.
-    const text = `${texts.chat('progress.question', progress)}\n\n${texts.survey(question.textKey)}`;
+    const text = `${texts.chat('progress.question', progress)}\n\n${texts.question(question)}`;
     await context.sendActivity(texts.message(text, buttonsOf(texts, question, this.session)));
   }
 }
@@ -130,7 +130,7 @@ function labelOf(texts: Texts, question: TQuestion, answer: TAnswer, session: Su
   if (answer.kind === 'skip') return texts.chat('buttons.skip');
   if (question.type === 'yesno') return texts.chat(answer.value === 'yes' ? 'buttons.yes' : 'buttons.no');
   const button = answerButtons(question, session.lexicon).find((candidate) => candidate.value === String(answer.value));
-  return button?.labelKey ? texts.label(button.labelKey) : String(answer.value);
+  return button ? texts.buttonTitle(button) : String(answer.value);
 }
 
 const REPROMPT_KEYS = {
@@ -150,7 +150,7 @@ function repromptText(texts: Texts, question: TQuestion): string {
     case 'scale0to10':
       return `${texts.chat(REPROMPT_KEYS[question.type], NUMERIC_RANGES[question.type])} ${texts.chat('reprompt.howToSkip')}`;
     case 'choice': {
-      const options = question.options.map((option) => texts.survey(`options.${option}`)).join(', ');
+      const options = question.options.map((option) => texts.option(question, option)).join(', ');
       return `${texts.chat(REPROMPT_KEYS.choice, { options })} ${texts.chat('reprompt.howToSkip')}`;
     }
     case 'yesno':

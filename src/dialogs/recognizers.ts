@@ -8,6 +8,7 @@ import {
   type TAnswer,
   type TNumericType,
   type TQuestion,
+  type TSurveyText,
   type TScaleLabelSet,
   MAX_TEXT_LENGTH,
 } from '../surveys/schema';
@@ -46,7 +47,8 @@ export type TCommand =
   | { command: 'switchLanguage'; language: TLanguage };
 
 /** A button for a question: its value, and the i18n key of its label (undefined: show the value). */
-export type TAnswerButton = { value: string; labelKey: string | undefined };
+/** A button: the answer it gives, and its label — in `locales/` by key, or the question's own in every language. */
+export type TAnswerButton = { value: string; labelKey: string | undefined; label?: TSurveyText };
 
 const ZPhrases = z.array(z.string().min(1));
 const ZPointPhrases = z.record(z.string().regex(/^\d+$/), ZPhrases);
@@ -317,6 +319,16 @@ function phraseMapFor(question: TQuestion, lex: TLanguageLexicon): TPhraseMap<TA
   }
 }
 
+/** The option whose own label (in any language, the resident's first) the input is, typed or tapped. */
+function ownOptionLabel(labels: Readonly<Record<string, TSurveyText>>, candidates: readonly string[], order: readonly TLanguage[]): string | undefined {
+  for (const language of order) {
+    for (const [option, label] of Object.entries(labels)) {
+      if (candidates.includes(normalise(label[language]))) return option;
+    }
+  }
+  return undefined;
+}
+
 /** Whether an answer is one this question can take (a choice option of this question, a point on its scale). */
 function fits(question: TQuestion, answer: TAnswer): boolean {
   if (answer.kind !== 'value') return answer.kind === 'skip' || question.type !== 'text';
@@ -353,6 +365,10 @@ function recogniseRaw(question: TQuestion, trimmed: string, language: TLanguage,
     return { kind: 'value', value: trimmed };
   }
   if (question.type === 'choice' && question.options.includes(trimmed)) return { kind: 'value', value: trimmed };
+  if (question.type === 'choice' && question.optionLabels) {
+    const own = ownOptionLabel(question.optionLabels, forms(trimmed, lexicon), languageOrder(language));
+    if (own !== undefined) return { kind: 'value', value: own };
+  }
 
   const numericType: TNumericType | undefined = question.type in NUMERIC_RANGES ? (question.type as TNumericType) : undefined;
   if (numericType !== undefined) {
@@ -577,7 +593,10 @@ export function answerButtons(question: TQuestion, lexicon: TLexicon): TAnswerBu
       buttons.push({ value: BUTTON_VALUES.no, labelKey: 'chat:buttons.no' });
       break;
     case 'choice':
-      for (const option of question.options) buttons.push({ value: option, labelKey: `survey:options.${option}` });
+      for (const option of question.options) {
+        const own = question.optionLabels?.[option];
+        buttons.push(own ? { value: option, labelKey: undefined, label: own } : { value: option, labelKey: `survey:options.${option}` });
+      }
       break;
     case 'text':
       break;

@@ -299,7 +299,7 @@ export class SurveyConversation {
     await this.session.resetState(context, {
       organisationId: organisation.id,
       organisationNamed: named !== undefined,
-      surveyVersionId: catalog.forOrganisation(organisation.id).versionId,
+      surveyVersionId: (await catalog.forOrganisation(organisation.id)).versionId,
       ...(service ? { serviceId: service.id } : {}),
       ...(page.location ? { location: page.location } : {}),
       ...(link ? { link } : {}),
@@ -326,7 +326,7 @@ export class SurveyConversation {
 
   private async startFollowUp(dc: DialogContext, followUp: TFollowUpStart): Promise<void> {
     const { catalog } = this.session.services;
-    const version = catalog.latest(followUp.surveyId) ?? catalog.forOrganisation(followUp.organisationId);
+    const version = (await catalog.latest(followUp.surveyId)) ?? (await catalog.forOrganisation(followUp.organisationId));
     const { link } = await this.session.state(dc.context);
     await this.session.resetState(dc.context, {
       organisationId: followUp.organisationId,

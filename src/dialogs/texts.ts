@@ -4,6 +4,7 @@ import type nlChat from '../../locales/nl/chat.json';
 import type { TI18n } from '../i18n/i18n';
 import type { TLanguage } from '../i18n/languages';
 import { SURVEY_NAMESPACE } from '../surveys/loader';
+import type { TQuestion } from '../surveys/schema';
 import type { TAnswerButton } from './recognizers';
 
 type TLeafKeys<T, Prefix extends string = ''> = {
@@ -50,6 +51,16 @@ export class Texts {
     return this.t(`${SURVEY_NAMESPACE}:${key}`);
   }
 
+  /** A question's text: its own (a question an organisation added) or the one its textKey names in `locales/`. */
+  question(question: TQuestion): string {
+    return question.text ? question.text[this.language] : this.survey(question.textKey ?? '');
+  }
+
+  /** A choice option's label, from the question itself or from `locales/`. */
+  option(question: Extract<TQuestion, { type: 'choice' }>, option: string): string {
+    return question.optionLabels?.[option]?.[this.language] ?? this.survey(`options.${option}`);
+  }
+
   /**
    * A button label by namespaced key (`chat:buttons.yes`, `survey:scales.agreement.4`), as the recognisers'
    * `answerButtons` name them.
@@ -65,9 +76,15 @@ export class Texts {
    */
   answerButtons(buttons: readonly TAnswerButton[]): TButton[] {
     return buttons.map((button) => {
-      const title = button.labelKey === undefined ? button.value : this.label(button.labelKey);
+      const title = this.buttonTitle(button);
       return { title, value: title };
     });
+  }
+
+  /** What a button reads: its own label, its label in `locales/`, or (an unlabelled scale point) its value. */
+  buttonTitle(button: TAnswerButton): string {
+    if (button.label) return button.label[this.language];
+    return button.labelKey === undefined ? button.value : this.label(button.labelKey);
   }
 
   yesNoButtons(): TButton[] {

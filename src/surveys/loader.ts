@@ -119,6 +119,15 @@ function resolve(
   if (definition.extends === undefined) return definition;
   const base = all.get(definition.extends)?.definition;
   if (base === undefined) fail(file, ['extends'], `there is no survey "${definition.extends}" to extend`);
+  return resolveVariant(definition, base, file);
+}
+
+/**
+ * A variant resolved on its base: the base's core questions first, in their order, then the variant's own. The
+ * variant may define no core question and redefine none of the base's; its conditions may point back into the core.
+ * Throws a `SurveyDefinitionError` naming the field.
+ */
+export function resolveVariant(definition: TSurveyDefinition, base: TSurveyDefinition, file: string): TSurvey {
   if (base.extends !== undefined) {
     fail(file, ['extends'], `"${base.id}" is itself a variant; a variant must extend a survey without "extends"`);
   }
@@ -141,8 +150,9 @@ function checkTexts(definition: TSurveyDefinition, file: string, i18n: TI18n): v
     }
   };
   definition.questions.forEach((question, index) => {
-    require(question.textKey, ['questions', index, 'textKey']);
-    if (question.type === 'choice') {
+    // A question with its own text carries it, checked by the schema.
+    if (question.textKey !== undefined) require(question.textKey, ['questions', index, 'textKey']);
+    if (question.type === 'choice' && question.optionLabels === undefined) {
       question.options.forEach((option, o) => require(`options.${option}`, ['questions', index, 'options', o]));
     }
     const scale = scaleOf(question);

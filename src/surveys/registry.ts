@@ -1,6 +1,10 @@
 import type { TPrisma } from '../db/client';
 import { SurveyDefinitionError, type TLoadedSurvey } from './loader';
 import { ZSurvey, type TSurvey } from './schema';
+import { SettingsWatch } from '../organisations/settingsVersion';
+
+/** The shared Meethuis survey: the core every variant extends, and the survey of an organisation without one. */
+export const SHARED_SURVEY = 'meethuis';
 
 export interface TSurveyVersion {
   /** The SurveyVersion row every answer of this version points at. */
@@ -9,35 +13,40 @@ export interface TSurveyVersion {
   survey: TSurvey;
 }
 
+/** The counter raised when an organisation publishes a version of its survey. */
+export const SURVEY_SETTINGS = 'surveys';
+
 /**
- * The surveys the service runs, each pinned to its registered version. Versions are immutable, so what is
- * read once may be kept: a second replica reads the same rows and gets the same answer.
+ * The surveys the service runs: for each, its newest registered version (a file's, or one an admin published).
+ * Versions are immutable, so a version read once may be kept; which one is newest is read again when the survey
+ * counter moves, so a version published on any replica is started on every replica within a second or so.
  */
 export class SurveyCatalog {
   private readonly byVersionId = new Map<string, TSurveyVersion>();
+  private newest: Promise<ReadonlyMap<string, TSurveyVersion>> | undefined;
+  private readonly watch: SettingsWatch;
 
   constructor(
     private readonly prisma: TPrisma,
-    private readonly current: ReadonlyMap<string, TSurveyVersion>,
+    watch?: SettingsWatch,
   ) {
-    for (const version of current.values()) this.byVersionId.set(version.versionId, version);
+    this.watch = watch ?? new SettingsWatch(prisma, SURVEY_SETTINGS);
   }
 
   /** The version new responses to this survey start on, or undefined for an unknown survey. */
-  latest(surveyId: string): TSurveyVersion | undefined {
-    return this.current.get(surveyId);
+  async latest(surveyId: string): Promise<TSurveyVersion | undefined> {
+    return (await this.current()).get(surveyId);
   }
 
   /** The survey an organisation's residents get: its own variant if it has one, else the shared `meethuis`. */
-  forOrganisation(organisationId: string): TSurveyVersion {
-    for (const version of this.current.values()) {
+  async forOrganisation(organisationId: string): Promise<TSurveyVersion> {
+    const current = await this.current();
+    for (const version of current.values()) {
       if (version.organisationId === organisationId && version.survey.extends) return version;
     }
-    return this.current.get('meethuis') ?? [...this.current.values()][0]!;
-  }
-
-  ids(): string[] {
-    return [...this.current.keys()];
+    const shared = current.get(SHARED_SURVEY) ?? [...current.values()][0];
+    if (!shared) throw new Error('no survey is registered');
+    return shared;
   }
 
   /** Any registered version, also an older one a resident is still answering. */
@@ -52,6 +61,28 @@ export class SurveyCatalog {
     this.byVersionId.set(versionId, version);
     return version;
   }
+
+  private async current(): Promise<ReadonlyMap<string, TSurveyVersion>> {
+    if (this.newest === undefined || (await this.watch.changed())) {
+      this.newest = this.readNewest();
+      // A failed read is not remembered: the next turn asks again.
+      this.newest.catch(() => (this.newest = undefined));
+    }
+    return this.newest;
+  }
+
+  private async readNewest(): Promise<ReadonlyMap<string, TSurveyVersion>> {
+    const surveys = await this.prisma.survey.findMany({
+      select: { id: true, organisationId: true, versions: { orderBy: { version: 'desc' }, take: 1, select: { id: true } } },
+      orderBy: { id: 'asc' },
+    });
+    const newest = new Map<string, TSurveyVersion>();
+    for (const survey of surveys) {
+      const row = survey.versions[0];
+      if (row) newest.set(survey.id, await this.version(row.id));
+    }
+    return newest;
+  }
 }
 
 /**
@@ -60,7 +91,6 @@ export class SurveyCatalog {
  * stops start-up instead.
  */
 export async function registerSurveys(prisma: TPrisma, surveys: ReadonlyMap<string, TLoadedSurvey>): Promise<SurveyCatalog> {
-  const current = new Map<string, TSurveyVersion>();
   for (const { definition, hash, file } of surveys.values()) {
     const organisation = await prisma.organisation.findUnique({ where: { slug: definition.organisation }, select: { id: true } });
     if (!organisation) throw new SurveyDefinitionError(file, 'organisation', `unknown organisation "${definition.organisation}" (see prisma/seed/organisations.json)`);
@@ -80,7 +110,6 @@ export async function registerSurveys(prisma: TPrisma, surveys: ReadonlyMap<stri
     if (row.contentHash !== hash) {
       throw new SurveyDefinitionError(file, 'version', `the content changed but version ${definition.version} is already in use: bump the version`);
     }
-    current.set(definition.id, { versionId: row.id, organisationId: organisation.id, survey: definition });
   }
-  return new SurveyCatalog(prisma, current);
+  return new SurveyCatalog(prisma);
 }

@@ -108,12 +108,23 @@ export const ZCondition = z.union([
 ]);
 export type TCondition = z.infer<typeof ZCondition>;
 
+/** A text a survey carries itself, in every language a resident may answer in. */
+export const ZSurveyText = z.strictObject({
+  nl: z.string().trim().min(1, 'must not be empty').max(600),
+  pap: z.string().trim().min(1, 'must not be empty').max(600),
+  en: z.string().trim().min(1, 'must not be empty').max(600),
+});
+export type TSurveyText = z.infer<typeof ZSurveyText>;
+
 const questionBase = {
   key: ZQuestionKey,
   measures: ZMeasure.optional(),
   /** Part of the shared core: its key keeps its meaning in every organisation's variant. */
   core: z.boolean().default(false),
-  textKey: z.string().regex(i18nKey, 'must be an i18n key such as "questions.ease"'),
+  /** Where the question's text lives in `locales/` (the core's questions and the files under `surveys/`) … */
+  textKey: z.string().regex(i18nKey, 'must be an i18n key such as "questions.ease"').optional(),
+  /** … or the text itself, for a question an organisation added to its own variant. */
+  text: ZSurveyText.optional(),
   showIf: ZCondition.optional(),
   allowDontKnow: z.boolean().default(false),
 };
@@ -137,8 +148,10 @@ export const ZYesNoQuestion = z.strictObject({ ...questionBase, type: z.literal(
 export const ZChoiceQuestion = z.strictObject({
   ...questionBase,
   type: z.literal('choice'),
-  /** Option keys; each one's label is `options.<key>` in the `survey` namespace. */
-  options: z.array(ZQuestionKey),
+  /** Option keys; each one's label is `options.<key>` in the `survey` namespace, or in `optionLabels`. */
+  options: z.array(ZQuestionKey).min(1, 'a choice needs at least one option'),
+  /** The options' labels, for a question that carries its own text. */
+  optionLabels: z.record(ZQuestionKey, ZSurveyText).optional(),
 });
 export const ZTextQuestion = z.strictObject({ ...questionBase, type: z.literal('text') });
 
@@ -202,6 +215,19 @@ export type TIssue = { path: PropertyKey[]; message: string };
 
 function questionIssues(question: TQuestion): TIssue[] {
   const issues: TIssue[] = [];
+  if ((question.textKey === undefined) === (question.text === undefined)) {
+    issues.push({ path: ['text'], message: 'a question has either a textKey (a text in locales/) or its own text in nl, pap and en' });
+  }
+  if (question.type === 'choice') {
+    if (question.text !== undefined) {
+      const unlabelled = question.options.findIndex((option) => question.optionLabels?.[option] === undefined);
+      if (unlabelled >= 0) issues.push({ path: ['optionLabels', question.options[unlabelled]!], message: 'every option needs its label in nl, pap and en' });
+    } else if (question.optionLabels !== undefined) {
+      issues.push({ path: ['optionLabels'], message: 'option labels come from locales/ for a question with a textKey' });
+    }
+    const twice = question.options.findIndex((option, index) => question.options.indexOf(option) !== index);
+    if (twice >= 0) issues.push({ path: ['options', twice], message: `option "${question.options[twice]}" is listed twice` });
+  }
   if (question.measures !== undefined) {
     const expected = MEASURE_TYPES[question.measures];
     if (question.type !== expected) {

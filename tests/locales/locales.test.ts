@@ -115,7 +115,7 @@ describe('survey texts', () => {
   const used = new Set<string>();
   for (const survey of surveys) {
     for (const question of survey.questions) {
-      used.add(question.textKey);
+      if (question.textKey) used.add(question.textKey);
       if (question.type === 'choice') for (const option of question.options) used.add(`options.${option}`);
       if ('scale' in question) used.add(`scales.${question.scale}`);
     }

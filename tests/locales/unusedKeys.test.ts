@@ -62,7 +62,7 @@ describe('unused texts', () => {
     const used = new Set<string>();
     for (const { definition } of loadSurveys().values()) {
       for (const question of definition.questions) {
-        used.add(question.textKey);
+        if (question.textKey) used.add(question.textKey);
         if (question.type === 'choice') for (const option of question.options) used.add(`options.${option}`);
       }
     }

@@ -22,7 +22,7 @@ describe('survey registration', () => {
   it('registers every shipped survey once, however often the service starts', async () => {
     const first = await registerSurveys(database.prisma, shipped);
     const second = await registerSurveys(database.prisma, shipped);
-    expect(second.latest('meethuis')?.versionId).toBe(first.latest('meethuis')?.versionId);
+    expect((await second.latest('meethuis'))?.versionId).toBe((await first.latest('meethuis'))?.versionId);
     expect(await database.prisma.surveyVersion.count()).toBe(shipped.size);
   });
 
@@ -36,9 +36,9 @@ describe('survey registration', () => {
   it('adds a changed survey as a new version and keeps the old one readable for its answers', async () => {
     const meethuis = shipped.get('meethuis')!;
     const before = await registerSurveys(database.prisma, shipped);
-    const oldVersionId = before.latest('meethuis')!.versionId;
+    const oldVersionId = (await before.latest('meethuis'))!.versionId;
     const after = await registerSurveys(database.prisma, changed(meethuis, meethuis.definition.version + 1));
-    expect(after.latest('meethuis')!.versionId).not.toBe(oldVersionId);
+    expect((await after.latest('meethuis'))!.versionId).not.toBe(oldVersionId);
     expect((await after.version(oldVersionId)).survey.questions).toHaveLength(meethuis.definition.questions.length);
   });
 
@@ -46,7 +46,7 @@ describe('survey registration', () => {
     const catalog = await registerSurveys(database.prisma, shipped);
     const bonaire = await database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'bonaire' } });
     const demo = await database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
-    expect(catalog.forOrganisation(bonaire.id).survey.extends).toBe('meethuis');
-    expect(catalog.forOrganisation(demo.id).survey.id).toBe('meethuis');
+    expect((await catalog.forOrganisation(bonaire.id)).survey.extends).toBe('meethuis');
+    expect((await catalog.forOrganisation(demo.id)).survey.id).toBe('meethuis');
   });
 });
