@@ -40,6 +40,9 @@ import { webhookRoutes } from './http/webhooks';
 import { organisationRoutes } from './http/organisations';
 import { tokenRoutes } from './http/tokens';
 import { OrganisationAdmin } from './organisations/admin';
+import { surveyVariantRoutes } from './http/surveyVariants';
+import { SurveyVariants } from './surveys/variants';
+import { DraftCatalog, PreviewAnswers, previewDispatcher } from './bots/preview';
 import { registerApiDocs } from './http/apiDocs';
 import { mountApiRoutes, type TApiRoute } from './http/apiRoute';
 import { createI18n } from './i18n/i18n';
@@ -106,10 +109,12 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const webhookPublisher = new WebhookPublisher(prisma, clock, database.sql);
   const followUpGateway = new FollowUpGateway(database, { hashSecret: config.HASH_SECRET, linkTtlHours: config.LINK_TTL_HOURS, clock });
   const callbackRequests = new CallbackService(prisma, config.ENCRYPTION_KEY, webhookPublisher, clock);
+  const storage = new DatabaseStorage(database.sql);
+  const lexicon = buildLexicon();
   const surveyBot = new SurveyBot({
-    storage: new DatabaseStorage(database.sql),
+    storage,
     i18n,
-    lexicon: buildLexicon(),
+    lexicon,
     catalog: surveys,
     answers,
     directory: new PrismaOrganisationDirectory(prisma),
@@ -126,6 +131,20 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
         await database.reclaimDeleted();
       },
     },
+  });
+  // An admin's preview of the organisation's draft survey: the same bot on the draft, storing no response or answer.
+  const surveyVariants = new SurveyVariants(prisma, i18n, clock);
+  const previewBot = new SurveyBot({
+    storage,
+    i18n,
+    lexicon,
+    catalog: new DraftCatalog(surveyVariants),
+    answers: new PreviewAnswers(database.sql),
+    directory: new PrismaOrganisationDirectory(prisma),
+    hashSecret: config.HASH_SECRET,
+    logger: logger.child({ component: 'preview-bot' }),
+    clock,
+    abandonAfterHours: config.ABANDON_AFTER_HOURS,
   });
   jobs.push(abandonSweepJob(prisma, answers, config.ABANDON_AFTER_HOURS, replicaId, clock));
 
@@ -145,7 +164,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   });
   const directLine = createDirectLine({
     prisma,
-    bot: surveyBot,
+    bot: previewDispatcher(surveyBot, previewBot),
     hashSecret: config.HASH_SECRET,
     ...(config.DIRECTLINE_SECRET ? { secret: config.DIRECTLINE_SECRET } : {}),
     publicUrl: config.PUBLIC_URL,
@@ -183,7 +202,11 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     apiRoutes.push(...followUpRoutes(followUps), ...callbackRoutes(callbackRequests, followUps));
     const webhookTargets = webhookTargetsOf(config, dependencies.resolveHost);
     apiRoutes.push(...webhookRoutes(new WebhookService(prisma, config.ENCRYPTION_KEY, webhookTargets, clock)));
-    apiRoutes.push(...organisationRoutes(new OrganisationAdmin(prisma, { minGroupSize: config.MIN_GROUP_SIZE, clock })), ...tokenRoutes(tokens));
+    apiRoutes.push(
+      ...organisationRoutes(new OrganisationAdmin(prisma, { minGroupSize: config.MIN_GROUP_SIZE, clock })),
+      ...tokenRoutes(tokens),
+      ...surveyVariantRoutes(surveyVariants, (organisation, language) => directLine.channel.generateToken({ organisation, preview: true, ...(language ? { language } : {}) })),
+    );
     registerStaffPage(http, { i18n });
     registerAdminPage(http, { i18n, minGroupSize: config.MIN_GROUP_SIZE });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.

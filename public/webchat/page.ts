@@ -9,6 +9,8 @@ interface TWebChatConfig extends TPageConfig {
   webchatLocale: string;
   nonce: string;
   linkTtlHours: number;
+  /** Framed by the admin page to try the organisation's draft: the conversation comes from there, and is not kept. */
+  preview: boolean;
 }
 
 /** What this page uses of Web Chat's global (botframework-webchat's bundle). */
@@ -48,6 +50,9 @@ const savedChat = tabValue(`meethuis-chat:${location.search}`);
 const REFRESH_EVERY_MS = 10 * 60 * 1000;
 const FAILED_TO_CONNECT = 4;
 const LINK_KEY_PREFIX = 'meethuis-link:';
+/** The messages between the admin page and its framed preview. */
+const PREVIEW_READY = 'meethuis-preview-ready';
+const PREVIEW_MESSAGE = 'meethuis-preview';
 
 function fail(detail: unknown): void {
   const refusal = (detail ?? {}) as TChannelRefusal;
@@ -148,12 +153,28 @@ function keepFresh(chat: TChat): void {
   }, REFRESH_EVERY_MS);
 }
 
+/** The preview's conversation, handed over by the admin page that frames this one (same origin only). */
+function previewChat(): Promise<TChat> {
+  return new Promise((resolve) => {
+    window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (event.origin !== location.origin || event.source !== window.parent) return;
+      const data = event.data as { type?: unknown; token?: unknown; conversationId?: unknown } | null;
+      if (data?.type !== PREVIEW_MESSAGE || typeof data.token !== 'string' || typeof data.conversationId !== 'string') return;
+      resolve({ token: data.token, conversationId: data.conversationId, resumed: false });
+    });
+    window.parent.postMessage({ type: PREVIEW_READY }, location.origin);
+  });
+}
+
 function show(chat: TChat): void {
   const webChat = window.WebChat!;
   // For the integrator: a part of the embed the service could not use (say, a location it does not know).
   for (const warning of chat.warnings ?? []) console.warn('meethuis web chat:', warning);
-  remember(chat);
-  keepFresh(chat);
+  // A preview is not picked up again after a reload: the admin asks for a fresh one.
+  if (!config.preview) {
+    remember(chat);
+    keepFresh(chat);
+  }
   const directLine = webChat.createDirectLine({
     token: chat.token,
     // A reconnect (GET conversations/{id}) replays the conversation from its start: the history is shown.
@@ -210,6 +231,8 @@ function show(chat: TChat): void {
 
 if (!window.WebChat) {
   fail('the Web Chat bundle did not load');
+} else if (config.preview) {
+  previewChat().then(show).catch(fail);
 } else {
   forgetExpiredLinks();
   const saved = remembered();

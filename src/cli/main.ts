@@ -13,10 +13,11 @@ import { webhookCommands } from './webhooks';
 import { demoDataCommands } from './demoData';
 import { exportCommands } from './export';
 import { organisationCommands } from './organisations';
+import { surveyCommands } from './surveys';
 import type { TCliCommand } from './command';
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands, ...organisationCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands, ...organisationCommands, ...surveyCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

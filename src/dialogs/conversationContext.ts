@@ -27,11 +27,13 @@ export const ZConversationContext = z.object({
    * keeps): its keyed hash, which lets that browser, and no other, open the link again and continue.
    */
   linkHolderKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  /** Set by the server for an admin's preview of the organisation's draft survey: nothing of it is stored. */
+  preview: z.boolean().optional(),
 });
 export type TConversationContext = z.infer<typeof ZConversationContext>;
 
 /** The context as a page may ask for it: everything but what only the server decides, and the link holder's secret. */
-export const ZRequestedContext = ZConversationContext.omit({ addressKey: true, linkHolderKey: true }).extend({
+export const ZRequestedContext = ZConversationContext.omit({ addressKey: true, linkHolderKey: true, preview: true }).extend({
   linkHolder: z.string().regex(/^[0-9a-f]{32}$/).optional(),
 });
 

@@ -17,6 +17,7 @@ export const API_TAGS = {
   Responses: 'Row-level export and the review of responses held back by the limit per address.',
   Organisations: "An organisation's details, services and places, as its admin sets them up, and its audit log.",
   Tokens: 'The people who use the API and the pages: their tokens, roles and expiry.',
+  Surveys: "An organisation's own variant of the shared survey: its draft, the checks, publishing, export and import.",
 } as const;
 export type TApiTag = keyof typeof API_TAGS;
 
@@ -33,7 +34,7 @@ export type TResponseSpec =
 
 /** Everything a route is, besides what it does: the OpenAPI document is written from this, and nothing else. */
 export interface TRouteSpec {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Under API_BASE, with `{name}` for a path parameter: `/follow-ups/{id}`. */
   path: `/${string}`;
   operationId: string;

@@ -37,6 +37,9 @@ const gzipAsync = promisify(gzip);
 const EMPTY_CONTENT_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
 
 /** Our own page files, by where they come from; a fixed list, so no request path ever reaches the file system. */
+/** The web chat page as the admin page frames it to preview the organisation's draft survey. */
+export const PREVIEW_PAGE_PATH = '/admin/preview';
+
 const PAGE_ASSETS = {
   'page.js': { built: true, type: 'text/javascript; charset=utf-8' },
   'embed.js': { built: true, type: 'text/javascript; charset=utf-8' },
@@ -81,17 +84,19 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
   };
   const frameAncestors = options.embedOrigins.length > 0 ? options.embedOrigins.join(' ') : "'none'";
 
-  route('get', '/', async (req, res) => {
+  /** The page; for an admin's preview (framed by the admin page only) it waits for the preview conversation instead. */
+  const servePage = (req: Request, res: Response, preview: boolean): void => {
     const { language, asked } = pageLanguage(req);
     const nonce = randomBytes(16).toString('base64');
     const html = renderPage(template, {
       language,
       texts: textsOf(options.i18n, language),
-      context: pageContext(req, asked ? { language } : { languageHint: language }),
+      context: preview ? {} : pageContext(req, asked ? { language } : { languageHint: language }),
       query: queryOf(req),
       nonce,
       webchatVersion: bundle.version,
       linkTtlHours: options.linkTtlHours,
+      preview,
     });
     // Web Chat styles itself with <style> elements (emotion); the nonce lets those in. One of its emotion
     // caches gets no nonce and inserts an empty <style> whose rules it adds through CSSOM: the hash of empty
@@ -107,16 +112,19 @@ export function registerWebChatPage({ route }: THttpServer, options: TPagesOptio
         "connect-src 'self'",
         "base-uri 'none'",
         "form-action 'none'",
-        `frame-ancestors ${frameAncestors}`,
+        `frame-ancestors ${preview ? "'self'" : frameAncestors}`,
       ].join('; '),
     );
-    if (options.embedOrigins.length === 0) res.header('X-Frame-Options', 'DENY');
+    if (preview) res.header('X-Frame-Options', 'SAMEORIGIN');
+    else if (options.embedOrigins.length === 0) res.header('X-Frame-Options', 'DENY');
     setPageSecurityHeaders(res);
     // The page can carry a one-time follow-up link and always a fresh nonce: never cached.
     res.header('Cache-Control', 'no-store');
     res.header('Content-Type', 'text/html; charset=utf-8');
     res.sendRaw(200, html);
-  });
+  };
+  route('get', '/', async (req, res) => servePage(req, res, false));
+  route('get', PREVIEW_PAGE_PATH, async (req, res) => servePage(req, res, true));
 
   route('get', '/webchat/webchat.js', async (req, res) => {
     sendAsset(req, res, await asset('webchat.js', bundle.file, 'text/javascript; charset=utf-8'), 'public, max-age=86400');
@@ -220,6 +228,8 @@ interface TRenderInput {
   nonce: string;
   webchatVersion: string;
   linkTtlHours: number;
+  /** The admin's preview: the page waits for its conversation from the admin page around it. */
+  preview?: boolean;
 }
 
 /** Fills the template; every value is escaped for where it goes (HTML text, attribute, or JSON in a script). */
@@ -239,6 +249,7 @@ export function renderPage(template: string, input: TRenderInput): string {
     webchatLocale: WEBCHAT_LOCALES[input.language],
     nonce: input.nonce,
     linkTtlHours: input.linkTtlHours,
+    preview: input.preview ?? false,
   };
   const values: Record<string, string> = {
     lang: input.language,

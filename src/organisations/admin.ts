@@ -23,6 +23,7 @@ import {
   type TServiceView,
 } from './model';
 import { DIRECTORY_SETTINGS, raiseSettingsVersion } from './settingsVersion';
+import { manageableOrganisation } from './access';
 
 export interface TOrganisationAdminOptions {
   /** MIN_GROUP_SIZE: an organisation may only raise it. */
@@ -234,14 +235,8 @@ export class OrganisationAdmin {
     });
   }
 
-  /** The organisation by slug, if the actor may manage it: unknown → 404, another's → 403. */
-  private async organisation(db: TDb, actor: TActor, slug: string): Promise<TOrganisationRow> {
-    const row = await db.organisation.findUnique({ where: { slug }, select: ORGANISATION_SELECT });
-    if (actor.organisationId !== null && row?.id !== actor.organisationId) {
-      throw new AppError('forbidden', 'forbidden', `This token may manage its own organisation only, not "${slug}".`, 'organisation');
-    }
-    if (!row) throw new AppError('not-found', 'not_found', `There is no organisation "${slug}".`);
-    return row;
+  private organisation(db: TDb, actor: TActor, slug: string): Promise<TOrganisationRow> {
+    return manageableOrganisation(actor, slug, (wanted) => db.organisation.findUnique({ where: { slug: wanted }, select: ORGANISATION_SELECT }));
   }
 
   private checkMinimum(minGroupSize: number | null): void {

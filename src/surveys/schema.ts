@@ -149,7 +149,7 @@ export const ZChoiceQuestion = z.strictObject({
   ...questionBase,
   type: z.literal('choice'),
   /** Option keys; each one's label is `options.<key>` in the `survey` namespace, or in `optionLabels`. */
-  options: z.array(ZQuestionKey).min(1, 'a choice needs at least one option'),
+  options: z.array(ZQuestionKey),
   /** The options' labels, for a question that carries its own text. */
   optionLabels: z.record(ZQuestionKey, ZSurveyText).optional(),
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOrganisations } from '../../src/db/seed';
 import { runCli } from '../support/cli';
@@ -41,5 +44,32 @@ describe('npm run cli -- organisations, services, places, audit', { timeout: 120
     const actions = audit.stdout.trim().split('\n').map((line) => line.split('\t').slice(1, 3).join(' '));
     expect(actions.slice(0, 4)).toEqual(['cli place.create', 'cli service.update', 'cli service.create', 'cli organisation.update']);
     expect(await database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } })).toMatchObject({ contact: '14 020 (optie 2)', minGroupSize: 15 });
+  });
+});
+
+describe('npm run cli -- survey', { timeout: 120_000 }, () => {
+  it('imports a variant file, publishes it, shows it and exports it again', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'variant-')), 'variant.json');
+    const question = {
+      key: 'visitReason',
+      type: 'choice',
+      text: { nl: 'Waarvoor kwam u?', pap: 'Pa kiko bo a bini?', en: 'What did you come for?' },
+      options: ['appointment', 'question'],
+      optionLabels: { appointment: { nl: 'Een afspraak', pap: 'Un sita', en: 'An appointment' }, question: { nl: 'Een vraag', pap: 'Un pregunta', en: 'A question' } },
+    };
+    writeFileSync(file, JSON.stringify({ extends: 'meethuis', questions: [question] }));
+    const imported = await cli('survey', 'import', 'demo', file, '--publish');
+    expect(imported, imported.stderr).toMatchObject({ code: 0 });
+    expect(imported.stdout).toContain('Imported and published demo v1.');
+    const shown = await cli('survey', 'show', 'demo');
+    expect(shown.stdout).toMatch(/^published\tv1\ton core v\d+\t/m);
+    expect(shown.stdout).toMatch(/^question\t0\tvisitReason\tchoice\tWaarvoor kwam u\?$/m);
+    const exported = JSON.parse((await cli('survey', 'export', 'demo')).stdout) as { extends: string; questions: Array<{ key: string; text: unknown }> };
+    expect(exported).toMatchObject({ extends: 'meethuis', questions: [{ key: 'visitReason', text: question.text }] });
+
+    writeFileSync(file, JSON.stringify({ extends: 'meethuis', questions: [{ ...question, key: 'trust' }] }));
+    const clash = await cli('survey', 'import', 'demo', file);
+    expect(clash.code).toBe(65);
+    expect(clash.stderr).toContain('survey.questions.0.key: "trust" is a core question');
   });
 });
