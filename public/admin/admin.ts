@@ -1,10 +1,12 @@
 // The admin page: an organisation's CX team signs in with an admin token and sets the organisation up — its details,
-// services and places, the tokens of its people, its webhooks — and reads the audit log. Every text comes from
-// locales/{nl,pap,en}/admin.json (see ../shared/texts.ts); data from the API is only ever set as textContent.
+// services and places, its own survey questions (./surveyEditor.ts), the tokens of its people, its webhooks — and
+// reads the audit log. Every text comes from locales/{nl,pap,en}/admin.json (see ../shared/texts.ts); data from the
+// API is only ever set as textContent.
 import { apiClient, ApiProblem } from '../shared/api';
 import { byId, element, show } from '../shared/dom';
 import { tabValue } from '../shared/storage';
 import { initialLanguage, PageTexts, readPageConfig, type TLanguage, type TPageConfig } from '../shared/texts';
+import { createSurveyEditor } from './surveyEditor';
 
 type TRole = 'staff' | 'analyst' | 'admin';
 
@@ -103,6 +105,18 @@ const state = {
   createdToken: null as { name: string; token: string } | null,
 };
 const api = apiClient(() => state.token);
+const surveyEditor = createSurveyEditor({
+  api,
+  token: () => state.token,
+  t,
+  language: () => texts.language,
+  languages: LANGUAGES,
+  say,
+  handleFailure,
+  confirm: confirmAction,
+  formatDateTime,
+  changed: () => void loadAudit(),
+});
 
 const input = (id: string) => byId<HTMLInputElement>(id);
 const select = (id: string) => byId<HTMLSelectElement>(id);
@@ -172,6 +186,7 @@ function renderAll(): void {
   renderTokens();
   renderWebhooks();
   renderAudit();
+  surveyEditor.render();
 }
 
 // ---- what went wrong ------------------------------------------------------------------------------------------
@@ -378,6 +393,7 @@ function signOut(messageKey?: string): void {
   state.webhooks = [];
   state.audit = [];
   state.createdToken = null;
+  surveyEditor.reset();
   storedToken.clear();
   // Secrets shown once leave the page with the session.
   input('token-secret').value = '';
@@ -421,7 +437,7 @@ async function useOrganisation(organisation: TOrganisation): Promise<void> {
   byId('place-edit-form').hidden = true;
   fillDetails(organisation);
   renderAll();
-  await Promise.all([loadTokens(), loadWebhooks()]);
+  await Promise.all([loadTokens(), loadWebhooks(), surveyEditor.load(organisation.slug)]);
   await loadAudit();
 }
 
@@ -810,8 +826,12 @@ async function toggleRetired(kind: TKind, slug: string, button: HTMLButtonElemen
 
 async function loadTokens(): Promise<void> {
   say(byId('tokens-error'), null);
+  const slug = slugOf();
   try {
-    state.tokens = (await api.get<{ tokens: TToken[] }>('/tokens', { organisation: slugOf() })).tokens;
+    const { tokens } = await api.get<{ tokens: TToken[] }>('/tokens', { organisation: slug });
+    // Another organisation was chosen meanwhile: its own list is on its way.
+    if (slug !== slugOf()) return;
+    state.tokens = tokens;
     renderTokens();
   } catch (failure) {
     handleFailure(failure, byId('tokens-error'));
@@ -914,11 +934,14 @@ async function revokeToken(token: TToken): Promise<void> {
 
 async function loadWebhooks(): Promise<void> {
   say(byId('webhooks-error'), null);
+  const slug = slugOf();
   try {
-    const { webhooks } = await api.get<{ webhooks: TWebhook[] }>('/webhooks', { organisation: slugOf() });
+    const { webhooks } = await api.get<{ webhooks: TWebhook[] }>('/webhooks', { organisation: slug });
     const deliveries = await Promise.all(
       webhooks.map(async (webhook) => [webhook.id, (await api.get<{ deliveries: TDelivery[] }>(path('webhooks', webhook.id, 'deliveries'), { limit: 5 })).deliveries] as const),
     );
+    // Another organisation was chosen meanwhile: its own list is on its way.
+    if (slug !== slugOf()) return;
     state.webhooks = webhooks;
     state.deliveries = new Map(deliveries);
     renderWebhooks();
@@ -1051,8 +1074,12 @@ async function deleteWebhook(webhook: TWebhook): Promise<void> {
 
 async function loadAudit(): Promise<void> {
   say(byId('audit-error'), null);
+  const slug = slugOf();
   try {
-    state.audit = (await api.get<{ entries: TAuditEntry[] }>(path('organisations', slugOf(), 'audit'), { limit: 100 })).entries;
+    const { entries } = await api.get<{ entries: TAuditEntry[] }>(path('organisations', slug, 'audit'), { limit: 100 });
+    // Another organisation was chosen meanwhile: its own log is on its way.
+    if (slug !== slugOf()) return;
+    state.audit = entries;
     renderAudit();
   } catch (failure) {
     handleFailure(failure, byId('audit-error'));
@@ -1080,7 +1107,8 @@ function describe(entry: TAuditEntry): string {
         .join(', ')
     : '';
   const role = typeof entry.details?.role === 'string' && hasText(`people.roles.${entry.details.role}`) ? t(`people.roles.${entry.details.role}`).toLowerCase() : '';
-  return t(key, { subject, fields, role });
+  const version = typeof entry.details?.version === 'number' ? entry.details.version : '';
+  return t(key, { subject, fields, role, version });
 }
 
 function renderAudit(): void {
@@ -1102,12 +1130,13 @@ function renderAudit(): void {
 // ---- confirming, copying ----------------------------------------------------------------------------------------
 
 /** Asks before something that cannot be undone; "no" has the focus, Escape means no. */
-function confirmAction(heading: string, text: string, yes: string): Promise<boolean> {
+function confirmAction(heading: string, text: string, yes: string, tone: 'danger' | 'plain' = 'danger'): Promise<boolean> {
   const dialog = byId<HTMLDialogElement>('confirm');
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   byId('confirm-heading').textContent = heading;
   byId('confirm-text').textContent = text;
   byId('confirm-yes').textContent = yes;
+  byId('confirm-yes').className = tone === 'danger' ? 'danger' : '';
   dialog.returnValue = '';
   dialog.showModal();
   byId('confirm-no').focus();
@@ -1168,11 +1197,23 @@ byId('sign-in-form').addEventListener('submit', (event) => {
   say(byId('sign-in-error'), 'signIn.checking');
   void signIn(token);
 });
-byId('sign-out').addEventListener('click', () => signOut());
-select('organisation').addEventListener('change', () => {
-  const chosen = state.organisations.find((organisation) => organisation.slug === select('organisation').value);
-  if (chosen) void useOrganisation(chosen);
+byId('sign-out').addEventListener('click', () => {
+  // Unsaved survey questions are not dropped without asking.
+  if (!surveyEditor.isDirty()) return signOut();
+  void confirmAction(t('survey.leave.heading'), t('survey.leave.text'), t('survey.leave.yes')).then((sure) => sure && signOut());
 });
+select('organisation').addEventListener('change', () => void chooseOrganisation());
+
+/** Another organisation; unsaved survey questions of this one are not dropped without asking. */
+async function chooseOrganisation(): Promise<void> {
+  const chosen = state.organisations.find((organisation) => organisation.slug === select('organisation').value);
+  if (!chosen) return;
+  if (surveyEditor.isDirty() && !(await confirmAction(t('survey.leave.heading'), t('survey.leave.text'), t('survey.leave.yes')))) {
+    select('organisation').value = slugOf();
+    return;
+  }
+  await useOrganisation(chosen);
+}
 
 byId('details-form').addEventListener('submit', (event) => void saveDetails(event));
 byId('details-stale-load').addEventListener('click', loadStale);

@@ -1,4 +1,4 @@
-import { escapeHtml, jsonForScript, setPageSecurityHeaders } from './pageSafety';
+import { escapeHtml, jsonForScript, OWN_FILES_ONLY_CSP, setPageSecurityHeaders } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES } from '../auth/tokens';
@@ -15,19 +15,11 @@ const ADMIN_ASSETS = {
 } as const;
 
 /**
- * The staff page's policy: nothing inline, nothing from elsewhere, the page talks only to our API, and no one may
- * frame it (a framed admin page could be click-jacked into revoking a token or deleting a webhook).
+ * The policy of the pages that load only their own files, and one frame of this origin: the survey editor's preview,
+ * the web chat page on the draft. No one may frame the admin page itself (it could be click-jacked into revoking a
+ * token or deleting a webhook).
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = `${OWN_FILES_ONLY_CSP}; frame-src 'self'`;
 
 export interface TAdminPageOptions {
   i18n: TI18n;

@@ -63,13 +63,14 @@ function auditedActions(): string[] {
 describe('the admin page texts', () => {
   const i18n = createI18n({ strict: true });
   const html = readFileSync(new URL('../../public/admin/index.html', import.meta.url), 'utf8');
-  const script = readFileSync(new URL('../../public/admin/admin.ts', import.meta.url), 'utf8');
+  // The page's script and its survey editor.
+  const script = ['admin.ts', 'surveyEditor.ts'].map((name) => readFileSync(new URL(`../../public/admin/${name}`, import.meta.url), 'utf8')).join('\n');
 
   it('has every text the page and its script name, in every language', () => {
     const named = new Set([
       ...[...html.matchAll(/data-i18n="([^"]+)"/g)].map((match) => match[1]!),
       ...[...html.matchAll(/\{\{(?:t|names:[\w-]+):([\w.:-]+)\}\}/g)].flatMap((match) => match[1]!.split(':')),
-      ...[...script.matchAll(/'((?:page|signIn|details|services|places|people|webhooks|audit|confirm|errors)\.[\w.-]+)'/g)].map((match) => match[1]!),
+      ...[...script.matchAll(/'((?:page|signIn|details|services|places|survey|people|webhooks|audit|confirm|errors)\.[\w.-]+)'/g)].map((match) => match[1]!),
     ]);
     expect(named.size).toBeGreaterThan(100);
     for (const language of LANGUAGES) for (const key of named) expect(i18n.hasText(language, 'admin', key), `${language}: admin:${key}`).toBe(true);
@@ -465,7 +466,7 @@ describe.skipIf(!HAS_CHROMIUM)('the admin page in Chromium', () => {
     expect(await page.locator('#places-table tbody').textContent()).toContain('Noord Saliña');
     // Bonaire's people and webhooks, not demo's.
     await expect.poll(() => page.locator('#tokens-table tbody').textContent()).not.toContain('KCC Demo');
-    expect(await page.locator('#webhooks-empty').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#webhooks-empty').isVisible()).toBe(true);
     expect(problems.errors).toEqual([]);
   });
 });
