@@ -4,7 +4,7 @@
 // Every text comes from locales/*/admin.json under `survey`; texts from the API are only set as textContent.
 import { ApiProblem, type TApiClient } from '../shared/api';
 import { byId, element, show } from '../shared/dom';
-import type { TLanguage } from '../shared/texts';
+import { readPageConfig, type TLanguage, type TPageConfig } from '../shared/texts';
 import { openPreview } from './preview';
 
 export const QUESTION_TYPES = ['choice', 'text', 'yesno', 'scale5', 'scale0to10', 'effort7'] as const;
@@ -119,27 +119,13 @@ interface TPlacedCheck {
   check: TCheck;
 }
 
-const NUMERIC_RANGES: Partial<Record<TQuestionType, { min: number; max: number }>> = {
-  scale5: { min: 1, max: 5 },
-  effort7: { min: 1, max: 7 },
-  scale0to10: { min: 0, max: 10 },
-};
-/** The question type each measure is asked with (src/surveys/schema.ts MEASURE_TYPES): KPIs stay comparable. */
-const MEASURE_TYPES: Record<string, TQuestionType> = {
-  ease: 'scale5',
-  speed: 'scale5',
-  clarity: 'scale5',
-  seriousness: 'scale5',
-  empathy: 'scale5',
-  thinkingAlong: 'scale5',
-  reliability: 'scale5',
-  satisfaction: 'scale5',
-  effort: 'effort7',
-  trust: 'scale5',
-  recommend: 'scale0to10',
-  humaneness: 'scale5',
-};
-const DRIVERS = ['ease', 'speed', 'clarity', 'seriousness', 'empathy', 'thinkingAlong', 'reliability'];
+/** What the server's survey schema fixes, from the page config: each measure's question type, the drivers, the scales. */
+interface TSurveyRules {
+  measureTypes: Record<string, TQuestionType>;
+  drivers: string[];
+  numericRanges: Partial<Record<TQuestionType, { min: number; max: number }>>;
+}
+const { measureTypes: MEASURE_TYPES, drivers: DRIVERS, numericRanges: NUMERIC_RANGES } = readPageConfig<TPageConfig & { survey: TSurveyRules }>().survey;
 const KEY = /^[a-z][a-zA-Z0-9]*$/;
 const MAX_QUESTIONS = 40;
 const MAX_OPTIONS = 20;

@@ -5,6 +5,7 @@ import { ROLES } from '../auth/tokens';
 import type { TI18n } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
+import { DRIVERS, MEASURE_TYPES, NUMERIC_RANGES } from '../surveys/schema';
 import { builtPageScript, pageLanguage, PUBLIC_DIR } from './pages';
 import type { THttpServer } from './server';
 
@@ -104,7 +105,9 @@ export function renderAdminPage(template: string, { language, texts, minGroupSiz
     const hint = hintKey ? `<p class="hint" id="${hintId}" ${translated(hintKey)}</p>` : '';
     return `<fieldset class="names" id="${prefix}-names"><legend ${translated(legendKey)}</legend>${hint}<div class="names-grid">${fields}</div></fieldset>`;
   };
-  const config = { language, languages: LANGUAGES, roles: ROLES, webhookEvents: WEBHOOK_EVENTS, minGroupSize, texts };
+  // The survey editor checks as the server does: which type each measure is asked with, which measures are drivers.
+  const survey = { measureTypes: MEASURE_TYPES, drivers: DRIVERS, numericRanges: NUMERIC_RANGES };
+  const config = { language, languages: LANGUAGES, roles: ROLES, webhookEvents: WEBHOOK_EVENTS, minGroupSize, survey, texts };
   return template.replace(/\{\{(?:(t|names):)?([\w.:-]+)\}\}/g, (_match, kind: string | undefined, key: string) => {
     if (kind === 't') return escapeHtml(text(key));
     if (kind === 'names') return names(key);

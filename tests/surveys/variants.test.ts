@@ -186,8 +186,21 @@ describe('an organisation’s own variant of the survey', () => {
     expect(granted.status).toBe(201);
     const grant = (await granted.json()) as { token: string; conversationId: string };
     // A page cannot ask for a preview itself: the flag is the server's.
-    const asked = await fetch(`${second.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: { organisation: 'demo', preview: true } }) });
+    const asked = await fetch(`${second.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ context: { organisation: 'demo', language: 'nl', preview: true } }) });
     expect(asked.status).toBe(200);
+    const ordinary = new DirectLineTestClient(second.url, String(((await asked.json()) as { token: string }).token));
+    const opened = await ordinary.request('POST', '/v3/directline/conversations', {});
+    ordinary.conversationId = String(opened.body.conversationId);
+    ordinary.token = String(opened.body.token);
+    // Its answers are stored like any resident's: the page's "preview" was dropped.
+    const answersBefore = await prisma.answer.count();
+    await ordinary.say('ja');
+    await ordinary.say('4');
+    await expect.poll(() => prisma.response.count(), { timeout: 5_000 }).toBe(before.responses + 1);
+    await expect.poll(() => prisma.answer.count(), { timeout: 5_000 }).toBe(answersBefore + 1);
+    before.responses = await prisma.response.count();
+    before.answers = await prisma.answer.count();
+    before.cells = await prisma.rollupCell.count();
 
     const admin = new DirectLineTestClient(second.url, grant.token);
     const started = await admin.request('POST', '/v3/directline/conversations', {});
