@@ -1,4 +1,4 @@
-import { escapeHtml, jsonForScript, OWN_FILES_ONLY_CSP, setPageSecurityHeaders } from './pageSafety';
+import { escapeHtml, jsonForScript, OWN_FILES_ONLY_CSP } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES } from '../auth/tokens';
@@ -6,7 +6,7 @@ import type { TI18n } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { WEBHOOK_EVENTS } from '../webhooks/events';
 import { DRIVERS, MEASURE_TYPES, NUMERIC_RANGES } from '../surveys/schema';
-import { builtPageScript, pageLanguage, PUBLIC_DIR } from './pages';
+import { pageTextBundles, PUBLIC_DIR, registerOwnFilesPage } from './pages';
 import type { THttpServer } from './server';
 
 /** The admin page's own files; a fixed list, so no request path ever reaches the file system. */
@@ -37,34 +37,14 @@ export interface TAdminPageOptions {
 export function registerAdminPage({ route }: THttpServer, options: TAdminPageOptions): void {
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   const template = readFileSync(join(publicDir, 'admin', 'index.html'), 'utf8');
-  const assets = new Map<string, { body: Buffer; type: string }>([
-    ...Object.entries(ADMIN_ASSETS).map(([name, type]) => [name, { body: readFileSync(join(publicDir, 'admin', name)), type }] as const),
-    ['admin.js', { body: builtPageScript('admin', 'admin.js'), type: 'text/javascript; charset=utf-8' }] as const,
-  ]);
-  const texts = Object.fromEntries(LANGUAGES.map((language) => [language, options.i18n.instance.getResourceBundle(language, 'admin') as Record<string, unknown>])) as Record<
-    TLanguage,
-    Record<string, unknown>
-  >;
-
-  route('get', '/admin', async (req, res) => {
-    const { language } = pageLanguage(req);
-    const html = renderAdminPage(template, { language, texts, minGroupSize: options.minGroupSize });
-    setPageSecurityHeaders(res);
-    res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    res.header('X-Frame-Options', 'DENY');
-    res.header('Cache-Control', 'no-store');
-    res.header('Content-Type', 'text/html; charset=utf-8');
-    res.sendRaw(200, html);
+  const texts = pageTextBundles(options.i18n, 'admin');
+  registerOwnFilesPage(route, {
+    name: 'admin',
+    assets: ADMIN_ASSETS,
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    publicDir,
+    render: (language) => renderAdminPage(template, { language, texts, minGroupSize: options.minGroupSize }),
   });
-
-  for (const [name, asset] of assets) {
-    route('get', `/admin/${name}`, async (_req, res) => {
-      setPageSecurityHeaders(res);
-      res.header('Content-Type', asset.type);
-      res.header('Cache-Control', 'no-cache');
-      res.sendRaw(200, asset.body);
-    });
-  }
 }
 
 interface TRenderInput {

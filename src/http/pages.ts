@@ -264,3 +264,47 @@ export function renderPage(template: string, input: TRenderInput): string {
   });
 }
 
+
+/** A page's texts in every language, as its script switches between them without a reload. */
+export function pageTextBundles(i18n: TI18n, namespace: string): Record<TLanguage, Record<string, unknown>> {
+  return Object.fromEntries(LANGUAGES.map((language) => [language, i18n.instance.getResourceBundle(language, namespace) as Record<string, unknown>])) as Record<
+    TLanguage,
+    Record<string, unknown>
+  >;
+}
+
+export interface TOwnFilesPage {
+  /** Its path (`/staff`), the folder under public/ and dist/pages/, and the name of its built script (`staff.js`). */
+  name: string;
+  /** Its own files beside the script, by name and type: a fixed list, so no request path reaches the file system. */
+  assets: Readonly<Record<string, string>>;
+  contentSecurityPolicy: string;
+  publicDir: string;
+  /** The page in the asker's language (`?lang=` or the browser's). */
+  render: (language: TLanguage) => string;
+}
+
+/** A page that loads only its own files: rendered per request, never cached, never framed; its assets revalidated. */
+export function registerOwnFilesPage(route: THttpServer['route'], page: TOwnFilesPage): void {
+  const assets = new Map<string, { body: Buffer; type: string }>([
+    ...Object.entries(page.assets).map(([name, type]) => [name, { body: readFileSync(join(page.publicDir, page.name, name)), type }] as const),
+    [`${page.name}.js`, { body: builtPageScript(page.name, `${page.name}.js`), type: 'text/javascript; charset=utf-8' }] as const,
+  ]);
+  route('get', `/${page.name}`, async (req, res) => {
+    const html = page.render(pageLanguage(req).language);
+    setPageSecurityHeaders(res);
+    res.header('Content-Security-Policy', page.contentSecurityPolicy);
+    res.header('X-Frame-Options', 'DENY');
+    res.header('Cache-Control', 'no-store');
+    res.header('Content-Type', 'text/html; charset=utf-8');
+    res.sendRaw(200, html);
+  });
+  for (const [name, asset] of assets) {
+    route('get', `/${page.name}/${name}`, async (_req, res) => {
+      setPageSecurityHeaders(res);
+      res.header('Content-Type', asset.type);
+      res.header('Cache-Control', 'no-cache');
+      res.sendRaw(200, asset.body);
+    });
+  }
+}

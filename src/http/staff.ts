@@ -1,10 +1,10 @@
-import { escapeHtml, jsonForScript, setPageSecurityHeaders } from './pageSafety';
+import { escapeHtml, jsonForScript } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTACT_CHANNELS } from '../followups/model';
 import type { TI18n } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
-import { builtPageScript, pageLanguage, PUBLIC_DIR } from './pages';
+import { pageTextBundles, PUBLIC_DIR, registerOwnFilesPage } from './pages';
 import type { THttpServer } from './server';
 
 /** The staff page's own files; a fixed list, so no request path ever reaches the file system. */
@@ -44,34 +44,14 @@ export interface TStaffPageOptions {
 export function registerStaffPage({ route }: THttpServer, options: TStaffPageOptions): void {
   const publicDir = options.publicDir ?? PUBLIC_DIR;
   const template = readFileSync(join(publicDir, 'staff', 'index.html'), 'utf8');
-  const assets = new Map<string, { body: Buffer; type: string }>([
-    ...Object.entries(STAFF_ASSETS).map(([name, type]) => [name, { body: readFileSync(join(publicDir, 'staff', name)), type }] as const),
-    ['staff.js', { body: builtPageScript('staff', 'staff.js'), type: 'text/javascript; charset=utf-8' }] as const,
-  ]);
-  const texts = Object.fromEntries(LANGUAGES.map((language) => [language, options.i18n.instance.getResourceBundle(language, 'staff') as Record<string, unknown>])) as Record<
-    TLanguage,
-    Record<string, unknown>
-  >;
-
-  route('get', '/staff', async (req, res) => {
-    const { language } = pageLanguage(req);
-    const html = renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis' });
-    setPageSecurityHeaders(res);
-    res.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    res.header('X-Frame-Options', 'DENY');
-    res.header('Cache-Control', 'no-store');
-    res.header('Content-Type', 'text/html; charset=utf-8');
-    res.sendRaw(200, html);
+  const texts = pageTextBundles(options.i18n, 'staff');
+  registerOwnFilesPage(route, {
+    name: 'staff',
+    assets: STAFF_ASSETS,
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    publicDir,
+    render: (language) => renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis' }),
   });
-
-  for (const [name, asset] of assets) {
-    route('get', `/staff/${name}`, async (_req, res) => {
-      setPageSecurityHeaders(res);
-      res.header('Content-Type', asset.type);
-      res.header('Cache-Control', 'no-cache');
-      res.sendRaw(200, asset.body);
-    });
-  }
 }
 
 interface TRenderInput {
