@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE } from '../i18n/languages';
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import type { TSql, TSqlTransaction } from '../db/sql';
@@ -74,7 +75,8 @@ export class PreviewAnswers implements TAnswerWrites {
   /** The turn's state is still saved, in a transaction of its own, as it would be alongside the answers. */
   async recordAnswers(_responseId: string, given: readonly TGivenAnswer[], alongside?: (tx: TSqlTransaction) => Promise<void>): Promise<TStoredAnswer[]> {
     if (alongside) await this.sql.transaction(alongside);
-    return given.map(toStoredAnswer);
+    // A preview stores nothing, so nothing is tagged with themes either.
+    return given.map((answer) => toStoredAnswer({ ...answer, open: false }, null, DEFAULT_LANGUAGE));
   }
 
   completeResponse(): Promise<void> {

@@ -260,6 +260,7 @@ export function givenAnswerOf(question: TQuestion, answer: TAnswer): TGivenAnswe
     case 'skip':
       return { ...base, skipped: true };
     case 'value':
-      return typeof answer.value === 'number' ? { ...base, value: answer.value } : { ...base, text: answer.value };
+      if (typeof answer.value === 'number') return { ...base, value: answer.value };
+      return question.type === 'text' ? { ...base, text: answer.value, open: true } : { ...base, text: answer.value };
   }
 }

@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { TDatabase } from '../db/client';
 import type { TSqlExecutor, TSqlTransaction } from '../db/sql';
-import { LANGUAGES, type TLanguage } from '../i18n/languages';
+import { DEFAULT_LANGUAGE, LANGUAGES, type TLanguage } from '../i18n/languages';
 import { scrubPersonalData } from '../privacy/scrub';
 import { MAX_TEXT_LENGTH } from '../surveys/schema';
 import { bandOfContactCount, bandOfLeadTime } from './dimensions';
 import { dayIn } from '../kernel/calendar';
 import { ImmutableFacts } from './immutableFacts';
+import { SHARED_THEME_TAGGERS, ZThemeMatches, type TThemeTaggers } from '../themes/taggers';
+import type { ThemeTagger, TThemeMatches } from '../themes/tagger';
 import { diffStats, emptyStats, isEmptyStats, statsOfResponse, type TMeasuredAnswers, type TStats } from './sufficientStats';
 
 export const RESPONSE_STATUSES = ['in-progress', 'completed', 'abandoned'] as const;
@@ -53,10 +55,13 @@ export const ZGivenAnswer = z
     text: z.string().max(MAX_TEXT_LENGTH).nullish(),
     dontKnow: z.boolean().default(false),
     skipped: z.boolean().default(false),
+    /** The text is the resident's own words to an open question (not a choice): it is tagged with themes. */
+    open: z.boolean().default(false),
   })
   .refine((answer) => [answer.value != null, answer.text != null, answer.dontKnow, answer.skipped].filter(Boolean).length === 1, {
     message: 'an answer is exactly one of: value, text, dontKnow, skipped',
-  });
+  })
+  .refine((answer) => !answer.open || answer.text != null, { message: 'an open answer is a text', path: ['open'] });
 export type TGivenAnswer = z.input<typeof ZGivenAnswer>;
 
 export interface TStoredAnswer {
@@ -66,6 +71,8 @@ export interface TStoredAnswer {
   text: string | null;
   dontKnow: boolean;
   skipped: boolean;
+  /** Only on an open answer: its themes with the terms that matched ({} for none); null on every other answer. */
+  themes: TThemeMatches | null;
 }
 
 export interface TStoredResponse {
@@ -81,7 +88,7 @@ export interface TStoredResponse {
   answers: Record<string, TStoredAnswer>;
 }
 
-const ANSWER_SELECT = { questionKey: true, measure: true, value: true, text: true, dontKnow: true, skipped: true } as const;
+const ANSWER_SELECT = { questionKey: true, measure: true, value: true, text: true, dontKnow: true, skipped: true, themes: true } as const;
 
 /** The columns of a response a change needs; names, zones and versions come from ImmutableFacts instead of joins. */
 const RESPONSE_SELECT = {
@@ -121,6 +128,7 @@ type TResponseColumns = {
   contactCount: number | null;
   answers: TStoredAnswer[];
 };
+type TSelectedAnswer = Omit<TStoredAnswer, 'themes'> & { themes: string | null };
 
 /** The hot path (every answer of every turn) runs on the direct statements of src/db/sql.ts. */
 const RESPONSE_COLUMNS = ['id', 'surveyVersionId', 'organisationId', 'serviceId', 'language', 'status', 'source', 'followUpId', 'heldBack', 'startedAt', 'contactChannel', 'chatChannel', 'location', 'leadTimeDays', 'contactCount']
@@ -132,7 +140,12 @@ type TRawResponse = Omit<TResponseColumns, 'answers' | 'startedAt' | 'leadTimeDa
   leadTimeDays: number | bigint | null;
   contactCount: number | bigint | null;
 };
-type TRawAnswer = Omit<TStoredAnswer, 'value' | 'dontKnow' | 'skipped'> & { value: number | bigint | null; dontKnow: boolean | number; skipped: boolean | number };
+type TRawAnswer = Omit<TStoredAnswer, 'value' | 'dontKnow' | 'skipped' | 'themes'> & {
+  value: number | bigint | null;
+  dontKnow: boolean | number;
+  skipped: boolean | number;
+  themes: string | null;
+};
 
 /** A response with the immutable facts its rollup cell is made of. */
 type TResponseRow = TResponseColumns & {
@@ -178,30 +191,46 @@ export function newResponseRow(
   };
 }
 
-/** Validates an answer as given and scrubs its free text of personal data: the form every write path stores. */
-export function toStoredAnswer(given: TGivenAnswer): TStoredAnswer {
+/**
+ * Validates an answer as given and scrubs its free text of personal data: the form every write path stores. An open
+ * answer is tagged with themes after scrubbing, so every word that matched is one an analyst can read.
+ */
+export function toStoredAnswer(given: TGivenAnswer, tagger: { tag(text: string, language: TLanguage): TThemeMatches } | null, language: TLanguage): TStoredAnswer {
   const answer = ZGivenAnswer.parse(given);
+  const text = answer.text == null ? null : scrubPersonalData(answer.text).text;
+  if (answer.open && !tagger) throw new Error('an open answer needs a theme tagger');
   return {
     questionKey: answer.questionKey,
     measure: answer.measure ?? null,
     value: answer.value ?? null,
-    text: answer.text == null ? null : scrubPersonalData(answer.text).text,
+    text,
     dontKnow: answer.dontKnow,
     skipped: answer.skipped,
+    themes: answer.open && text !== null && tagger ? tagger.tag(text, language) : null,
   };
+}
+
+/** Whether a stored answer holds a resident's own words (an answered open question). */
+export function isOpenAnswer(answer: Pick<TStoredAnswer, 'themes' | 'text'>): answer is TStoredAnswer & { themes: TThemeMatches; text: string } {
+  return answer.themes !== null && answer.text !== null && answer.text.trim() !== '';
 }
 
 /** What a response contributes to the rollups: nothing until its first answer, so empty starts never count. */
 export function contributionOf(answers: Iterable<TStoredAnswer>, completed: boolean): TStats {
   const measured: Record<string, TMeasuredAnswers[string]> = {};
   let any = false;
+  let open: Set<string> | null = null;
   for (const answer of answers) {
     any = true;
+    if (isOpenAnswer(answer)) {
+      open ??= new Set();
+      for (const theme in answer.themes) open.add(theme);
+    }
     if (!answer.measure) continue;
     measured[answer.measure] =
       answer.value != null ? { value: answer.value } : answer.dontKnow ? { dontKnow: true } : { skipped: true };
   }
-  return any ? statsOfResponse(measured, { completed }) : emptyStats();
+  return any ? statsOfResponse(measured, { completed }, open ? { themes: open } : undefined) : emptyStats();
 }
 
 /** A rollup cell's dimensions, '' where a response has none. */
@@ -260,6 +289,8 @@ export class AnswerStore {
     private readonly clock: TClock = systemClock,
     /** Decides whether a new self-started response is held back; without one, none is. */
     private readonly admission?: TResponseAdmission,
+    /** The organisations' theme lexicons; without them, open answers are tagged with the shared lexicon. */
+    private readonly themes: TThemeTaggers = SHARED_THEME_TAGGERS,
   ) {
     this.prisma = database.prisma;
     this.sql = database.sql;
@@ -283,7 +314,7 @@ export class AnswerStore {
 
   async findResponse(responseId: string): Promise<TStoredResponse | null> {
     const row = await this.prisma.response.findUnique({ where: { id: responseId }, select: RESPONSE_SELECT });
-    return row ? toStoredResponse(row) : null;
+    return row ? toStoredResponse({ ...row, answers: row.answers.map((answer) => ({ ...answer, themes: parseThemes(answer.themes) })) }) : null;
   }
 
   /** The response a resident left in this conversation (in progress or abandoned), to offer resuming it. */
@@ -322,18 +353,21 @@ export class AnswerStore {
    * so the answers and what it writes are stored together or not at all.
    */
   async recordAnswers(responseId: string, given: readonly TGivenAnswer[], alongside?: (tx: TSqlTransaction) => Promise<void>): Promise<TStoredAnswer[]> {
-    const stored = given.map(toStoredAnswer);
+    // Only a turn that answers an open question reads whose lexicon to tag it with (most turns do not).
+    const tagging = given.some((answer) => answer.open) ? await this.taggingOf(responseId) : null;
+    const stored = given.map((answer) => toStoredAnswer(answer, tagging?.tagger ?? null, tagging?.language ?? DEFAULT_LANGUAGE));
     await this.changeResponse(
       responseId,
       async (tx, response) => {
         const answeredAt = this.clock();
-        for (const { questionKey, measure, value, text, dontKnow, skipped } of stored) {
+        for (const { questionKey, measure, value, text, dontKnow, skipped, themes } of stored) {
           tx.send(
-            `INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "answeredAt")
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            `INSERT INTO "Answer" ("id", "responseId", "questionKey", "measure", "value", "text", "dontKnow", "skipped", "themes", "answeredAt")
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT ("responseId", "questionKey") DO UPDATE SET "measure" = excluded."measure", "value" = excluded."value",
-               "text" = excluded."text", "dontKnow" = excluded."dontKnow", "skipped" = excluded."skipped", "answeredAt" = excluded."answeredAt"`,
-            [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, answeredAt],
+               "text" = excluded."text", "dontKnow" = excluded."dontKnow", "skipped" = excluded."skipped", "themes" = excluded."themes",
+               "answeredAt" = excluded."answeredAt"`,
+            [randomUUID(), responseId, questionKey, measure, value, text, dontKnow, skipped, themes === null ? null : JSON.stringify(themes), answeredAt],
           );
         }
         const answeredKeys = new Set(stored.map((answer) => answer.questionKey));
@@ -346,6 +380,53 @@ export class AnswerStore {
       alongside,
     );
     return stored;
+  }
+
+  /** The tagger of the response's organisation and the language to tag in. */
+  private async taggingOf(responseId: string): Promise<{ tagger: ThemeTagger; language: TLanguage }> {
+    const [row] = await this.sql.query<{ organisationId: string; language: string }>(`SELECT "organisationId", "language" FROM "Response" WHERE "id" = ?`, [responseId]);
+    if (!row) throw new ResponseNotFoundError(responseId);
+    return { tagger: await this.themes.taggerFor(row.organisationId), language: ZLanguage.parse(row.language) };
+  }
+
+  /**
+   * Tags the open answers still kept of an organisation's responses again with its lexicon as it is now, and moves
+   * their theme counts in the rollups with them. Answers purged by retention keep their old tags in the figures.
+   * Returns how many answers changed.
+   */
+  async retagOpenAnswers(organisationId: string): Promise<number> {
+    const tagger = await this.themes.taggerFor(organisationId);
+    let changed = 0;
+    let after = '';
+    for (;;) {
+      const page = await this.sql.query<{ id: string }>(
+        `SELECT DISTINCT r."id" FROM "Response" r JOIN "Answer" a ON a."responseId" = r."id"
+         WHERE r."organisationId" = ? AND a."themes" IS NOT NULL AND r."id" > ? ORDER BY r."id" LIMIT 200`,
+        [organisationId, after],
+      );
+      if (page.length === 0) return changed;
+      after = page[page.length - 1]!.id;
+      for (const { id } of page) {
+        await this.inTransaction(async (tx, created) => {
+          const [[columns], answers] = await Promise.all([
+            tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]),
+            answerRowsOf(tx, id),
+          ]);
+          if (!columns) return;
+          const row = await this.withFacts(tx, withAnswers(columns, answers));
+          const language = ZLanguage.parse(row.language);
+          const retagged = row.answers.map((answer) => (isOpenAnswer(answer) ? { ...answer, themes: tagger.tag(answer.text, language) } : answer));
+          const differing = retagged.filter((answer, index) => JSON.stringify(answer.themes) !== JSON.stringify(row.answers[index]!.themes));
+          if (differing.length === 0) return;
+          for (const answer of differing) {
+            tx.send(`UPDATE "Answer" SET "themes" = ? WHERE "responseId" = ? AND "questionKey" = ?`, [JSON.stringify(answer.themes), id, answer.questionKey]);
+          }
+          const completed = row.status === 'completed';
+          await this.writeDelta(tx, row, diffStats(contributionOf(row.answers, completed), contributionOf(retagged, completed)), created);
+          changed += differing.length;
+        });
+      }
+    }
   }
 
   async completeResponse(responseId: string): Promise<void> {
@@ -534,9 +615,14 @@ export class AnswerStore {
 }
 
 function answerRowsOf(db: TSqlExecutor, responseId: string): Promise<TRawAnswer[]> {
-  return db.query<TRawAnswer>(`SELECT "questionKey", "measure", "value", "text", "dontKnow", "skipped" FROM "Answer" WHERE "responseId" = ?`, [
+  return db.query<TRawAnswer>(`SELECT "questionKey", "measure", "value", "text", "dontKnow", "skipped", "themes" FROM "Answer" WHERE "responseId" = ?`, [
     responseId,
   ]);
+}
+
+/** The stored JSON of an answer's themes, checked like any JSON read back. */
+export function parseThemes(stored: string | null): TThemeMatches | null {
+  return stored === null ? null : ZThemeMatches.parse(JSON.parse(stored));
 }
 
 function withAnswers(row: TRawResponse, answers: TRawAnswer[]): TResponseColumns {
@@ -553,6 +639,7 @@ function withAnswers(row: TRawResponse, answers: TRawAnswer[]): TResponseColumns
       // SQLite hands booleans back as 0/1.
       dontKnow: Boolean(answer.dontKnow),
       skipped: Boolean(answer.skipped),
+      themes: parseThemes(answer.themes),
     })),
   };
 }

@@ -3,6 +3,7 @@ import { Prisma, type TDatabase, type TDb, type TPrisma } from '../db/client';
 import type { TSql } from '../db/sql';
 import { cellOf, contributionOf, newResponseRow, toStoredAnswer, ZNewResponse, type TNewResponse, type TGivenAnswer, type TResponseStatus, type TStoredAnswer } from './answerStore';
 import { dayIn } from '../kernel/calendar';
+import { SHARED_THEME_TAGGERS, type TThemeTaggers } from '../themes/taggers';
 import { ImmutableFacts } from './immutableFacts';
 import { accumulateStats, emptyStats, isEmptyStats, type TStats } from './sufficientStats';
 
@@ -43,7 +44,7 @@ const RESPONSE_COLUMNS = [
   'lastActivityAt',
   'completedAt',
 ] as const;
-const ANSWER_COLUMNS = ['id', 'responseId', 'questionKey', 'measure', 'value', 'text', 'dontKnow', 'skipped', 'answeredAt'] as const;
+const ANSWER_COLUMNS = ['id', 'responseId', 'questionKey', 'measure', 'value', 'text', 'dontKnow', 'skipped', 'themes', 'answeredAt'] as const;
 const DELTA_COLUMNS = ['cellId', 'day', 'stats'] as const;
 
 /** Prisma binds at most 999 values per statement on SQLite (32,766 on PostgreSQL); stay under the smaller. */
@@ -75,7 +76,11 @@ export class BatchAnswerWriter {
   private readonly prisma: TPrisma;
   private readonly sql: TSql;
 
-  constructor(database: Pick<TDatabase, 'prisma' | 'sql'>) {
+  constructor(
+    database: Pick<TDatabase, 'prisma' | 'sql'>,
+    /** The organisations' theme lexicons; without them, open answers are tagged with the shared lexicon. */
+    private readonly themes: TThemeTaggers = SHARED_THEME_TAGGERS,
+  ) {
     this.prisma = database.prisma;
     this.sql = database.sql;
   }
@@ -105,7 +110,13 @@ export class BatchAnswerWriter {
       accumulateStats(delta.stats, contributionOf(answers, row.status === 'completed'));
     }
     const answerRows = prepared.flatMap(({ row, answers }) =>
-      answers.map((answer) => ({ ...answer, id: randomUUID(), responseId: row.id, answeredAt: row.lastActivityAt })),
+      answers.map((answer) => ({
+        ...answer,
+        themes: answer.themes === null ? null : JSON.stringify(answer.themes),
+        id: randomUUID(),
+        responseId: row.id,
+        answeredAt: row.lastActivityAt,
+      })),
     );
     const deltaRows = [...deltas.values()]
       .filter((delta) => !isEmptyStats(delta.stats))
@@ -124,7 +135,8 @@ export class BatchAnswerWriter {
   private async prepare(item: TBatchResponse) {
     const key = randomUUID();
     const dimensions = ZNewResponse.parse({ ...item.response, residentKey: `import:${key}`, conversationKey: `import:${key}` });
-    const answers: TStoredAnswer[] = item.answers.map(toStoredAnswer);
+    const tagger = item.answers.some((answer) => answer.open) ? await this.themes.taggerFor(dimensions.organisationId) : null;
+    const answers: TStoredAnswer[] = item.answers.map((answer) => toStoredAnswer(answer, tagger, dimensions.language));
     const row = { ...newResponseRow(dimensions, item.status, item.startedAt, item.completedAt ?? item.startedAt), completedAt: item.completedAt };
     const timeZone = await this.facts.timeZone(this.sql, row.organisationId);
     const cell = cellOf({

@@ -67,18 +67,35 @@ const OPEN_ANSWERS: Record<TLanguage, readonly string[]> = {
     'Graag een afspraak ook op zaterdag.',
     'Ik moest mijn verhaal twee keer vertellen.',
     'Vriendelijke medewerker, snel geregeld.',
+    'De brief was vol moeilijke woorden, ik snapte niet wat ik moest doen.',
+    'Ze zouden me terugbellen maar ik heb niets meer gehoord.',
+    'Inloggen met DigiD lukte niet op mijn telefoon.',
+    'De leges voor een paspoort zijn wel erg hoog.',
+    'Mijn probleem is nog steeds niet opgelost.',
+    'Drie formulieren invullen voor één aanvraag is te veel.',
+    'De medewerker luisterde echt naar mij.',
+    'Niks, het was goed zo.',
   ],
   pap: [
     'Mi a warda hopi largu pa papia ku un hende.',
     'Nan a yuda mi bon, danki.',
-    'E página di internet no tabata kla tokante kua papel mi mester trese.',
+    'E website no tabata kla tokante kua papel mi mester trese.',
     'Mi ta kontentu ku e atenshon.',
+    'Nan a bisa ku lo yama mi bèk, pero nunka a yama.',
+    'E empleado tabata masha amabel.',
+    'Mi mester a bini tres biaha ku otro dokumento.',
+    'No tin hende ta kontestá telefòn.',
+    'E kosto di e pèrmit ta karu.',
   ],
   en: [
     'It took a long time before someone answered the phone.',
     'Helpful staff, thank you.',
     'The letter was hard to understand.',
     'Please send a reminder before the appointment.',
+    'They promised to call me back and never did.',
+    'The online form kept giving an error.',
+    'My problem still is not solved.',
+    'The fee is too expensive for us on Saba.',
   ],
 };
 
@@ -186,7 +203,7 @@ function answersOf(questions: readonly TQuestion[], mood: number, language: TLan
         answers.push({ ...base, text: rng.pick(question.options.map((option) => [option, 1] as const)) });
         break;
       case 'text':
-        if (rng.next() < 0.35) answers.push({ ...base, text: rng.pick(OPEN_ANSWERS[language].map((text) => [text, 1] as const)) });
+        if (rng.next() < 0.35) answers.push({ ...base, text: rng.pick(OPEN_ANSWERS[language].map((text) => [text, 1] as const)), open: true });
         else answers.push({ ...base, skipped: true });
         break;
     }

@@ -152,7 +152,7 @@ function answerOf(question: TQuestion, cell: string, line: number, column: strin
     }
     case 'text': {
       if (text.length > MAX_TEXT_LENGTH) throw new ImportLineError(line, column, `longer than ${MAX_TEXT_LENGTH} characters`);
-      return { ...base, text };
+      return { ...base, text, open: true };
     }
   }
 }

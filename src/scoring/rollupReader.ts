@@ -43,7 +43,10 @@ const CELL_SELECT = {
 } as const;
 
 /** Rollup rows as read back: the whole statistics document, or (SQLite, no pairs needed) its counts and measures. */
-export type TRollupRow = { cellId: string; day: string } & ({ stats: string } | { responses: number | bigint; completed: number | bigint; measures: string });
+export type TRollupRow = { cellId: string; day: string } & (
+  | { stats: string }
+  | { responses: number | bigint; completed: number | bigint; measures: string; comments: number | bigint | null; themes: string | null }
+);
 
 export class RollupReader {
   constructor(
@@ -66,7 +69,25 @@ export class RollupReader {
    * only the counts and measures.
    */
   rows(selection: TKpiSelection, needPairs: boolean): Promise<TRollupRow[]> {
-    return this.rawRows(selection, needPairs);
+    return this.rawRows(selection, needPairs ? 'whole' : 'measures') as Promise<TRollupRow[]>;
+  }
+
+  /**
+   * How many responses the selection holds, how many of them left an open answer, and per theme how many: without
+   * reading the measures (the comments only need to know whether the group in view is large enough).
+   */
+  async totals(selection: TKpiSelection): Promise<{ responses: number; comments: number; themes: Record<string, number> }> {
+    const rows = (await this.rawRows({ ...selection, period: null }, 'totals')) as TTotalsRow[];
+    const totals = { responses: 0, comments: 0, themes: {} as Record<string, number> };
+    for (const row of rows) {
+      totals.responses += Number(row.responses ?? 0);
+      totals.comments += Number(row.comments ?? 0);
+      if (row.themes === null) continue;
+      const themes: unknown = JSON.parse(row.themes);
+      if (!isRecord(themes)) throw new Error(`rollup themes of cell ${row.cellId} on ${row.day} are malformed`);
+      for (const [key, count] of Object.entries(themes)) totals.themes[key] = (totals.themes[key] ?? 0) + Number(count);
+    }
+    return totals;
   }
 
   private cellWhere(selection: TKpiSelection) {
@@ -85,7 +106,7 @@ export class RollupReader {
    * summing in SQL with JSON functions is slower on both databases than parsing in JS; where the pairs are not
    * needed, SQLite's own parser cutting out just the measures pays, while PostgreSQL's json parsing does not.
    */
-  private async rawRows(selection: TKpiSelection, needPairs: boolean): Promise<TRollupRow[]> {
+  private async rawRows(selection: TKpiSelection, read: 'whole' | 'measures' | 'totals'): Promise<TRollupRow[] | TTotalsRow[]> {
     const conditions: Prisma.Sql[] = [Prisma.sql`c."surveyId" IN (${Prisma.join(selection.surveyIds)})`];
     for (const [dimension, values] of Object.entries(selection.filters) as Array<[TDimension, readonly string[]]>) {
       const column = Prisma.raw(`c."${CELL_COLUMNS[dimension]}"`);
@@ -96,10 +117,17 @@ export class RollupReader {
     const inRange: Prisma.Sql[] = [];
     if (selection.from) inRange.push(Prisma.sql`"day" >= ${selection.from}`);
     if (selection.to) inRange.push(Prisma.sql`"day" <= ${selection.to}`);
-    const columns = (day: Prisma.Sql) =>
-      this.provider === 'sqlite' && !needPairs
-        ? Prisma.sql`"cellId", ${day} AS "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.completed') AS "completed", json_extract("stats", '$.measures') AS "measures"`
+    const columns = (day: Prisma.Sql) => {
+      if (read === 'totals') {
+        return this.provider === 'sqlite'
+          ? Prisma.sql`"cellId", ${day} AS "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.comments') AS "comments", json_extract("stats", '$.themes') AS "themes"`
+          : Prisma.sql`"cellId", ${day} AS "day", ("stats"::json->>'responses')::int AS "responses", ("stats"::json->>'comments')::int AS "comments", ("stats"::json->>'themes') AS "themes"`;
+      }
+      return this.provider === 'sqlite' && read === 'measures'
+        ? Prisma.sql`"cellId", ${day} AS "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.completed') AS "completed", json_extract("stats", '$.measures') AS "measures",
+            json_extract("stats", '$.comments') AS "comments", json_extract("stats", '$.themes') AS "themes"`
         : Prisma.sql`"cellId", ${day} AS "day", "stats"`;
+    };
     const where = (parts: Prisma.Sql[]) => Prisma.join([cells, ...parts], ' AND ');
     const dayColumn = Prisma.sql`"day"`;
     const pending = Prisma.sql`SELECT ${columns(dayColumn)} FROM "RollupDelta" WHERE ${where(inRange)}`;
@@ -130,6 +158,8 @@ export class RollupReader {
 
 }
 
+type TTotalsRow = { cellId: string; day: string; responses: number | bigint | null; comments: number | bigint | null; themes: string | null };
+
 /**
  * The whole calendar months between two inclusive days (YYYY-MM, either end open when its day is absent), or null
  * when the range holds no whole month.
@@ -155,8 +185,16 @@ export function statsOfRow(row: TRollupRow, needPairs: boolean): TStats {
     return needPairs ? (parsed as TStats) : { ...(parsed as TStats), pairs: {} };
   }
   const measures: unknown = row.measures === null ? {} : JSON.parse(row.measures);
-  if (!isRecord(measures)) throw new Error(`rollup statistics of cell ${row.cellId} on ${row.day} are malformed`);
-  return { responses: Number(row.responses ?? 0), completed: Number(row.completed ?? 0), measures: measures as TStats['measures'], pairs: {} };
+  const themes: unknown = row.themes === null ? undefined : JSON.parse(row.themes);
+  if (!isRecord(measures) || (themes !== undefined && !isRecord(themes))) throw new Error(`rollup statistics of cell ${row.cellId} on ${row.day} are malformed`);
+  return {
+    responses: Number(row.responses ?? 0),
+    completed: Number(row.completed ?? 0),
+    measures: measures as TStats['measures'],
+    pairs: {},
+    ...(row.comments !== null ? { comments: Number(row.comments) } : {}),
+    ...(themes !== undefined ? { themes: themes as Record<string, number> } : {}),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

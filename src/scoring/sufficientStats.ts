@@ -51,8 +51,17 @@ export const ZStats = z.object({
   completed: ZCount,
   measures: z.record(z.string().min(1), ZMeasureStats),
   pairs: z.record(ZPairKey, ZPairStats),
+  /** Responses with an open answer (the residents' own words); absent while none. */
+  comments: ZCount.optional(),
+  /** Theme key → responses whose open answers were tagged with it; absent while none. */
+  themes: z.record(z.string().min(1), ZCount).optional(),
 });
 export type TStats = z.infer<typeof ZStats>;
+
+/** What a response's open answers contribute: that it has any, and the themes they were tagged with. */
+export interface TOpenAnswerSummary {
+  themes: Iterable<string>;
+}
 
 /** One stored answer as far as scoring is concerned. */
 export type TMeasuredAnswer = { value: number } | { dontKnow: true } | { skipped: true };
@@ -82,8 +91,12 @@ function assertMeasureKey(key: string): void {
  * Throws a RangeError for a non-integer value or an unusable measure key: exact integer arithmetic is what lets the
  * rollups be updated by deltas, so a fractional value must be caught where it enters.
  */
-export function statsOfResponse(answers: TMeasuredAnswers, response: { completed: boolean }): TStats {
+export function statsOfResponse(answers: TMeasuredAnswers, response: { completed: boolean }, openAnswers?: TOpenAnswerSummary): TStats {
   const stats: TStats = { responses: 1, completed: response.completed ? 1 : 0, measures: {}, pairs: {} };
+  if (openAnswers) {
+    stats.comments = 1;
+    for (const theme of openAnswers.themes) (stats.themes ??= {})[theme] = 1;
+  }
   const valuedKeys: string[] = [];
   for (const key in answers) {
     const answer = answers[key];
@@ -123,7 +136,14 @@ function cloneStats(stats: TStats): TStats {
   }
   const pairs: TStats['pairs'] = {};
   for (const key in stats.pairs) pairs[key] = { ...stats.pairs[key]! };
-  return { responses: stats.responses, completed: stats.completed, measures, pairs };
+  return {
+    responses: stats.responses,
+    completed: stats.completed,
+    measures,
+    pairs,
+    ...(stats.comments !== undefined ? { comments: stats.comments } : {}),
+    ...(stats.themes !== undefined ? { themes: { ...stats.themes } } : {}),
+  };
 }
 
 /**
@@ -133,6 +153,20 @@ function cloneStats(stats: TStats): TStats {
 export function accumulateStats(target: TStats, source: TStats, sign: 1 | -1 = 1): TStats {
   target.responses += sign * source.responses;
   target.completed += sign * source.completed;
+  if (source.comments !== undefined) {
+    const comments = (target.comments ?? 0) + sign * source.comments;
+    if (comments === 0) delete target.comments;
+    else target.comments = comments;
+  }
+  if (source.themes !== undefined) {
+    const themes = (target.themes ??= {});
+    for (const key in source.themes) {
+      const count = (themes[key] ?? 0) + sign * source.themes[key]!;
+      if (count === 0) delete themes[key];
+      else themes[key] = count;
+    }
+    if (isEmptyObject(themes)) delete target.themes;
+  }
   for (const key in source.measures) {
     const from = source.measures[key]!;
     let into = target.measures[key];
@@ -208,6 +242,11 @@ export function diffStats(before: TStats, after: TStats): TStats {
 /** Whether the statistics describe nothing at all (e.g. a delta of a re-answer with the same value). */
 export function isEmptyStats(stats: TStats): boolean {
   return (
-    stats.responses === 0 && stats.completed === 0 && isEmptyObject(stats.measures) && isEmptyObject(stats.pairs)
+    stats.responses === 0 &&
+    stats.completed === 0 &&
+    isEmptyObject(stats.measures) &&
+    isEmptyObject(stats.pairs) &&
+    !stats.comments &&
+    (stats.themes === undefined || isEmptyObject(stats.themes))
   );
 }

@@ -52,7 +52,7 @@ describe('import lines', () => {
       { questionKey: 'ease', measure: 'ease', dontKnow: true },
       { questionKey: 'contactChannel', measure: null, text: 'phone' },
       { questionKey: 'ownLanguage', measure: null, text: 'yes' },
-      { questionKey: 'improvement', measure: null, text: 'Mas lihé, por fabor' },
+      { questionKey: 'improvement', measure: null, text: 'Mas lihé, por fabor', open: true },
     ]);
   });
 
