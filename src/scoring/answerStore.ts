@@ -128,7 +128,6 @@ type TResponseColumns = {
   contactCount: number | null;
   answers: TStoredAnswer[];
 };
-type TSelectedAnswer = Omit<TStoredAnswer, 'themes'> & { themes: string | null };
 
 /** The hot path (every answer of every turn) runs on the direct statements of src/db/sql.ts. */
 const RESPONSE_COLUMNS = ['id', 'surveyVersionId', 'organisationId', 'serviceId', 'language', 'status', 'source', 'followUpId', 'heldBack', 'startedAt', 'contactChannel', 'chatChannel', 'location', 'leadTimeDays', 'contactCount']
