@@ -33,12 +33,21 @@ interface TFollowUp {
   createdAt: string;
   target: { type: 'conversation' | 'link' };
 }
+/** What the call is about; only there when the resident agreed to share their answers. */
+interface TCallbackContext {
+  service: string | null;
+  contactChannel: string | null;
+  chatChannel: string;
+  satisfaction: number | null;
+  ownWords: string[];
+}
 interface TCallback {
   id: string;
   method: 'phone' | 'email';
   contact: string;
   language: TLanguage;
   createdAt: string;
+  context: TCallbackContext | null;
 }
 
 const config = readPageConfig<TStaffConfig>();
@@ -377,12 +386,45 @@ async function loadCallbacks(): Promise<void> {
   }
 }
 
+/** A value's name from a group of texts (`chatChannels.msteams`), or the value itself when the page has none for it. */
+function nameIn(group: string, value: string): string {
+  return texts.keys(group).includes(value) ? t(`${group}.${value}`) : value;
+}
+
+/** What the request is about, beside its contact detail: the answers the resident agreed to share, or why there are none. */
+function contextRow(callback: TCallback): HTMLTableRowElement {
+  const row = element('tr', null, 'callback-context');
+  const cell = element('td');
+  cell.colSpan = byId<HTMLTableElement>('callbacks-table').tHead?.rows[0]?.cells.length ?? 1;
+  row.append(cell);
+  const context = callback.context;
+  if (!context) {
+    cell.append(element('p', t('callbacks.noContext'), 'hint'));
+    return row;
+  }
+  const list = element('dl', null, 'context');
+  const entry = (term: string, descriptions: string[], className?: string) => {
+    const group = element('div', null, className);
+    group.append(element('dt', term), ...descriptions.map((description) => element('dd', description)));
+    list.append(group);
+  };
+  entry(t('callbacks.service'), [context.service ? serviceName(context.service) : t('callbacks.notKnown')]);
+  entry(t('callbacks.contactChannel'), [context.contactChannel ? nameIn('contactChannels', context.contactChannel) : t('callbacks.notKnown')]);
+  entry(t('callbacks.chatChannel'), [nameIn('chatChannels', context.chatChannel)]);
+  entry(t('callbacks.satisfaction'), [
+    context.satisfaction === null ? t('callbacks.notAnswered') : `${context.satisfaction} – ${t(`satisfactionScale.${context.satisfaction}`)}`,
+  ]);
+  entry(t('callbacks.ownWords'), context.ownWords.length > 0 ? context.ownWords : [t('callbacks.nothingWritten')], 'own-words');
+  cell.append(list);
+  return row;
+}
+
 function renderCallbacks(): void {
   fillRows(
     'callbacks-table',
     'callbacks-empty',
-    state.callbacks.map((callback) => {
-      const row = element('tr');
+    state.callbacks.flatMap((callback) => {
+      const row = element('tr', null, 'callback');
       const contact = element('td');
       const link = element('a', callback.contact);
       link.href = callback.method === 'email' ? `mailto:${callback.contact}` : `tel:${callback.contact.replace(/[^\d+]/g, '')}`;
@@ -400,7 +442,7 @@ function renderCallbacks(): void {
         element('td', t(`languageNames.${callback.language}`)),
         action,
       );
-      return row;
+      return [row, contextRow(callback)];
     }),
   );
 }

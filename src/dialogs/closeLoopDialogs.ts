@@ -141,6 +141,8 @@ export class ContactDetailDialog extends InputDialog<TContactDetailOptions> {
       method: own.method,
       contact,
       language: texts.language,
+      // The offer the resident said yes to (closeLoop.offer) tells them that whoever contacts them sees their answers.
+      answersShared: true,
     });
     await dc.context.sendActivity(texts.message(texts.chat('closeLoop.stored')));
     return dc.endDialog();

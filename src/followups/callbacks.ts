@@ -1,10 +1,12 @@
 import { systemClock, type TClock } from '../kernel/clock';
 import { z } from 'zod';
-import type { TPrisma } from '../db/client';
+import type { Prisma, TPrisma } from '../db/client';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import type { TJob } from '../jobs';
 import { decryptJson, encryptJson } from '../privacy/crypto';
 import { writeAudit, type TActor } from '../kernel/audit';
+import { SurveyCatalog } from '../surveys/registry';
+import type { TSurvey } from '../surveys/schema';
 import type { TCallbackRequests, TTransactionalEventPublisher } from './contract';
 import { FollowUpError } from './model';
 import { addWorkingDays, DAY_MS } from './time';
@@ -22,12 +24,31 @@ const ZCallbackInput = z.object({
   method: z.enum(CALLBACK_METHODS),
   contact: z.string().trim().min(1).max(320),
   language: z.enum(LANGUAGES),
+  answersShared: z.boolean(),
 });
 
 /** The encrypted column, checked like any JSON read back. */
 const ZStoredContact = z.object({ method: z.enum(CALLBACK_METHODS), contact: z.string() });
 
-/** An open (or handled) request as staff see it; `contact` is null once handled (the details are gone). */
+/** What the call is about: read from the resident's response each time staff look, never copied onto the request. */
+export interface TCallbackContext {
+  /** The service's slug (the staff page names it in its language); null when the survey was not about one. */
+  service: string | null;
+  /** How the resident had been in contact with the organisation (a follow-up's process data); null when not known. */
+  contactChannel: string | null;
+  /** Where the resident answered the survey: webchat, msteams … */
+  chatChannel: string;
+  /** The satisfaction answer, 1–5; null when skipped or "don't know". */
+  satisfaction: number | null;
+  /** The answers to the survey's open questions, in its order, as stored: scrubbed of personal data. */
+  ownWords: string[];
+}
+
+/**
+ * An open (or handled) request as staff see it; `contact` is null once handled (the details are gone). `context` is
+ * null unless the request is open and the resident agreed to share their answers, and once those answers are erased
+ * or purged.
+ */
 export interface TCallbackView {
   id: string;
   organisation: string;
@@ -38,7 +59,18 @@ export interface TCallbackView {
   createdAt: string;
   expiresAt: string;
   handledAt: string | null;
+  context: TCallbackContext | null;
 }
+
+/** The parts of a response a call-back's context is read from. */
+const CONTEXT_RESPONSE_SELECT = {
+  id: true,
+  surveyVersionId: true,
+  contactChannel: true,
+  chatChannel: true,
+  service: { select: { slug: true } },
+  answers: { select: { questionKey: true, value: true, text: true, skipped: true, dontKnow: true } },
+} satisfies Prisma.ResponseSelect;
 
 /**
  * Residents' requests to be contacted after a low score (close the loop). The contact detail is encrypted with
@@ -46,15 +78,20 @@ export interface TCallbackView {
  * when handled or after 30 days. The webhook tells the organisation that a request exists — never the detail.
  */
 export class CallbackService implements TCallbackRequests {
+  /** Resolves a response's survey version to its definition; versions are immutable, so it may keep what it read. */
+  private readonly surveys: Pick<SurveyCatalog, 'version'>;
+
   constructor(
     private readonly prisma: TPrisma,
     private readonly encryptionKey: string,
     private readonly events: TTransactionalEventPublisher,
     private readonly clock: TClock = systemClock,
-  ) {}
+  ) {
+    this.surveys = new SurveyCatalog(prisma);
+  }
 
-  async request(input: { organisationId: string; responseId: string; method: 'phone' | 'email'; contact: string; language: TLanguage }): Promise<void> {
-    const { organisationId, responseId, method, contact, language } = ZCallbackInput.parse(input);
+  async request(input: { organisationId: string; responseId: string; method: 'phone' | 'email'; contact: string; language: TLanguage; answersShared: boolean }): Promise<void> {
+    const { organisationId, responseId, method, contact, language, answersShared } = ZCallbackInput.parse(input);
     const now = this.clock();
     const expiresAt = new Date(now.getTime() + CALLBACK_RETENTION_DAYS * DAY_MS);
     // One transaction: a request is never stored without its event, nor announced without being stored.
@@ -66,6 +103,7 @@ export class CallbackService implements TCallbackRequests {
           method,
           encryptedContact: encryptJson(this.encryptionKey, { method, contact }),
           language,
+          answersShared,
           createdAt: now,
           lastNotifiedAt: now,
           expiresAt,
@@ -76,8 +114,10 @@ export class CallbackService implements TCallbackRequests {
     });
   }
 
-  /** The requests of the caller's organisation(s), newest first, with the contact detail decrypted. */
-  /** The requests a staff member may see, with their contact details decrypted: personal data, so every read is audited. */
+  /**
+   * The requests a staff member may see, newest first, with their contact details decrypted and, where the resident
+   * agreed, what the call is about: personal data, so every read is audited, naming the requests whose answers it showed.
+   */
   async list(actor: TActor, options: { status: 'open' | 'handled'; organisationId?: string; limit: number }): Promise<TCallbackView[]> {
     const organisationId = actor.organisationId ?? options.organisationId;
     const rows = await this.prisma.callback.findMany({
@@ -93,13 +133,24 @@ export class CallbackService implements TCallbackRequests {
         createdAt: true,
         expiresAt: true,
         handledAt: true,
+        answersShared: true,
+        responseId: true,
         organisation: { select: { slug: true } },
       },
     });
+    // Handled requests need no context: the call has been made.
+    const sharedResponseIds = rows.flatMap((row) => (row.status === 'open' && row.answersShared && row.responseId !== null ? [row.responseId] : []));
+    const contexts = await this.contextsOf(sharedResponseIds);
+    const contextOfRow = (row: { responseId: string | null }) => (row.responseId !== null ? (contexts.get(row.responseId) ?? null) : null);
     await writeAudit(this.prisma, actor, 'callbacks.read', {
       organisationId: organisationId ?? null,
       subjectType: 'callback',
-      details: { status: options.status, count: rows.length, ids: rows.map((row) => row.id) },
+      details: {
+        status: options.status,
+        count: rows.length,
+        ids: rows.map((row) => row.id),
+        answersShownFor: rows.filter((row) => contextOfRow(row) !== null).map((row) => row.id),
+      },
     });
     return rows.map((row) => ({
       id: row.id,
@@ -111,7 +162,23 @@ export class CallbackService implements TCallbackRequests {
       createdAt: row.createdAt.toISOString(),
       expiresAt: row.expiresAt.toISOString(),
       handledAt: row.handledAt?.toISOString() ?? null,
+      context: contextOfRow(row),
     }));
+  }
+
+  /**
+   * The contexts of these responses, by response id, read from the responses as they are now: a response erased or
+   * purged since has none. Only the responses of requests whose residents agreed are read at all.
+   */
+  private async contextsOf(responseIds: string[]): Promise<Map<string, TCallbackContext>> {
+    if (responseIds.length === 0) return new Map();
+    const responses = await this.prisma.response.findMany({ where: { id: { in: responseIds } }, select: CONTEXT_RESPONSE_SELECT });
+    const contexts = new Map<string, TCallbackContext>();
+    for (const response of responses) {
+      const { survey } = await this.surveys.version(response.surveyVersionId);
+      contexts.set(response.id, contextOf(survey, response));
+    }
+    return contexts;
   }
 
   /**
@@ -183,6 +250,25 @@ export class CallbackService implements TCallbackRequests {
   job(everyMs = 10 * 60_000): TJob {
     return { name: 'callback-sweep', everyMs, run: async () => void (await this.sweep()) };
   }
+}
+
+type TContextResponse = Prisma.ResponseGetPayload<{ select: typeof CONTEXT_RESPONSE_SELECT }>;
+
+/** The satisfaction answer and the resident's own words, found by the questions of the survey version they answered. */
+function contextOf(survey: TSurvey, response: TContextResponse): TCallbackContext {
+  const byKey = new Map(response.answers.map((answer) => [answer.questionKey, answer]));
+  const given = (questionKey: string) => {
+    const answer = byKey.get(questionKey);
+    return answer && !answer.skipped && !answer.dontKnow ? answer : undefined;
+  };
+  const satisfaction = survey.questions.find((question) => question.measures === 'satisfaction');
+  return {
+    service: response.service?.slug ?? null,
+    contactChannel: response.contactChannel,
+    chatChannel: response.chatChannel,
+    satisfaction: satisfaction ? (given(satisfaction.key)?.value ?? null) : null,
+    ownWords: survey.questions.filter((question) => question.type === 'text').flatMap((question) => given(question.key)?.text ?? []),
+  };
 }
 
 /** The event's data: enough for the organisation's system to know a request waits, never the contact detail. */

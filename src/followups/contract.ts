@@ -46,7 +46,8 @@ export interface TProactiveSender {
 
 /** Stores a resident's request to be contacted, apart from the answers and encrypted (src/followups/callbacks). */
 export interface TCallbackRequests {
-  request(input: { organisationId: string; responseId: string; method: 'phone' | 'email'; contact: string; language: TLanguage }): Promise<void>;
+  /** `answersShared`: the resident agreed that whoever contacts them sees their answers to this survey. */
+  request(input: { organisationId: string; responseId: string; method: 'phone' | 'email'; contact: string; language: TLanguage; answersShared: boolean }): Promise<void>;
 }
 
 /** Events for the organisation's own systems (webhooks), queued in the database. */

@@ -12,6 +12,14 @@ const ZCallbacksQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const ZCallbackContext = z.object({
+  service: z.string().nullable().describe("The service's slug (`GET /services` names it in every language); null when the survey was not about one."),
+  contactChannel: z.string().nullable().describe('How the resident had been in contact (telefoon, balie …), known from a follow-up; else null.'),
+  chatChannel: z.string().describe('Where the resident answered the survey: webchat, msteams …'),
+  satisfaction: z.number().int().min(1).max(5).nullable().describe('1 (very dissatisfied) to 5 (very satisfied); null when not answered.'),
+  ownWords: z.array(z.string()).describe("The answers to the survey's open questions, scrubbed of personal data as they were stored."),
+});
+
 const ZCallbackView = z.object({
   id: z.string(),
   organisation: z.string(),
@@ -22,11 +30,14 @@ const ZCallbackView = z.object({
   createdAt: ZInstant,
   expiresAt: ZInstant.describe('When the request and its contact detail are deleted if nobody handles it.'),
   handledAt: ZInstant.nullable(),
+  context: ZCallbackContext.nullable().describe(
+    "What the call is about, read from the resident's answers as they are now. Only while the request is open and when the resident agreed that whoever contacts them sees their answers; null once the answers are erased or purged.",
+  ),
 });
 
 /**
- * Residents' call-back requests for staff: the list with the contact detail decrypted (every read is audited, as it
- * shows personal data), and "handled", which deletes the detail.
+ * Residents' call-back requests for staff: the list with the contact detail decrypted and, where the resident agreed,
+ * their answers (every read is audited, as it shows personal data), and "handled", which deletes the detail.
  */
 export function callbackRoutes(callbacks: CallbackService, followUps: FollowUpService): TApiRoute[] {
   return [
@@ -39,7 +50,7 @@ export function callbackRoutes(callbacks: CallbackService, followUps: FollowUpSe
       description: 'Shows personal data: every read is written to the audit log.',
       role: 'staff',
       query: ZCallbacksQuery,
-      responses: { 200: { description: 'Oldest first.', json: z.object({ callbacks: z.array(ZCallbackView) }) } },
+      responses: { 200: { description: 'Newest first.', json: z.object({ callbacks: z.array(ZCallbackView) }) } },
       refusals: [404],
       audits: ['callbacks.read'],
     })(async ({ principal, query }) => {

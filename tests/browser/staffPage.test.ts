@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackService } from '../../src/followups/callbacks';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
@@ -15,6 +15,14 @@ const pap = texts('pap');
 const en = texts('en');
 
 if (!HAS_CHROMIUM) console.warn(SKIP_REASON);
+
+/** A resident's own words in an open answer, long enough to wrap on a phone. */
+const OWN_WORDS = 'Mi a warda tres ora na lokèt i ningun hende no a splika mi kiko mi mester a trese pa mi reibewijs nobo.';
+
+/** What a request is about, as its row under the request shows it: each term with what it says. */
+function contextEntries(row: Locator): Promise<string[][]> {
+  return row.locator('dl > div').evaluateAll((groups) => groups.map((group) => Array.from(group.children, (child) => child.textContent ?? '')));
+}
 
 /**
  * The staff page in a real browser against the real service: a staff member signs in with a token, switches to
@@ -32,17 +40,22 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     running = await startTestApp({ QUIET_HOURS: 'off', PUBLIC_URL: 'https://enkete.example.nl' });
     const { prisma } = running.database;
     staffToken = await createToken(prisma, 'staff', 'bonaire');
-    // A call-back request waiting for staff, as the bot stores it after a low score.
+    // Call-back requests waiting for staff, as the bot stores them after a low score: one whose resident agreed to
+    // share their answers, given in Teams after a visit to the counter about a driving licence, and one from before.
     const bonaire = await prisma.organisation.findUniqueOrThrow({ where: { slug: 'bonaire' } });
     const version = await prisma.surveyVersion.findFirstOrThrow({ where: { surveyId: 'meethuis' } });
-    const response = await prisma.response.create({ data: { ...makeNewResponse({ organisationId: bonaire.id, surveyVersionId: version.id }), status: 'completed' } });
-    await new CallbackService(prisma, TEST_SECRETS.ENCRYPTION_KEY, new WebhookPublisher(prisma)).request({
-      organisationId: bonaire.id,
-      responseId: response.id,
-      method: 'phone',
-      contact: '+599 717 5555',
-      language: 'pap',
+    const rijbewijs = await prisma.service.findFirstOrThrow({ where: { organisationId: bonaire.id, slug: 'rijbewijs' } });
+    const callbacks = new CallbackService(prisma, TEST_SECRETS.ENCRYPTION_KEY, new WebhookPublisher(prisma));
+    const shared = await prisma.response.create({
+      data: {
+        ...makeNewResponse({ organisationId: bonaire.id, surveyVersionId: version.id }, { chatChannel: 'msteams', contactChannel: 'balie', serviceId: rijbewijs.id }),
+        status: 'completed',
+        answers: { create: [{ questionKey: 'satisfaction', measure: 'satisfaction', value: 2 }, { questionKey: 'improvement', text: OWN_WORDS }] },
+      },
     });
+    await callbacks.request({ organisationId: bonaire.id, responseId: shared.id, method: 'phone', contact: '+599 717 5555', language: 'pap', answersShared: true });
+    const earlier = await prisma.response.create({ data: { ...makeNewResponse({ organisationId: bonaire.id, surveyVersionId: version.id }), status: 'completed' } });
+    await callbacks.request({ organisationId: bonaire.id, responseId: earlier.id, method: 'email', contact: 'resident@example.org', language: 'en', answersShared: false });
     await storeTeamsReference(prisma, '29:known-in-teams');
   });
   afterAll(async () => {
@@ -51,8 +64,8 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     await running?.stop();
   });
 
-  async function openPage(language = 'nl'): Promise<{ page: Page; problems: ReturnType<typeof watchProblems> }> {
-    context = await browser.newContext({ locale: 'nl-NL' });
+  async function openPage(language = 'nl', viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: ReturnType<typeof watchProblems> }> {
+    context = await browser.newContext({ locale: 'nl-NL', viewport });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.url });
     const page = await context.newPage();
     const problems = watchProblems(page);
@@ -71,6 +84,22 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     expect(await page.getByLabel(nl.signIn!.tokenLabel!).getAttribute('aria-invalid')).toBe('true');
     // The unknown token is a 401 from the API; nothing else may fail or be blocked.
     expect(problems.errors.filter((error) => !error.includes('401'))).toEqual([]);
+    await context.close();
+  });
+
+  it('shows what a call-back request is about on a phone, without sideways scrolling', async () => {
+    const { page, problems } = await openPage('nl', { width: 390, height: 844 });
+    await page.getByLabel(nl.signIn!.tokenLabel!).fill(staffToken);
+    await page.getByRole('button', { name: nl.signIn!.submit! }).click();
+    const about = page.locator('#callbacks-table tr.callback-context .context');
+    await about.waitFor();
+    expect(await about.locator('.own-words dd').textContent()).toBe(OWN_WORDS);
+    expect(await about.locator('dt').first().textContent()).toBe(nl.callbacks!.service);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await about.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    await screenshot(page, 'staff-page-phone-nl');
+    expect(problems.errors).toEqual([]);
     await context.close();
   });
 
@@ -134,15 +163,29 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     await expect.poll(() => page.locator('#result-message').textContent()).toBe(pap.result!.queued);
     await expect.poll(() => recent.count()).toBe(2);
 
-    // The open call-back request, decrypted for staff; marking it handled deletes the detail.
-    const callbackRow = page.locator('#callbacks-table tbody tr');
-    await expect.poll(() => callbackRow.count()).toBe(1);
-    expect(await callbackRow.first().textContent()).toContain('+599 717 5555');
+    // The open call-back requests, decrypted for staff, each with what it is about right under it.
+    const callbackRow = page.locator('#callbacks-table tbody tr.callback');
+    await expect.poll(() => callbackRow.count()).toBe(2);
+    const sharedRow = callbackRow.filter({ hasText: '+599 717 5555' });
+    const context = sharedRow.locator('xpath=following-sibling::tr[1]');
+    expect(await contextEntries(context)).toEqual([
+      [pap.callbacks!.service, 'reibewijs'],
+      [pap.callbacks!.contactChannel, pap.contactChannels!.balie],
+      [pap.callbacks!.chatChannel, pap.chatChannels!.msteams],
+      [pap.callbacks!.satisfaction, `2 – ${pap.satisfactionScale!['2']}`],
+      [pap.callbacks!.ownWords, OWN_WORDS],
+    ]);
+    // A request whose resident did not agree to share their answers says so instead.
+    const earlierRow = callbackRow.filter({ hasText: 'resident@example.org' });
+    expect(await earlierRow.locator('xpath=following-sibling::tr[1]').textContent()).toBe(pap.callbacks!.noContext);
     await screenshot(page, 'staff-page-pap');
+
+    // Marking it handled deletes the detail, and the answers go from the page with it.
     await page.getByRole('button', { name: pap.callbacks!.handledLabel!.replace('{{contact}}', '+599 717 5555') }).click();
     await expect.poll(() => page.locator('#callbacks-status').textContent()).toBe(pap.callbacks!.handledDone);
-    expect(await callbackRow.count()).toBe(0);
-    const callback = await running.database.prisma.callback.findFirstOrThrow();
+    expect(await callbackRow.count()).toBe(1);
+    expect(await page.locator('#callbacks').textContent()).not.toContain(OWN_WORDS);
+    const callback = await running.database.prisma.callback.findFirstOrThrow({ where: { answersShared: true } });
     expect(callback).toMatchObject({ status: 'handled', encryptedContact: '' });
 
     // English too, and signing out forgets the token.

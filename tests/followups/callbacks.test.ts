@@ -38,7 +38,7 @@ describe('call-back requests through the staff API', () => {
   it('stores the contact detail encrypted: the raw row does not contain it', async () => {
     const { prisma } = running.database;
     const response = await completedResponse(prisma);
-    await service.request({ ...response, method: 'phone', contact: '+599 717 1234', language: 'pap' });
+    await service.request({ ...response, method: 'phone', contact: '+599 717 1234', language: 'pap', answersShared: false });
     const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>('SELECT * FROM "Callback"');
     expect(rows.length).toBeGreaterThan(0);
     const raw = JSON.stringify(rows);
@@ -52,7 +52,7 @@ describe('call-back requests through the staff API', () => {
   it('shows open requests, decrypted, to staff of that organisation only — and audits the read', async () => {
     const { prisma } = running.database;
     const response = await completedResponse(prisma);
-    await service.request({ ...response, method: 'email', contact: 'inwoner@example.nl', language: 'nl' });
+    await service.request({ ...response, method: 'email', contact: 'inwoner@example.nl', language: 'nl', answersShared: false });
     const list = await call(running.url, 'GET', '/api/callbacks', { token: staffDemo });
     expect(list.status).toBe(200);
     expect(list.headers.get('cache-control')).toBe('no-store');
@@ -76,7 +76,7 @@ describe('call-back requests through the staff API', () => {
   it('deletes the contact detail when staff mark a request handled', async () => {
     const { prisma } = running.database;
     const response = await completedResponse(prisma);
-    await service.request({ ...response, method: 'phone', contact: '06 1234 5678', language: 'en' });
+    await service.request({ ...response, method: 'phone', contact: '06 1234 5678', language: 'en', answersShared: false });
     const { id } = await prisma.callback.findFirstOrThrow({ where: { responseId: response.responseId } });
 
     expect((await call(running.url, 'POST', `/api/callbacks/${id}/handled`, { token: staffBonaire })).status).toBe(403);
@@ -106,7 +106,7 @@ describe('the call-back sweep', () => {
       // Friday morning in Amsterdam.
       const clock = new ManualClock(new Date('2026-01-16T09:00:00Z'));
       const service = new CallbackService(prisma, TEST_SECRETS.ENCRYPTION_KEY, new WebhookPublisher(prisma, clock.now), clock.now);
-      await service.request({ ...response, method: 'phone', contact: '+31 6 12345678', language: 'nl' });
+      await service.request({ ...response, method: 'phone', contact: '+31 6 12345678', language: 'nl', answersShared: false });
       const events = () => prisma.webhookDelivery.findMany({ orderBy: { createdAt: 'asc' } });
       expect(await events()).toHaveLength(1);
       expect((await events())[0]!.payload).not.toContain('12345678');

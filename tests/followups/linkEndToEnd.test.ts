@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectLineTestClient } from '../channels/support';
 import { startTestApp, type TTestApp } from '../support/app';
-import { call, createToken, followUpBody } from './support';
+import { botSays, call, createToken, followUpBody } from './support';
 
 const chat = (language: string) => JSON.parse(readFileSync(new URL(`../../locales/${language}/chat.json`, import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
 
@@ -18,12 +18,6 @@ async function newLink(language: string): Promise<{ id: string; token: string }>
   const created = await call(running.url, 'POST', '/api/follow-ups', { token: staff, body: followUpBody({ language }) });
   expect(created.status).toBe(202);
   return { id: String(created.body.id), token: new URL(String(created.body.link)).searchParams.get('link')! };
-}
-
-/** The bot's messages since the last poll (the resident's own echoes left out). */
-async function botSays(client: DirectLineTestClient): Promise<string[]> {
-  const activities = await client.poll();
-  return activities.filter((activity) => (activity.from as { role?: string } | undefined)?.role === 'bot').map((activity) => String(activity.text));
 }
 
 /**

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CALLBACK_METHODS } from '../../src/followups/callbacks';
-import { CONTACT_CHANNELS, FOLLOW_UP_REASONS, FOLLOW_UP_STATUSES } from '../../src/followups/model';
+import { CONTACT_CHANNELS, FOLLOW_UP_REASONS, FOLLOW_UP_STATUSES, TARGET_CHANNELS } from '../../src/followups/model';
 import { createI18n, readLocaleFile } from '../../src/i18n/i18n';
 import { LANGUAGES } from '../../src/i18n/languages';
+import { NUMERIC_RANGES } from '../../src/surveys/schema';
+
+const { min, max } = NUMERIC_RANGES.scale5;
 
 const i18n = createI18n({ strict: true });
 const html = readFileSync(new URL('../../public/staff/index.html', import.meta.url), 'utf8');
@@ -21,6 +24,9 @@ const DYNAMIC_GROUPS: Record<string, readonly string[]> = {
   contactChannels: CONTACT_CHANNELS,
   languageNames: LANGUAGES,
   callbacks: CALLBACK_METHODS,
+  // The chat channels the service runs; any other is shown as its id.
+  chatChannels: TARGET_CHANNELS,
+  satisfactionScale: Array.from({ length: max - min + 1 }, (_, index) => String(min + index)),
 };
 
 const keys = keysOf(readLocaleFile(i18n.localesDir, 'nl', 'staff'));

@@ -3,6 +3,7 @@ import { TokenService, type TRole } from '../../src/auth/tokens';
 import type { TDb } from '../../src/db/client';
 import { encryptJson } from '../../src/privacy/crypto';
 import { TEST_SECRETS } from '../support/app';
+import type { DirectLineTestClient } from '../channels/support';
 
 /** A clock the test moves by hand: no test depends on today's date or on how fast the machine is. */
 export class ManualClock {
@@ -77,4 +78,15 @@ export async function call(
 /** A valid follow-up request; override what the test is about. */
 export function followUpBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { survey: 'meethuis', service: 'paspoort', contactChannel: 'telefoon', leadTimeDays: 12, contactCount: 2, language: 'pap', target: { type: 'link' }, ...overrides };
+}
+
+/** The bot's activities since the last poll (the resident's own echoes left out). */
+export async function botActivities(client: DirectLineTestClient): Promise<Record<string, unknown>[]> {
+  const activities = await client.poll();
+  return activities.filter((activity) => (activity.from as { role?: string } | undefined)?.role === 'bot');
+}
+
+/** The bot's messages since the last poll. */
+export async function botSays(client: DirectLineTestClient): Promise<string[]> {
+  return (await botActivities(client)).map((activity) => String(activity.text));
 }
