@@ -475,6 +475,9 @@ export class AnswerStore {
         const row = await this.withFacts(tx, withAnswers(columns, answers));
         const before = contributionOf(row.answers, row.status === 'completed');
         await this.writeDelta(tx, row, diffStats(before, emptyStats()), created);
+        // A call-back the resident asked for holds their contact detail: erasing their data takes it too. Retention
+        // purges do not come here; the call-back's own 30 days end it.
+        tx.send(`DELETE FROM "Callback" WHERE "responseId" = ?`, [id]);
         // The answers go with it (ON DELETE CASCADE).
         tx.send(`DELETE FROM "Response" WHERE "id" = ?`, [id]);
       });
