@@ -27,6 +27,9 @@ import { followUpRoutes } from './http/followUps';
 import { registerHealthRoutes } from './http/health';
 import { heldBackRoutes } from './http/heldBack';
 import { kpiRoutes } from './http/kpis';
+import { themeRoutes } from './http/themes';
+import { CommentService } from './scoring/comments';
+import { ThemeLexicons } from './themes/themeLexicons';
 import { ResponseExports } from './scoring/responseExport';
 import { registerBotEndpoint } from './http/messages';
 import { registerWebChatPage } from './http/pages';
@@ -95,7 +98,8 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const { prisma } = database;
   const replicaId = randomUUID();
   const clock = systemClock;
-  const answers = new AnswerStore(database, clock, hourlyResponseLimit(prisma, config.MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR));
+  const themeLexicons = new ThemeLexicons(prisma, { clock });
+  const answers = new AnswerStore(database, clock, hourlyResponseLimit(prisma, config.MAX_NEW_RESPONSES_PER_ADDRESS_PER_HOUR), themeLexicons);
   const tokens = new TokenService(prisma, config.HASH_SECRET, clock);
   const authenticate = bearerAuthenticator(tokens);
   const rateLimiter = databaseRateLimiter(windowCounterOf(prisma), config.HASH_SECRET, clock);
@@ -228,8 +232,12 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   }
 
   // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
-  const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider });
-  apiRoutes.push(...kpiRoutes(kpis, new ResponseExports(prisma)), ...heldBackRoutes(new HeldBackResponses(prisma, answers)));
+  const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider, themeLabels: themeLexicons });
+  apiRoutes.push(
+    ...kpiRoutes(kpis, new ResponseExports(prisma)),
+    ...themeRoutes(kpis, new CommentService(prisma, database.provider), themeLexicons),
+    ...heldBackRoutes(new HeldBackResponses(prisma, answers)),
+  );
   registerDashboard(http, { i18n });
   mountApiRoutes(http, apiRoutes, guard, logger);
   registerApiDocs(http, apiRoutes);

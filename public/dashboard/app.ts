@@ -12,11 +12,19 @@ Chart.register(...registerables);
 
 // ---- the API's answers, as far as the page reads them -----------------------------------------------------------
 
+/** In a trend: how a figure differs from the previous period, and the test that says whether that can be chance. */
+interface TChange {
+  vs: string;
+  difference: number;
+  p: number;
+  test: 'two-proportion-z' | 'welch-t';
+}
 interface TEstimate {
   value: number;
   low: number | null;
   high: number | null;
   n: number;
+  change?: TChange | null;
 }
 type TSuppressionReason = 'small' | 'complementary';
 type TKpi = TEstimate | { suppressed: true; reason: TSuppressionReason };
@@ -437,35 +445,82 @@ function renderDrivers(report: TKpiReport): void {
   });
 }
 
+/** A change is significant, "real", below this p. */
+const SIGNIFICANCE_LEVEL = 0.05;
+
+/** The figure's change from the previous period where its test calls it real; null where it may be chance. */
+function significantChange(kpi: TKpi | null | undefined): TChange | null {
+  const change = isShown(kpi) ? kpi.change : null;
+  return change && change.p < SIGNIFICANCE_LEVEL ? change : null;
+}
+
+/** The tooltip of a real change: against which period, by how much, by which test, with which p. */
+function changeTitle(change: TChange, decimals: number): string {
+  const p = change.p < 0.001 ? t('change.pBelow', { p: formatNumber(0.001, 3) }) : t('change.p', { p: formatNumber(change.p, 3) });
+  const difference = `${change.difference > 0 ? '+' : ''}${formatNumber(change.difference, decimals)}`;
+  return t('change.title', { period: change.vs, difference, test: t(`change.tests.${change.test}`), p });
+}
+
+/**
+ * A trend figure; where it changed for real, an arrow beside it, a text a screen reader reads instead of the arrow
+ * and a tooltip. The figure alone keeps the test id, so it still reads as the number the API sent.
+ */
+function trendCell(kpi: TKpi, decimals: number, testId: string): HTMLTableCellElement {
+  const change = significantChange(kpi);
+  const cell = figureCell(kpi, decimals, change ? undefined : testId);
+  if (!change) return cell;
+  const figure = element('span', cell.textContent);
+  figure.dataset.testid = testId;
+  const direction = change.difference > 0 ? 'higher' : 'lower';
+  const arrow = element('span', direction === 'higher' ? '▲' : '▼', `change ${direction}`);
+  arrow.setAttribute('aria-hidden', 'true');
+  // The arrow goes before the figure, so the figures of the column stay aligned on their right.
+  cell.replaceChildren(arrow, ' ', figure, element('span', ` ${t(`change.${direction}`, { period: change.vs })}`, 'visually-hidden'));
+  cell.title = changeTitle(change, decimals);
+  return cell;
+}
+
+/** Where a line's figure changed for real, its point is a larger, filled triangle pointing the way it went. */
+function changePoints(kpis: (TKpi | null)[], colour: string) {
+  const changes = kpis.map(significantChange);
+  return {
+    borderColor: colour,
+    pointStyle: changes.map((change) => (change ? 'triangle' : 'circle')),
+    pointRotation: changes.map((change) => (change && change.difference < 0 ? 180 : 0)),
+    pointRadius: changes.map((change) => (change ? 7 : 3)),
+    pointBackgroundColor: changes.map((change) => (change ? colour : '#fff')),
+    // A marked point on the edge of the plot (a fall to 0%) is drawn whole, not cut in half.
+    clip: false as const,
+  };
+}
+
 function renderTrend(report: TKpiReport): void {
   const groups = report.groups;
   const periodOf = (group: TKpiGroup | TSuppressedGroup) => group.key.period ?? '';
-  const series = (name: 'csat' | 'ces' | 'trust') =>
-    groups.map((group) => {
-      if (group.suppressed) return null;
-      const kpi = group.kpis[name];
-      return isShown(kpi) ? kpi.value : null;
-    });
+  const kpisOf = (name: 'csat' | 'ces' | 'trust') => groups.map((group) => (group.suppressed ? null : group.kpis[name]));
+  const series = (name: 'csat' | 'ces' | 'trust') => kpisOf(name).map((kpi) => (isShown(kpi) ? kpi.value : null));
   const rows = groups.map((group) => {
     const period = periodOf(group);
     if (group.suppressed) return suppressedRow(period, group.reason, 5, `trend-${period}-suppressed`);
     const row = element('tr');
     row.append(element('td', period));
     row.append(numberCell(String(group.n), `trend-${period}-n`));
-    row.append(figureCell(group.kpis.csat, 1, `trend-${period}-csat`));
-    row.append(figureCell(group.kpis.ces, 2, `trend-${period}-ces`));
-    row.append(figureCell(group.kpis.trust, 1, `trend-${period}-trust`));
+    row.append(trendCell(group.kpis.csat, 1, `trend-${period}-csat`));
+    row.append(trendCell(group.kpis.ces, 2, `trend-${period}-ces`));
+    row.append(trendCell(group.kpis.trust, 1, `trend-${period}-trust`));
     return row;
   });
-  fillTable(byId('trend-table'), [t('table.period'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust')], rows);
+  const table = byId('trend-table');
+  fillTable(table, [t('table.period'), t('table.n'), t('kpis.csat'), t('kpis.ces'), t('kpis.trust')], rows);
+  table.prepend(element('caption', t('change.legend', { level: formatNumber(SIGNIFICANCE_LEVEL, 2) })));
   drawChart('trend', 'trend-chart', {
     type: 'line',
     data: {
       labels: groups.map(periodOf),
       datasets: [
-        { label: t('kpis.csat'), data: series('csat'), borderColor: '#154273', yAxisID: 'percent', spanGaps: false },
-        { label: t('kpis.trust'), data: series('trust'), borderColor: '#39870c', yAxisID: 'percent', spanGaps: false },
-        { label: t('kpis.ces'), data: series('ces'), borderColor: '#e17000', yAxisID: 'ces', spanGaps: false },
+        { label: t('kpis.csat'), data: series('csat'), yAxisID: 'percent', spanGaps: false, ...changePoints(kpisOf('csat'), '#154273') },
+        { label: t('kpis.trust'), data: series('trust'), yAxisID: 'percent', spanGaps: false, ...changePoints(kpisOf('trust'), '#39870c') },
+        { label: t('kpis.ces'), data: series('ces'), yAxisID: 'ces', spanGaps: false, ...changePoints(kpisOf('ces'), '#e17000') },
       ],
     },
     options: {

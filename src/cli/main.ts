@@ -14,10 +14,11 @@ import { demoDataCommands } from './demoData';
 import { exportCommands } from './export';
 import { organisationCommands } from './organisations';
 import { surveyCommands } from './surveys';
+import { themeCommands } from './themes';
 import type { TCliCommand } from './command';
 
 /** Every command of `npm run cli -- …`; an area adds its list here. */
-const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands, ...organisationCommands, ...surveyCommands];
+const COMMANDS: TCliCommand[] = [...tokenCommands, ...kpiCommands, ...importCommands, ...followUpCommands, ...webhookCommands, ...responseCommands, ...demoDataCommands, ...exportCommands, ...organisationCommands, ...surveyCommands, ...themeCommands];
 
 export class CliUsageError extends Error {
   override name = 'CliUsageError';

@@ -6,6 +6,7 @@ import { checkKpiQuery, KPI_QUERY_FIELDS, ZOutcome, type TScope } from '../scori
 import { ZExportQuery, type ResponseExports } from '../scoring/responseExport';
 import { PERIODS } from '../scoring/dimensions';
 import { SUPPRESSION_REASONS } from '../scoring/suppression';
+import { CHANGE_TESTS } from '../scoring/kpis';
 import { defineRoute, type TApiRoute } from './apiRoute';
 
 const ZFormat = z.enum(['json', 'csv']).describe('`csv` for a spreadsheet: one row per group, a dash where a figure is suppressed.');
@@ -20,12 +21,27 @@ const ZOptionsQuery = z.strictObject({ survey: KPI_QUERY_FIELDS.survey.optional(
 const ZSuppressionReason = z
   .enum(SUPPRESSION_REASONS)
   .describe('`small`: fewer responses than the minimum; `complementary`: enough, but hidden so that a smaller group beside it cannot be worked out.');
-const ZSuppressed = z.object({ suppressed: z.literal(true), reason: ZSuppressionReason }).describe('Withheld, so that no resident can be recognised.');
+export const ZSuppressed = z.object({ suppressed: z.literal(true), reason: ZSuppressionReason }).describe('Withheld, so that no resident can be recognised.');
+const ZKpiChange = z
+  .object({
+    vs: z.string().describe('The period compared with: the one before in the report (its key, e.g. `2026-10`).'),
+    difference: z.number().describe("This period's value minus that period's, in the KPI's own unit."),
+    p: z.number().min(0).max(1).describe('Two-sided p of the test, 4 decimals. A change is significant where p < 0.05.'),
+    test: z
+      .enum(CHANGE_TESTS)
+      .describe("`two-proportion-z`: pooled z test of two proportions (the % KPIs); `welch-t`: Welch's t test of two means (CES, the driver scores)."),
+  })
+  .nullable()
+  .optional()
+  .describe(
+    "Only in a period breakdown (`groupBy=period:…`), never on NPS: the change from the same group's figure in the previous period. Null where there is nothing to compare with: the first period, or one whose group or figure before it is suppressed.",
+  );
 const ZEstimate = z.object({
   value: z.number(),
   low: z.number().nullable().describe('95% interval; null where n is too small for one.'),
   high: z.number().nullable(),
   n: z.number().int().min(0),
+  change: ZKpiChange,
 });
 const kpi = <T extends z.ZodRawShape>(extras: T) => z.union([ZEstimate.extend(extras), ZSuppressed]);
 
@@ -40,11 +56,11 @@ const ZKpiFigures = z.object({
     .describe('% who experienced humane treatment (4–5 of 5); null where no survey version in view asks it.'),
   drivers: z.record(z.string(), ZDriverKpi).describe('Per driver: a score of 0–100.'),
 });
-const ZGroupKey = z.record(z.string(), z.string().nullable()).describe('The group: a value per breakdown dimension.');
-const ZSuppressedGroup = z.object({ key: ZGroupKey, n: z.null(), suppressed: z.literal(true), reason: ZSuppressionReason }).describe('A withheld group: nothing of it is shown but why.');
+export const ZGroupKey = z.record(z.string(), z.string().nullable()).describe('The group: a value per breakdown dimension.');
+export const ZSuppressedGroup = z.object({ key: ZGroupKey, n: z.null(), suppressed: z.literal(true), reason: ZSuppressionReason }).describe('A withheld group: nothing of it is shown but why.');
 const ZKpiGroup = z.object({ key: ZGroupKey, n: z.number().int(), suppressed: z.literal(false), completed: z.number().int(), kpis: ZKpiFigures });
 
-const REPORT_FIELDS = {
+export const REPORT_FIELDS = {
   survey: z.string(),
   minGroupSize: z.number().int().describe('Groups and figures with fewer responses are suppressed.'),
   from: z.iso.date().nullable(),
@@ -52,7 +68,7 @@ const REPORT_FIELDS = {
   groupBy: z.array(z.string()).describe("The breakdown dimensions, as they appear in each group's key."),
   drivers: z.array(z.string()).describe('The drivers reported, in the order to show them.'),
 };
-const ZKpiReport = z.object({ ...REPORT_FIELDS, groups: z.array(z.union([ZKpiGroup, ZSuppressedGroup])) });
+export const ZKpiReport = z.object({ ...REPORT_FIELDS, groups: z.array(z.union([ZKpiGroup, ZSuppressedGroup])) });
 
 const ZDriverGroup = z.object({
   key: ZGroupKey,
@@ -70,7 +86,7 @@ const ZDriverGroup = z.object({
   ),
   relativeWeights: z.object({ n: z.number().int(), rSquared: z.number() }).nullable(),
 });
-const ZDriverReport = z.object({ ...REPORT_FIELDS, outcome: z.string(), groups: z.array(z.union([ZDriverGroup, ZSuppressedGroup])) });
+export const ZDriverReport = z.object({ ...REPORT_FIELDS, outcome: z.string(), groups: z.array(z.union([ZDriverGroup, ZSuppressedGroup])) });
 
 const ZBenchmarkReport = ZKpiReport.extend({
   organisation: z.string().describe("The caller's organisation; each group's key says `comparison`: `own` or `others`."),
@@ -90,7 +106,7 @@ function csvReply(report: Parameters<typeof kpiReportCsv>[0], filename: string) 
   return { status: 200 as const, csv: kpiReportCsv(report).join(''), filename };
 }
 
-function scopeOf(principal: TPrincipal): TScope {
+export function scopeOf(principal: TPrincipal): TScope {
   return { organisationId: principal.organisationId };
 }
 

@@ -14,8 +14,10 @@ export const DIMENSIONS = [
 ] as const;
 export type TDimension = (typeof DIMENSIONS)[number];
 
-export const PERIODS = ['day', 'week', 'month'] as const;
+export const PERIODS = ['day', 'week', 'month', 'quarter'] as const;
 export type TPeriod = (typeof PERIODS)[number];
+/** The order an analyst picks a trend's period in: a month first. */
+export const PERIODS_BY_USE: readonly TPeriod[] = ['month', 'quarter', 'week', 'day'];
 
 export const LEAD_TIME_BANDS = ['0-1', '2-7', '8-30', '31+'] as const;
 export const CONTACT_COUNT_BANDS = ['1', '2', '3+'] as const;
@@ -34,9 +36,10 @@ export function bandOfContactCount(count: number | null | undefined): string {
   return count >= 3 ? '3+' : String(count);
 }
 
-/** The period key of a day: `2026-01-15`, ISO week `2026-W03`, or month `2026-01`. */
+/** The period key of a day: `2026-01-15`, ISO week `2026-W03`, month `2026-01` or quarter `2026-Q1`. */
 export function periodOf(day: string, period: TPeriod): string {
   if (period === 'day') return day;
   if (period === 'month') return day.slice(0, 7);
+  if (period === 'quarter') return `${day.slice(0, 4)}-Q${Math.ceil(Number(day.slice(5, 7)) / 3)}`;
   return isoWeekOf(day);
 }

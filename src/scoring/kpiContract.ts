@@ -211,3 +211,46 @@ export interface TKpiOptions {
   /** Sample responses (demo data) among the figures this caller sees; 0 once removed. */
   demoResponses: number;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The residents' own words: themes and comments.
+
+/** A theme as reports name it: its key and its label in every language; `own` for an organisation's own theme. */
+export interface TThemeLabel {
+  key: string;
+  labels: Record<(typeof LANGUAGES)[number], string>;
+  own: boolean;
+}
+
+/** Of a group's responses, those with an open answer (`n`), and per theme how many of those it was found in. */
+export interface TThemeCounts {
+  n: number;
+  themes: Record<string, { count: number; pct: number }>;
+}
+
+export interface TThemeGroup {
+  key: TGroupKey;
+  n: number;
+  suppressed: false;
+  /** Withheld where fewer responses with an open answer than the minimum (or to protect such a group beside it). */
+  comments: TThemeCounts | TSuppressed;
+}
+
+export interface TThemeReport extends Omit<TKpiReport, 'groups'> {
+  /** Every theme the answers in view can carry, in the order to show them. */
+  themes: TThemeLabel[];
+  groups: Array<TThemeGroup | TSuppressedGroup>;
+}
+
+/** The breakdowns the overview carries beside the figures of the whole selection. */
+export const OVERVIEW_BREAKDOWNS = ['service', 'language', 'location'] as const satisfies readonly TDimension[];
+
+/** Everything the dashboard shows for one question, summed from one read of the rollups. */
+export interface TOverview {
+  kpis: TKpiReport;
+  trend: TKpiReport;
+  drivers: TDriverReport;
+  breakdowns: Record<(typeof OVERVIEW_BREAKDOWNS)[number], TKpiReport>;
+  themes: TThemeReport;
+  themeTrend: TThemeReport;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TDatabaseProvider } from '../config';
 import type { TPrisma } from '../db/client';
-import { DIMENSIONS, PERIODS, periodOf, type TDimension, type TPeriod } from './dimensions';
+import { DIMENSIONS, PERIODS_BY_USE, periodOf, type TDimension, type TPeriod } from './dimensions';
 import { OUTCOMES, type TOutcome } from '../surveys/schema';
 import {
   COMPARISON_KEY,
@@ -18,10 +18,17 @@ import {
   type TKpiQuery,
   type TKpiReport,
   type TKpiSelection,
+  type TOverview,
   type TScope,
   type TSuppressedGroup,
+  type TThemeCounts,
+  type TThemeLabel,
+  type TThemeReport,
+  OVERVIEW_BREAKDOWNS,
 } from './kpiContract';
-import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, WITHHELD, type TKpiName } from './kpis';
+import { readSharedLexicon } from '../themes/lexicon';
+import { DEFAULT_DRIVER_KEYS, driverImportance, driverKpi, kpiCounts, kpisOf, withholdKpis, WITHHELD, type TKpiName, type TSuppressed } from './kpis';
+import { withPeriodChanges } from './change';
 import { CELL_COLUMNS, RollupReader, statsOfRow, type TCellRow } from './rollupReader';
 import { checkServicesExist, organisationsInScope } from './scope';
 import { minimumGroupSizeOf } from '../organisations/groupSize';
@@ -40,6 +47,16 @@ import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientSt
 
 
 
+/** The n theme counts are protected on: the responses with an open answer. */
+const COMMENTS_COUNT = 'comments';
+
+/** How one pass over the rollup rows groups them: by the cell's values, by period or not, with the pairs or not. */
+interface TGrouping {
+  groupOf: (cell: TCellRow) => string[];
+  byPeriod: boolean;
+  pairs: boolean;
+}
+
 /** Summed statistics of one group of a breakdown, by its dimension values ('' = unknown). */
 interface TSummedGroup {
   values: string[];
@@ -53,12 +70,20 @@ export interface TKpiServiceOptions {
   provider: TDatabaseProvider;
   /** Drivers reported; the Meethuis seven by default. */
   drivers?: readonly string[];
+  /** The themes' labels, shared and the organisations' own; the shared ones alone by default. */
+  themeLabels?: TThemeLabelSource;
+}
+
+/** Where theme reports get the themes to list (ThemeLexicons). */
+export interface TThemeLabelSource {
+  labelsOf(organisationIds: readonly string[] | null): Promise<TThemeLabel[]>;
 }
 
 /** KPI questions answered from the rollups. One instance serves every request; it keeps no figures between them. */
 export class KpiService {
   private readonly driverKeys: readonly string[];
   private readonly rollups: RollupReader;
+  private readonly themeLabels: TThemeLabelSource;
 
   /**
    * The organisation a benchmark is about: a scoped caller's own (naming another one is refused); a caller for every
@@ -86,6 +111,7 @@ export class KpiService {
     private readonly settings: TKpiServiceOptions,
   ) {
     this.driverKeys = settings.drivers ?? DEFAULT_DRIVER_KEYS;
+    this.themeLabels = settings.themeLabels ?? SHARED_THEME_LABELS;
     this.rollups = new RollupReader(prisma, settings.provider);
   }
 
@@ -125,14 +151,53 @@ export class KpiService {
   /** CSAT, CES, trust, NPS, humaneness and the driver scores per group, suppressed where a group or a KPI is too small. */
   async kpis(selection: TKpiSelection): Promise<TKpiReport> {
     const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), false);
-    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => this.kpiFigures(group, withheld, selection.minGroupSize));
-    return { ...this.header(selection), groups: await this.withSlugs(groups) };
+    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => ({ ...this.kpiFigures(group, withheld, selection.minGroupSize), stats: group.stats }));
+    return { ...this.header(selection), groups: await this.withSlugs(withPeriodChanges(groups, selection)) };
   }
 
   /** Per driver its performance and its importance for the outcome: the priority matrix. */
   async drivers(selection: TKpiSelection, outcome: string): Promise<TDriverReport> {
     const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), true);
-    const groups = this.suppressGroups(selection, [...summed.values()], (group, withheld) => {
+    return this.driverReport(selection, [...summed.values()], outcome);
+  }
+
+  /** Per group, how many responses left an open answer and in how many of those each theme was found. */
+  async themes(selection: TKpiSelection): Promise<TThemeReport> {
+    const summed = await this.sum(selection, (cell) => this.valuesOf(selection, cell), false);
+    return this.themeReport(selection, [...summed.values()]);
+  }
+
+  /**
+   * What the dashboard shows for one question — the KPIs, their trend with its changes, the priority matrix, the
+   * breakdowns and the themes — from a single read of the rollups, each row parsed once. The selection is the
+   * question without a breakdown; `period` is the trend's.
+   */
+  async overview(selection: TKpiSelection, period: TPeriod, outcome: string): Promise<TOverview> {
+    const plain: TKpiSelection = { ...selection, groupBy: [], period: null };
+    const trend: TKpiSelection = { ...plain, period };
+    const breakdowns = OVERVIEW_BREAKDOWNS.map((dimension): TKpiSelection => ({ ...plain, groupBy: [dimension] }));
+    const [overall, byPeriod, ...byDimension] = await this.sumGroupings(trend, [
+      { groupOf: () => [], byPeriod: false, pairs: true },
+      { groupOf: () => [], byPeriod: true, pairs: false },
+      ...breakdowns.map((breakdown) => ({ groupOf: (cell: TCellRow) => this.valuesOf(breakdown, cell), byPeriod: false, pairs: false })),
+    ]);
+    const kpiReport = async (of: TKpiSelection, summed: Map<string, TSummedGroup>): Promise<TKpiReport> => {
+      const groups = this.suppressGroups(of, [...summed.values()], (group, withheld) => ({ ...this.kpiFigures(group, withheld, of.minGroupSize), stats: group.stats }));
+      return { ...this.header(of), groups: await this.withSlugs(withPeriodChanges(groups, of)) };
+    };
+    const reports = await Promise.all(breakdowns.map((breakdown, index) => kpiReport(breakdown, byDimension[index]!)));
+    return {
+      kpis: await kpiReport(plain, overall!),
+      trend: await kpiReport(trend, byPeriod!),
+      drivers: await this.driverReport(plain, [...overall!.values()], outcome),
+      breakdowns: Object.fromEntries(OVERVIEW_BREAKDOWNS.map((dimension, index) => [dimension, reports[index]!])) as TOverview['breakdowns'],
+      themes: await this.themeReport(plain, [...overall!.values()]),
+      themeTrend: await this.themeReport(trend, [...byPeriod!.values()]),
+    };
+  }
+
+  private async driverReport(selection: TKpiSelection, summed: readonly TSummedGroup[], outcome: string): Promise<TDriverReport> {
+    const groups = this.suppressGroups(selection, summed, (group, withheld) => {
       const options = { minGroupSize: selection.minGroupSize, drivers: this.driverKeys, outcome };
       const importance = driverImportance(group.stats, options);
       const drivers: Record<string, TDriverFigures> = {};
@@ -147,6 +212,33 @@ export class KpiService {
       return { drivers, relativeWeights: weights ? { n: weights.n, rSquared: weights.rSquared } : null };
     });
     return { ...this.header(selection), outcome, groups: await this.withSlugs(groups) };
+  }
+
+  /**
+   * Theme counts per group. The responses with an open answer are protected like a KPI's n: a group with fewer than
+   * the minimum (or one that would let such a group be worked out) shows no theme counts.
+   */
+  private async themeReport(selection: TKpiSelection, summed: readonly TSummedGroup[]): Promise<TThemeReport> {
+    const organisationIds = selection.filters.organisation ?? null;
+    const themes = await this.themeLabels.labelsOf(organisationIds);
+    const groups = this.suppressGroupsOn(
+      selection,
+      summed,
+      (group, withheld): { comments: TThemeCounts | TSuppressed } => {
+        const n = group.stats.comments ?? 0;
+        if (n < selection.minGroupSize) return { comments: { suppressed: true, reason: 'small' } };
+        if (withheld.has(COMMENTS_COUNT)) return { comments: WITHHELD };
+        const counts: TThemeCounts['themes'] = {};
+        for (const { key } of themes) {
+          const count = group.stats.themes?.[key] ?? 0;
+          counts[key] = { count, pct: Math.round((count / n) * 1000) / 10 };
+        }
+        return { comments: { n, themes: counts } };
+      },
+      () => false,
+      (group) => new Map([[COMMENTS_COUNT, group.stats.comments ?? 0] as const]),
+    );
+    return { ...this.header(selection), themes, groups: await this.withSlugs(groups) };
   }
 
   /**
@@ -209,8 +301,7 @@ export class KpiService {
       where: { removedAt: null, ...(scope.organisationId !== null ? { organisationId: scope.organisationId } : {}) },
       _sum: { responses: true },
     });
-    // Newest-first reading: a month is what an analyst looks at first.
-    return { surveys, values, outcomes: await this.measuredOutcomes(surveyId), periods: [...PERIODS].reverse(), demoResponses: demo._sum.responses ?? 0 };
+    return { surveys, values, outcomes: await this.measuredOutcomes(surveyId), periods: [...PERIODS_BY_USE], demoResponses: demo._sum.responses ?? 0 };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -254,41 +345,57 @@ export class KpiService {
    * the same moment is seen either entirely before or entirely after — never half, which would count a delta twice.
    */
   private async sum(selection: TKpiSelection, groupOf: (cell: TCellRow) => string[], needPairs: boolean): Promise<Map<string, TSummedGroup>> {
+    const [groups] = await this.sumGroupings(selection, [{ groupOf, byPeriod: selection.period !== null, pairs: needPairs }]);
+    return groups!;
+  }
+
+  /**
+   * Sums the rows one read returns into several groupings at once (the overview): each row is parsed once, and only
+   * the groupings that need the pairs get them.
+   */
+  private async sumGroupings(selection: TKpiSelection, groupings: readonly TGrouping[]): Promise<Array<Map<string, TSummedGroup>>> {
+    const needPairs = groupings.some((grouping) => grouping.pairs);
     const rows = await this.rollups.rows(selection, needPairs);
     // Cells are read after the rows, with the same filter: a cell is created before any delta points at it, so every
     // id is found.
     const cells = new Map<string, TCellRow>();
     for (const cell of await this.rollups.cells(selection)) cells.set(cell.id, cell);
-    const groups = new Map<string, TSummedGroup>();
-    const cellValues = new Map<string, string[]>();
+    const results = groupings.map(() => new Map<string, TSummedGroup>());
+    const cellValues = groupings.map(() => new Map<string, string[]>());
     for (const row of rows) {
       const cell = cells.get(row.cellId);
       if (!cell) throw new Error(`rollup row points at unknown cell ${row.cellId}`);
-      let values = cellValues.get(row.cellId);
-      if (!values) {
-        values = groupOf(cell);
-        cellValues.set(row.cellId, values);
-      }
-      if (selection.period) values = [...values, periodOf(row.day, selection.period)];
-      const id = JSON.stringify(values);
-      let group = groups.get(id);
-      if (!group) {
-        group = { values, stats: emptyStats(), organisations: new Set() };
-        groups.set(id, group);
-      }
       const stats = statsOfRow(row, needPairs);
-      accumulateStats(group.stats, stats);
-      if (stats.responses !== 0) group.organisations.add(cell.organisationId);
+      const withoutPairs = needPairs ? { ...stats, pairs: {} } : stats;
+      groupings.forEach((grouping, index) => {
+        let values = cellValues[index]!.get(row.cellId);
+        if (!values) {
+          values = grouping.groupOf(cell);
+          cellValues[index]!.set(row.cellId, values);
+        }
+        if (grouping.byPeriod && selection.period) values = [...values, periodOf(row.day, selection.period)];
+        const id = JSON.stringify(values);
+        const groups = results[index]!;
+        let group = groups.get(id);
+        if (!group) {
+          group = { values, stats: emptyStats(), organisations: new Set() };
+          groups.set(id, group);
+        }
+        accumulateStats(group.stats, grouping.pairs ? stats : withoutPairs);
+        if (stats.responses !== 0) group.organisations.add(cell.organisationId);
+      });
     }
-    for (const [id, group] of groups) {
-      // The sums, not every row, are validated: zod on each of 40,000 day documents cost seconds (measured), and a
-      // malformed document cannot add up to well-formed integer statistics (strings concatenate, gaps give NaN).
-      const checked = ZStats.safeParse(group.stats);
-      if (!checked.success) throw new Error(`rollup statistics do not add up for group ${id}: ${checked.error.issues[0]?.message}`);
-      // A group whose responses were all erased nets to nothing: it is not a group of the answer.
-      if (group.stats.responses <= 0) groups.delete(id);
+    for (const groups of results) {
+      for (const [id, group] of groups) {
+        // The sums, not every row, are validated: zod on each of 40,000 day documents cost seconds (measured), and a
+        // malformed document cannot add up to well-formed integer statistics (strings concatenate, gaps give NaN).
+        const checked = ZStats.safeParse(group.stats);
+        if (!checked.success) throw new Error(`rollup statistics do not add up for group ${id}: ${checked.error.issues[0]?.message}`);
+        // A group whose responses were all erased nets to nothing: it is not a group of the answer.
+        if (group.stats.responses <= 0) groups.delete(id);
+      }
     }
-    return groups;
+    return results;
   }
 
   private kpiFigures(group: TSummedGroup, withheld: ReadonlySet<TKpiName>, minGroupSize: number): { completed: number; kpis: TKpiFigures } {
@@ -305,7 +412,18 @@ export class KpiService {
     selection: TKpiSelection,
     summed: readonly TSummedGroup[],
     figures: (group: TSummedGroup, withheld: ReadonlySet<TKpiName>) => TFigures,
-    forceSuppressed: (group: TSummedGroup) => boolean = () => false,
+    forceSuppressed?: (group: TSummedGroup) => boolean,
+  ): Array<({ key: TGroupKey; n: number; suppressed: false } & TFigures) | TSuppressedGroup> {
+    return this.suppressGroupsOn(selection, summed, figures, forceSuppressed ?? (() => false), (group) => kpiCounts(group.stats, this.driverKeys));
+  }
+
+  /** suppressGroups, with the figures' own n per group (`countsOf`) each protected like a group. */
+  private suppressGroupsOn<TFigures extends object, TName extends string>(
+    selection: TKpiSelection,
+    summed: readonly TSummedGroup[],
+    figures: (group: TSummedGroup, withheld: ReadonlySet<TName>) => TFigures,
+    forceSuppressed: (group: TSummedGroup) => boolean,
+    countsOf: (group: TSummedGroup) => Map<TName, number>,
   ): Array<({ key: TGroupKey; n: number; suppressed: false } & TFigures) | TSuppressedGroup> {
     const names = [...selection.groupBy, ...(selection.period ? [PERIOD_KEY] : [])];
     const sorted = [...summed].sort((a, b) => compareValues(a.values, b.values));
@@ -317,7 +435,7 @@ export class KpiService {
       group,
     }));
     const results = suppressSmallGroups(counted, names, selection.minGroupSize);
-    const withheld = this.withheldKpis(counted, names, results, selection.minGroupSize);
+    const withheld = this.withheldKpis(counted, names, results, selection.minGroupSize, countsOf);
     return results.map((result, index) => {
       const key = Object.fromEntries(Object.entries(result.key).map(([name, value]) => [name, value === '' ? null : value]));
       if (result.suppressed) return { key, n: null, suppressed: true as const, reason: result.reason };
@@ -331,15 +449,16 @@ export class KpiService {
    * hidden whole, could otherwise be worked out as the row's KPI minus those shown. The same complementary suppression
    * runs on every KPI's table; the result is, per group, the KPIs to withhold.
    */
-  private withheldKpis(
+  private withheldKpis<TName extends string>(
     counted: ReadonlyArray<{ key: Record<string, string>; group: TSummedGroup }>,
     dimensions: readonly string[],
     results: ReadonlyArray<{ suppressed: boolean }>,
     minGroupSize: number,
-  ): Array<Set<TKpiName>> {
-    const counts = counted.map(({ group }) => kpiCounts(group.stats, this.driverKeys));
+    countsOf: (group: TSummedGroup) => Map<TName, number>,
+  ): Array<Set<TName>> {
+    const counts = counted.map(({ group }) => countsOf(group));
     const hiddenWhole = results.map((result) => result.suppressed);
-    const withheld = counted.map(() => new Set<TKpiName>());
+    const withheld = counted.map(() => new Set<TName>());
     for (const name of counts[0]?.keys() ?? []) {
       const table = counted.map(({ key }, index) => ({ key, n: counts[index]!.get(name) ?? 0 }));
       suppressSmallGroups(table, dimensions, minGroupSize, hiddenWhole).forEach((result, index) => {
@@ -364,6 +483,12 @@ export class KpiService {
     return new Map(rows.map((row) => [row.id, row.slug]));
   }
 }
+
+const SHARED_THEME_LABELS: TThemeLabelSource = {
+  async labelsOf() {
+    return readSharedLexicon().map(({ key, labels }) => ({ key, labels, own: false }));
+  },
+};
 
 function compareValues(a: readonly string[], b: readonly string[]): number {
   for (let index = 0; index < Math.max(a.length, b.length); index++) {

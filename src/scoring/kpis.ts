@@ -26,12 +26,28 @@ export interface TSuppressed {
   reason: TSuppressionReason;
 }
 
+/** The tests a change between two periods is judged by: two proportions (pooled z) for a % KPI, Welch's t for a mean. */
+export const CHANGE_TESTS = ['two-proportion-z', 'welch-t'] as const;
+
+/** How a figure differs from the same group's figure in the previous period of a trend (see change.ts). */
+export interface TKpiChange {
+  /** The period compared with, as its key in the report (`2026-10`). */
+  vs: string;
+  /** This period's value minus that one's, in the KPI's own unit. */
+  difference: number;
+  /** Two-sided p of the test: how likely a difference at least this large is where nothing changed. */
+  p: number;
+  test: (typeof CHANGE_TESTS)[number];
+}
+
 /** A reported figure with its 95% interval; low and high are null where n is too small for an interval. */
 export interface TEstimate {
   value: number;
   low: number | null;
   high: number | null;
   n: number;
+  /** In a period breakdown only: the change from the previous period; null where the two cannot be compared. */
+  change?: TKpiChange | null;
 }
 
 export type TKpi<TExtras extends object = object> = (TEstimate & TExtras) | TSuppressed;
@@ -76,7 +92,7 @@ const KPI_SCALES = {
 const DRIVER_SCALE = { min: 1, max: 5 } as const;
 
 /** n, Σx, Σx² and a counter of answers in a range, over the answers of a measure that lie on its scale. */
-interface TScaleSummary {
+export interface TScaleSummary {
   n: number;
   sum: number;
   sumOfSquares: number;
@@ -288,6 +304,14 @@ export function kpiCounts(stats: TStats, drivers: readonly string[]): Map<TKpiNa
   for (const name of Object.keys(KPI_SCALES) as Array<keyof typeof KPI_SCALES>) counts.set(name, kpiScale(stats, name).n);
   for (const driver of drivers) counts.set(`drivers.${driver}`, summariseScale(stats.measures[driver], DRIVER_SCALE.min, DRIVER_SCALE.max).n);
   return counts;
+}
+
+const isHeadlineKpi = (name: TKpiName): name is keyof typeof KPI_SCALES => Object.hasOwn(KPI_SCALES, name);
+
+/** The answers a KPI of a group is computed from: those of its measure that lie on its scale. */
+export function kpiAnswers(stats: TStats, name: TKpiName): TScaleSummary {
+  if (isHeadlineKpi(name)) return kpiScale(stats, name);
+  return summariseScale(stats.measures[name.slice('drivers.'.length)], DRIVER_SCALE.min, DRIVER_SCALE.max);
 }
 
 /** A group's KPIs with the named ones withheld; NPS and humaneness stay null where the survey never asked them. */

@@ -1,7 +1,7 @@
 /**
- * Pure formulas behind the KPIs: intervals, NPS, correlations and Johnson's relative weights. Everything here takes
- * plain numbers (counts and sums from the sufficient statistics) and reports proportions as 0..1; turning them into
- * percentages and rounding is the KPI layer's job.
+ * Pure formulas behind the KPIs: intervals, NPS, correlations, Johnson's relative weights and the tests of a change
+ * between two samples. Everything here takes plain numbers (counts and sums from the sufficient statistics) and
+ * reports proportions as 0..1; turning them into percentages and rounding is the KPI layer's job.
  */
 
 /** Two-sided 95%: the standard normal quantile at 0.975 (scipy.stats.norm.ppf(0.975)). */
@@ -352,6 +352,82 @@ function regularizedUpperGamma(a: number, x: number): number {
     if (Math.abs(delta - 1) < 1e-16) break;
   }
   return Math.exp(logFront) * fraction;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tests of a difference between two independent samples.
+
+/**
+ * P(|Z| ≥ |z|) for a standard normal Z (like 2 × scipy.stats.norm.sf(|z|)). Taken as erfc(|z| / √2), which keeps its
+ * digits far into the tail, where 2 × (1 − Φ(|z|)) would round to 0.
+ */
+export function normalTwoSidedP(z: number): number {
+  return complementaryErrorFunction(Math.abs(z) / Math.SQRT2);
+}
+
+/**
+ * P(|T| ≥ |t|) for Student's t with `df` degrees of freedom (like 2 × scipy.stats.t.sf(|t|, df)); df > 0, not
+ * necessarily an integer. P(|T| ≥ t) = I_{df/(df+t²)}(df/2, ½), and the incomplete beta picks the side of its
+ * continued fraction that converges, so a small p keeps its relative precision: about 1e-12, falling to 1e-9 at
+ * df = 10⁶, where ln Γ(df/2) is large (far finer than the 4 decimals a change's p is reported to).
+ */
+export function studentTTwoSidedP(t: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`degrees of freedom must be positive, got ${df}`);
+  if (Number.isNaN(t)) return Number.NaN;
+  if (!Number.isFinite(t)) return 0;
+  return regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);
+}
+
+/** A test statistic with its two-sided p. */
+export interface TTestResult {
+  statistic: number;
+  p: number;
+}
+
+/**
+ * The pooled two-proportion z test of first = second (like a 2×2 chi-square test without continuity correction,
+ * whose χ² is z²): z = (p₁ − p₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)) with p̄ the proportion of both samples together. Null
+ * when a sample is empty. Where p̄ is 0 or 1 both proportions are equal and nothing varies: z = 0, p = 1.
+ */
+export function twoProportionZTest(first: { successes: number; n: number }, second: { successes: number; n: number }): TTestResult | null {
+  if (first.n <= 0 || second.n <= 0) return null;
+  const pooled = (first.successes + second.successes) / (first.n + second.n);
+  const variance = pooled * (1 - pooled) * (1 / first.n + 1 / second.n);
+  if (variance <= 0) return { statistic: 0, p: 1 };
+  const z = (first.successes / first.n - second.successes / second.n) / Math.sqrt(variance);
+  return { statistic: z, p: normalTwoSidedP(z) };
+}
+
+/** A sample as a mean test needs it: its size, mean and sample variance (n − 1 in the denominator). */
+export interface TSampleMoments {
+  n: number;
+  mean: number;
+  variance: number;
+}
+
+/** Welch's t test, with the Welch–Satterthwaite degrees of freedom. */
+export interface TWelchResult extends TTestResult {
+  df: number;
+}
+
+/**
+ * Welch's t test of equal means without assuming equal variances (like scipy.stats.ttest_ind(equal_var=False)):
+ * t = (m₁ − m₂) / √(v₁/n₁ + v₂/n₂), df = (v₁/n₁ + v₂/n₂)² / ((v₁/n₁)²/(n₁ − 1) + (v₂/n₂)²/(n₂ − 1)). Null when a
+ * sample has fewer than two values (no variance). Where neither sample varies at all the difference is certain:
+ * p = 0 for different means, 1 for equal ones (scipy answers NaN), with df = n₁ + n₂ − 2.
+ */
+export function welchTTest(first: TSampleMoments, second: TSampleMoments): TWelchResult | null {
+  if (first.n < 2 || second.n < 2) return null;
+  const firstShare = first.variance / first.n;
+  const secondShare = second.variance / second.n;
+  const variance = firstShare + secondShare;
+  const difference = first.mean - second.mean;
+  if (variance <= 0) {
+    return { statistic: difference === 0 ? 0 : Math.sign(difference) * Infinity, df: first.n + second.n - 2, p: difference === 0 ? 1 : 0 };
+  }
+  const df = (variance * variance) / ((firstShare * firstShare) / (first.n - 1) + (secondShare * secondShare) / (second.n - 1));
+  const t = difference / Math.sqrt(variance);
+  return { statistic: t, df, p: studentTTwoSidedP(t, df) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

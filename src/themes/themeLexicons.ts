@@ -78,9 +78,10 @@ export class ThemeLexicons implements TThemeTaggers {
   /** Saves an organisation's additions, based on the version the admin read; an older base is refused (409). */
   async save(actor: TActor, organisationSlug: string, input: z.input<typeof ZLexiconSave>): Promise<TLexiconView> {
     const { version, themes } = ZLexiconSave.parse(input);
-    const issues = ownThemeIssues(this.shared, themes);
-    if (issues.length > 0) {
-      throw new z.ZodError(issues.map((issue) => ({ code: 'custom' as const, path: ['themes', ...issue.path], message: issue.message, input: themes })));
+    const [issue] = ownThemeIssues(this.shared, themes);
+    if (issue) {
+      const field = ['themes', ...issue.path].join('.');
+      throw new AppError('invalid', 'invalid_request', `${field}: ${issue.message}`, field);
     }
     return this.prisma.$transaction(async (tx) => {
       const organisation = await this.organisation(tx, actor, organisationSlug);

@@ -14,6 +14,7 @@ const texts = (language: string) =>
     notes: { suppressedSmall: string; suppressedComplementary: string; notMeasured: string };
     outcomes: { recommend: string };
     sections: Record<string, string>;
+    change: { lower: string; tests: Record<string, string> };
   };
 
 /** A location that is markup: shown as text, it must never become an element or run. */
@@ -26,6 +27,7 @@ interface TKpi {
   n: number;
   suppressed?: true;
   reason?: 'small' | 'complementary';
+  change?: { vs: string; difference: number; p: number; test: string } | null;
 }
 interface TGroup {
   key: Record<string, string | null>;
@@ -193,6 +195,54 @@ describe.skipIf(!HAS_CHROMIUM)('the analyst dashboard in Chromium', () => {
 
     expect(problems.errors).toEqual([]);
     expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('marks a real change in the trend with an arrow, a text for screen readers and a tooltip naming the test', async () => {
+    // April after the seeded January to March: thirty residents, none satisfied.
+    const { prisma } = running.database;
+    const demo = await prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
+    const version = await prisma.surveyVersion.findFirstOrThrow({ where: { surveyId: 'meethuis' } });
+    const store = new AnswerStore(running.database, () => new Date('2026-04-15T10:00:00Z'));
+    for (let resident = 0; resident < 30; resident++) {
+      const response = await store.startResponse({
+        surveyVersionId: version.id,
+        organisationId: demo.id,
+        chatChannel: 'webchat',
+        language: 'nl',
+        source: 'self',
+        residentKey: `april-${resident}`,
+        conversationKey: `april-${resident}`,
+      });
+      await store.recordAnswer(response.id, { questionKey: 'satisfaction', measure: 'satisfaction', value: 1 });
+    }
+    const months = (await api('/api/kpis?survey=meethuis&groupBy=period:month')).groups;
+    const april = months.find((group) => group.key.period === '2026-04')!;
+    const change = april.kpis!.csat.change!;
+    expect(change).toMatchObject({ vs: '2026-03', test: 'two-proportion-z' });
+    expect(change.p).toBeLessThan(0.05);
+
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${running.url}/dashboard?lang=en`);
+    await page.locator('#token').fill(token);
+    await page.locator('#token-form button[type=submit]').click();
+    const figure = page.getByTestId('trend-2026-04-csat');
+    await figure.waitFor({ timeout: 20_000 });
+    expect(number(await shown(page, 'trend-2026-04-csat'))).toBe(april.kpis!.csat.value);
+    const cell = figure.locator('xpath=..');
+    const en = texts('en');
+    expect(await cell.textContent()).toContain('▼');
+    expect(await cell.locator('.visually-hidden').textContent()).toBe(` ${en.change.lower.replace('{{period}}', '2026-03')}`);
+    expect(await cell.getAttribute('title')).toContain(en.change.tests['two-proportion-z']);
+    // A change that may be chance is not marked.
+    const calm = months.flatMap((group) =>
+      (['csat', 'ces', 'trust'] as const).flatMap((kpi) => (group.kpis?.[kpi].change && group.kpis[kpi].change.p >= 0.05 ? [`trend-${group.key.period}-${kpi}`] : [])),
+    )[0];
+    expect(calm, 'a change that may be chance in the seeded months').toBeDefined();
+    expect(await page.getByTestId(calm!).getAttribute('title')).toBeNull();
+    expect(await page.getByTestId(calm!).textContent()).not.toMatch(/[▲▼]/);
+    await screenshot(page, `dashboard-${testProvider()}-trend`);
     await context.close();
   });
 

@@ -143,12 +143,16 @@ describe('GET /api/kpis', () => {
     expect(raw.some((response) => response.organisation === 'demo' && response.day === '2026-02-01')).toBe(true);
   });
 
-  it('breaks down by month, week and day with period keys in the organisation’s calendar', async () => {
+  it('breaks down by month, quarter, week and day with period keys in the organisation’s calendar', async () => {
     const months = groupsOf((await get('/api/kpis?survey=meethuis&organisation=demo&groupBy=period:month')).json);
     expect(months.map((group) => group.key.period)).toEqual(['2026-01', '2026-02', '2026-03']);
     for (const group of months.filter((month) => !month.suppressed)) {
       expectGroup(group, demoIn(`${group.key.period}-01`, `${group.key.period}-31`), `month ${group.key.period}`);
     }
+    // The three months are one quarter: its figures are those of January to March.
+    const quarters = groupsOf((await get('/api/kpis?survey=meethuis&organisation=demo&groupBy=period:quarter')).json);
+    expect(quarters.map((group) => group.key.period)).toEqual(['2026-Q1']);
+    expectGroup(quarters[0]!, demoIn('2026-01-01', '2026-03-31'), 'quarter 2026-Q1');
     const weeks = groupsOf((await get('/api/kpis?survey=meethuis&organisation=demo&groupBy=period:week')).json);
     expect(weeks.every((group) => /^2026-W\d\d$/.test(group.key.period!))).toBe(true);
     // Each week holds the responses of its Monday to Sunday: ISO week 1 is the week of 4 January.
@@ -366,6 +370,6 @@ describe('GET /api/kpis/options', () => {
   it('lists only the outcomes the survey asks, and the periods of a trend with a month first', async () => {
     const { json } = await get('/api/kpis/options?survey=meethuis', tokens.demo);
     // The shipped survey does not ask recommendation (NPS); experienced humaneness came with its second version.
-    expect(json).toMatchObject({ outcomes: ['satisfaction', 'effort', 'trust', 'humaneness'], periods: ['month', 'week', 'day'], demoResponses: 0 });
+    expect(json).toMatchObject({ outcomes: ['satisfaction', 'effort', 'trust', 'humaneness'], periods: ['month', 'quarter', 'week', 'day'], demoResponses: 0 });
   });
 });

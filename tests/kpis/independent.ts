@@ -1,8 +1,9 @@
 /**
  * An independent computation of every KPI from raw answers, for the tests to hold the rollup-based API against.
  * Deliberately shares no code with src/scoring: two-pass means and variances instead of sums of squares, the t
- * quantile by bisection on a numerically integrated CDF instead of the incomplete beta function, and the relative
- * weights through a Denman–Beavers matrix square root instead of an eigen-decomposition.
+ * quantile by bisection on a numerically integrated CDF instead of the incomplete beta function, the relative
+ * weights through a Denman–Beavers matrix square root instead of an eigen-decomposition, and the p of a change from
+ * the same integrated t density or the normal CDF by its series instead of the incomplete beta and gamma functions.
  */
 
 /** scipy.stats.norm.ppf(0.975). */
@@ -262,6 +263,65 @@ export function expectedRelativeWeights(responses: readonly TRawResponse[], driv
     ...drivers.flatMap((a, i) => drivers.slice(i + 1).map((b) => pairsOf(responses, a, b).length)),
   );
   return { rSquared, n: smallestN, weights: Object.fromEntries(drivers.map((driver, i) => [driver, { raw: raw[i]!, pct: (100 * raw[i]!) / rSquared }])) };
+}
+
+// The change of a KPI from one period to the next, and its test.
+
+/**
+ * Φ(x) by its series Φ(x) = ½ + φ(x)·Σ x^(2k+1) / (1·3·5·…·(2k+1)), whose terms all share a sign, so nothing cancels;
+ * beyond |x| = 9 the tail is below any p the API reports.
+ */
+function normalCdf(x: number): number {
+  if (Math.abs(x) > 9) return x > 0 ? 1 : 0;
+  let term = x;
+  let sum = x;
+  for (let k = 1; Math.abs(term) > 1e-18 * Math.abs(sum); k++) {
+    term *= (x * x) / (2 * k + 1);
+    sum += term;
+  }
+  return 0.5 + (sum * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI);
+}
+
+/** P(|T| ≥ |t|) for Student's t with ν degrees of freedom (ν need not be whole), from the integrated density. */
+function tTwoSided(t: number, nu: number): number {
+  return 1 - cosPowerIntegral(Math.atan(Math.abs(t) / Math.sqrt(nu)), nu, 20_000) / cosPowerIntegral(Math.PI / 2, nu, 20_000);
+}
+
+/** The KPIs a change is reported for, and the measure and scale behind each. */
+export type TChangeKpi = 'csat' | 'trust' | 'humaneness' | 'ces' | `drivers.${string}`;
+
+export interface TExpectedChange {
+  /** The exact difference of the two figures (the API subtracts the rounded ones). */
+  difference: number;
+  p: number;
+  test: 'two-proportion-z' | 'welch-t';
+}
+
+/**
+ * How a KPI differs between the responses of two periods: a % KPI by the pooled two-proportion z test, a mean (CES, a
+ * driver's score) by Welch's t test with Welch–Satterthwaite degrees of freedom on two-pass variances.
+ */
+export function expectedChange(current: readonly TRawResponse[], previous: readonly TRawResponse[], kpi: TChangeKpi): TExpectedChange {
+  const proportionMeasures: Record<string, string> = { csat: 'satisfaction', trust: 'trust', humaneness: 'humaneness' };
+  const proportionMeasure = proportionMeasures[kpi];
+  if (proportionMeasure !== undefined) {
+    const [now, before] = [current, previous].map((responses) => valuesOf(responses, proportionMeasure, 1, 5)) as [number[], number[]];
+    const agreeing = (values: number[]) => values.filter((value) => value >= 4).length;
+    const shareNow = agreeing(now) / now.length;
+    const shareBefore = agreeing(before) / before.length;
+    const pooled = (agreeing(now) + agreeing(before)) / (now.length + before.length);
+    const z = (shareNow - shareBefore) / Math.sqrt(pooled * (1 - pooled) * (1 / now.length + 1 / before.length));
+    return { difference: 100 * (shareNow - shareBefore), p: 2 * (1 - normalCdf(Math.abs(z))), test: 'two-proportion-z' };
+  }
+  const driver = kpi.startsWith('drivers.') ? kpi.slice('drivers.'.length) : null;
+  const [now, before] = [current, previous].map((responses) => (driver ? valuesOf(responses, driver, 1, 5) : valuesOf(responses, 'effort', 1, 7))) as [number[], number[]];
+  const shareNow = sampleVariance(now) / now.length;
+  const shareBefore = sampleVariance(before) / before.length;
+  const t = (mean(now) - mean(before)) / Math.sqrt(shareNow + shareBefore);
+  const nu = (shareNow + shareBefore) ** 2 / (shareNow ** 2 / (now.length - 1) + shareBefore ** 2 / (before.length - 1));
+  // A driver is reported as a score 0–100, (mean − 1) / 4 × 100: its difference is the mean's × 25.
+  const unit = driver ? 25 : 1;
+  return { difference: unit * (mean(now) - mean(before)), p: tTwoSided(t, nu), test: 'welch-t' };
 }
 
 /** Whether a figure the API rounded to `decimals` matches the exact one. */
