@@ -55,6 +55,38 @@ interface TDriverReport {
   drivers: string[];
   groups: ({ key: TGroupKey; n: number; suppressed: false; drivers: Record<string, TDriverFigures>; relativeWeights: object | null } | TSuppressedGroup)[];
 }
+interface TThemeLabel {
+  key: string;
+  labels: Record<TLanguage, string>;
+  own: boolean;
+}
+interface TThemeCounts {
+  n: number;
+  themes: Record<string, { count: number; pct: number }>;
+}
+interface TThemeReport {
+  minGroupSize: number;
+  themes: TThemeLabel[];
+  groups: ({ key: TGroupKey; n: number; suppressed: false; comments: TThemeCounts | { suppressed: true; reason: TSuppressionReason } } | TSuppressedGroup)[];
+}
+interface TOverview {
+  kpis: TKpiReport;
+  trend: TKpiReport;
+  drivers: TDriverReport;
+  breakdowns: { service: TKpiReport; language: TKpiReport; location: TKpiReport };
+  themes: TThemeReport;
+  themeTrend: TThemeReport;
+}
+interface TComment {
+  day: string;
+  language: string;
+  service: string | null;
+  themes: Record<string, string[]>;
+  text: string;
+}
+type TCommentsPage =
+  | { suppressed: false; n: number; total: number; matchedTerms: { term: string; count: number }[] | null; comments: TComment[]; nextOffset: number | null }
+  | { suppressed: true; minGroupSize: number; n: null };
 interface TOptions {
   surveys: string[];
   values: Record<string, (string | null)[]>;
@@ -81,6 +113,16 @@ interface TResults {
   byLanguage: TKpiReport;
   byLocation: TKpiReport;
   byService: TKpiReport;
+  themes: TThemeReport;
+  themeTrend: TThemeReport;
+}
+
+/** The comments in view: which theme and search narrow them, and the pages loaded so far. */
+interface TCommentsView {
+  theme: string | null;
+  q: string;
+  comments: TComment[];
+  page: TCommentsPage | null;
 }
 
 // Number formatting only; Intl has no Papiamentu data and the islands write decimals with a comma, as in Dutch.
@@ -95,6 +137,7 @@ const state = {
   token: storedToken.get(),
   options: null as TOptions | null,
   results: null as TResults | null,
+  comments: { theme: null, q: '', comments: [], page: null } as TCommentsView,
   held: [] as THeldDay[],
   charts: {} as Record<string, Chart>,
 };
@@ -197,6 +240,111 @@ function numberCell(value: string, testId: string): HTMLTableCellElement {
   return cell;
 }
 
+// ---- the residents' own words --------------------------------------------------------------------------------
+
+function themeLabel(key: string): string {
+  const theme = state.results?.themes.themes.find((candidate) => candidate.key === key);
+  return theme ? theme.labels[texts.language] : key;
+}
+
+function renderThemes(report: TThemeReport, trend: TThemeReport): void {
+  const group = report.groups[0];
+  const note = byId('themes-note');
+  const counts = group && !group.suppressed && !('suppressed' in group.comments) ? group.comments : null;
+  if (!counts) {
+    const reason = !group ? undefined : group.suppressed ? group.reason : 'suppressed' in group.comments ? group.comments.reason : undefined;
+    note.textContent = group ? t('words.themesWithheld', { reason: suppressedText(reason) }) : t('notes.noData');
+    fillTable(byId('themes-table'), [], []);
+    return;
+  }
+  note.textContent = t('words.themesIntro', { n: formatNumber(counts.n, 0) });
+  const periods = trend.groups.slice(-4);
+  const ranked = report.themes.filter(({ key }) => (counts.themes[key]?.count ?? 0) > 0).sort((a, b) => counts.themes[b.key]!.count - counts.themes[a.key]!.count);
+  const rows = ranked.map(({ key, labels }) => {
+    const { count, pct } = counts.themes[key]!;
+    const row = element('tr');
+    row.append(element('td', labels[texts.language]));
+    row.append(numberCell(`${formatNumber(pct, 1)}%`, `theme-${key}-pct`));
+    row.append(numberCell(String(count), `theme-${key}-count`));
+    const perPeriod = periods.map((period) => {
+      const figures = !period.suppressed && !('suppressed' in period.comments) ? period.comments.themes[key] : undefined;
+      return `${period.key.period ?? ''}: ${figures ? `${formatNumber(figures.pct, 0)}%` : '–'}`;
+    });
+    row.append(element('td', perPeriod.join(' · '), 'hint'));
+    const show = element('button', t('words.show'), 'secondary');
+    show.type = 'button';
+    show.dataset.theme = key;
+    show.setAttribute('aria-pressed', String(state.comments.theme === key));
+    show.addEventListener('click', () => void loadComments({ theme: state.comments.theme === key ? null : key, q: state.comments.q }));
+    const action = element('td');
+    action.append(show);
+    row.append(action);
+    return row;
+  });
+  fillTable(byId('themes-table'), [t('words.theme'), t('words.pct'), t('words.count'), t('words.trend'), ''], rows);
+}
+
+/** Loads the first page of comments for a theme and search (and writes the view to the audit log, server-side). */
+async function loadComments(view: { theme: string | null; q: string }, more = false): Promise<void> {
+  const filters = state.results?.filters;
+  if (!filters) return;
+  const { period: _period, outcome: _outcome, ...common } = filters;
+  const offset = more && state.comments.page && !state.comments.page.suppressed ? (state.comments.page.nextOffset ?? 0) : 0;
+  byId('comments-status').textContent = t('notes.loading');
+  try {
+    const page = await api.get<TCommentsPage>('/comments', { ...common, theme: view.theme ?? undefined, q: view.q || undefined, offset: offset || undefined });
+    state.comments = { ...view, page, comments: more && !page.suppressed ? [...state.comments.comments, ...page.comments] : page.suppressed ? [] : page.comments };
+    renderComments();
+    if (state.results) renderThemes(state.results.themes, state.results.themeTrend);
+  } catch (error) {
+    if (error instanceof ApiProblem && error.kind === 'invalid') byId('comments-status').textContent = error.message;
+    else handleFailure(error);
+  }
+}
+
+function renderComments(): void {
+  const { page, comments, theme } = state.comments;
+  const status = byId('comments-status');
+  const list = byId('comments-list');
+  const terms = byId('theme-terms');
+  const more = byId<HTMLButtonElement>('comments-more');
+  terms.hidden = true;
+  more.hidden = true;
+  if (!page) {
+    status.textContent = '';
+    list.replaceChildren();
+    return;
+  }
+  if (page.suppressed) {
+    status.textContent = t('words.commentsWithheld', { min: page.minGroupSize });
+    list.replaceChildren();
+    return;
+  }
+  const scope = theme ? t('words.aboutTheme', { theme: themeLabel(theme) }) : '';
+  status.textContent = comments.length === 0 ? t('words.none') : t('words.shown', { shown: comments.length, total: page.total }) + scope;
+  if (theme && page.matchedTerms && page.matchedTerms.length > 0) {
+    terms.hidden = false;
+    terms.textContent = t('words.matched', { theme: themeLabel(theme), terms: page.matchedTerms.map(({ term, count }) => `${term} (${count})`).join(', ') });
+  }
+  list.replaceChildren(
+    ...comments.map((comment) => {
+      const item = element('li', undefined, 'comment');
+      const quote = element('blockquote', comment.text);
+      // The resident's own language, so a screen reader reads it as written.
+      quote.lang = comment.language;
+      item.append(quote);
+      const meta = [comment.day, t(`languages.${comment.language}`), comment.service ? keyLabel('service', comment.service) : null].filter(Boolean).join(' · ');
+      item.append(element('div', meta, 'hint'));
+      const tags = Object.entries(comment.themes);
+      if (tags.length > 0) {
+        item.append(element('div', tags.map(([key, words]) => `${themeLabel(key)}: ${words.join(', ')}`).join(' · '), 'tags'));
+      }
+      return item;
+    }),
+  );
+  more.hidden = page.nextOffset === null;
+}
+
 // ---- loading ----------------------------------------------------------------------------------------------------
 
 function form(): HTMLFormElement {
@@ -227,17 +375,22 @@ async function refresh(): Promise<void> {
   const { period, outcome, ...common } = filters;
   byId('status').textContent = t('notes.loading');
   try {
-    const [overall, drivers, trend, byLanguage, byLocation, byService] = await Promise.all([
-      api.get<TKpiReport>('/kpis', common),
-      api.get<TDriverReport>('/kpis/drivers', { ...common, outcome }),
-      api.get<TKpiReport>('/kpis', { ...common, groupBy: `period:${period}` }),
-      api.get<TKpiReport>('/kpis', { ...common, groupBy: 'language' }),
-      api.get<TKpiReport>('/kpis', { ...common, groupBy: 'location' }),
-      api.get<TKpiReport>('/kpis', { ...common, groupBy: 'service' }),
-    ]);
-    state.results = { filters, overall, drivers, trend, byLanguage, byLocation, byService };
+    // One read of the figures for every panel; the comments come apart, as they are read (and audited) on their own.
+    const overview = await api.get<TOverview>('/kpis/overview', { ...common, period, outcome });
+    state.results = {
+      filters,
+      overall: overview.kpis,
+      drivers: overview.drivers,
+      trend: overview.trend,
+      byLanguage: overview.breakdowns.language,
+      byLocation: overview.breakdowns.location,
+      byService: overview.breakdowns.service,
+      themes: overview.themes,
+      themeTrend: overview.themeTrend,
+    };
     byId('status').textContent = '';
     render(state.results);
+    await loadComments({ theme: state.comments.theme, q: state.comments.q });
   } catch (error) {
     handleFailure(error);
   }
@@ -324,6 +477,8 @@ function render(results: TResults): void {
   renderBreakdown(byId('by-language'), results.byLanguage, 'language');
   renderBreakdown(byId('by-location'), results.byLocation, 'location');
   renderBreakdown(byId('by-service'), results.byService, 'service');
+  renderThemes(results.themes, results.themeTrend);
+  renderComments();
 }
 
 function renderSummary(report: TKpiReport): void {
@@ -835,6 +990,12 @@ async function signIn(token: string): Promise<void> {
 }
 
 useLanguage(initialLanguage(config));
+byId('comment-search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const q = (byId<HTMLInputElement>('comment-q').value ?? '').trim();
+  void loadComments({ theme: state.comments.theme, q });
+});
+byId('comments-more').addEventListener('click', () => void loadComments({ theme: state.comments.theme, q: state.comments.q }, true));
 byId('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = byId<HTMLInputElement>('token');

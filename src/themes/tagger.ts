@@ -28,6 +28,17 @@ function compile(term: string): TCompiledTerm {
   return { term, words: words.map((text, index) => ({ text, prefix: prefix && index === words.length - 1 })) };
 }
 
+/** A theme's terms, each once: "wardá" and "warda" are one term to the tagger, so it reports the first. */
+function compileAll(terms: readonly string[]): TCompiledTerm[] {
+  const seen = new Set<string>();
+  return terms.map(compile).filter((term) => {
+    const key = term.words.map((word) => word.text + (word.prefix ? '*' : '')).join(' ');
+    if (term.words.length === 0 || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function matchesAt(words: readonly string[], start: number, term: TCompiledTerm): boolean {
   if (start + term.words.length > words.length) return false;
   return term.words.every((expected, offset) => {
@@ -46,11 +57,7 @@ export class ThemeTagger {
   constructor(readonly lexicon: readonly TThemeDefinition[]) {
     this.compiled = lexicon.map((theme) => ({
       key: theme.key,
-      terms: {
-        nl: theme.terms.nl.map(compile).filter((term) => term.words.length > 0),
-        pap: theme.terms.pap.map(compile).filter((term) => term.words.length > 0),
-        en: theme.terms.en.map(compile).filter((term) => term.words.length > 0),
-      },
+      terms: { nl: compileAll(theme.terms.nl), pap: compileAll(theme.terms.pap), en: compileAll(theme.terms.en) },
     }));
   }
 
