@@ -28,8 +28,18 @@ interface TPlanned {
   item: TBatchResponse;
 }
 
-/** Every response of the run, in a fixed order from a fixed seed; answers lean on a latent experience, as real ones do. */
-export function plan(responses: number, ids: { organisationId: string; surveyVersionId: string; services: Map<string, string> }): TPlanned[] {
+/** What residents write when asked what could be better, for a run with open answers (the dashboard's). */
+const OPEN_ANSWERS: Record<(typeof LANGUAGES)[number], readonly string[]> = {
+  nl: ['Het duurde lang voordat ik iemand aan de lijn had.', 'De brief was onduidelijk.', 'Vriendelijke medewerker.', 'De website werkte niet op mijn mobiel.', 'Te duur.', 'Ze zouden terugbellen, niets meer gehoord.'],
+  pap: ['Mi a warda hopi tempu.', 'E empleado tabata masha amabel.', 'E website no ta funshoná.', 'No tin hende ta kontestá telefòn.'],
+  en: ['It took a long time.', 'Helpful staff, thank you.', 'The online form kept giving an error.', 'The fee is too expensive.'],
+};
+
+/**
+ * Every response of the run, in a fixed order from a fixed seed; answers lean on a latent experience, as real ones do.
+ * With `openAnswers`, about a third of the responses also say what could be better.
+ */
+export function plan(responses: number, ids: { organisationId: string; surveyVersionId: string; services: Map<string, string> }, openAnswers = false): TPlanned[] {
   const random = seededRandom(2026);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const planned: TPlanned[] = [];
@@ -39,7 +49,7 @@ export function plan(responses: number, ids: { organisationId: string; surveyVer
     const startedAt = new Date(YEAR_START + day * 86_400_000 + 9 * 3_600_000 + Math.floor(random() * 3_600_000));
     const experience = random();
     const scale = (max: number) => Math.max(1, Math.min(max, Math.round(1 + (max - 1) * (0.6 * experience + 0.4 * random()))));
-    const answers = [
+    const answers: TBatchResponse['answers'] = [
       { questionKey: 'satisfaction', measure: 'satisfaction', value: scale(5) },
       { questionKey: 'effort', measure: 'effort', value: scale(7) },
       { questionKey: 'trust', measure: 'trust', value: scale(5) },
@@ -63,6 +73,9 @@ export function plan(responses: number, ids: { organisationId: string; surveyVer
         answers,
       },
     });
+    // Drawn after everything else, so that the run without open answers stays the same data.
+    const { language } = planned[planned.length - 1]!.item.response;
+    if (openAnswers && random() < 0.35) answers.push({ questionKey: 'improvement', text: pick(OPEN_ANSWERS[language]), open: true });
   }
   return planned;
 }

@@ -22,6 +22,7 @@ import { FollowUpWorker } from './followups/worker';
 import { bearerAuthenticator } from './http/auth';
 import { callbackRoutes } from './http/callbacks';
 import { registerDashboard } from './http/dashboard';
+import { registerReportPage } from './http/reportPage';
 import { registerDirectLineRoutes } from './http/directLine';
 import { followUpRoutes } from './http/followUps';
 import { registerHealthRoutes } from './http/health';
@@ -235,10 +236,11 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   const kpis = new KpiService(prisma, { minGroupSize: config.MIN_GROUP_SIZE, provider: database.provider, themeLabels: themeLexicons });
   apiRoutes.push(
     ...kpiRoutes(kpis, new ResponseExports(prisma)),
-    ...themeRoutes(kpis, new CommentService(prisma, database.provider), themeLexicons),
+    ...themeRoutes(kpis, new CommentService(database), themeLexicons),
     ...heldBackRoutes(new HeldBackResponses(prisma, answers)),
   );
   registerDashboard(http, { i18n });
+  registerReportPage(http, { i18n, organisations: new PrismaOrganisationDirectory(prisma) });
   mountApiRoutes(http, apiRoutes, guard, logger);
   registerApiDocs(http, apiRoutes);
   let runner: ReturnType<typeof startJobs> | undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { TDatabaseProvider } from '../config';
-import type { Prisma, TPrisma } from '../db/client';
+import type { TDatabase, TPrisma } from '../db/client';
+import { placeholders, type TSql, type TSqlValue } from '../db/sql';
 import { writeAudit, type TActor } from '../kernel/audit';
 import { dayIn, nextDay, zonedTime } from '../kernel/calendar';
 import { ZThemeKey } from '../themes/lexicon';
@@ -66,32 +66,37 @@ export type TCommentsReport =
     }
   | { suppressed: true; minGroupSize: number; n: null; reason: 'small' };
 
-const BAND_RANGES: Record<string, { gte?: number; lte?: number }> = {
-  '0-1': { lte: 1 },
-  '2-7': { gte: 2, lte: 7 },
-  '8-30': { gte: 8, lte: 30 },
-  '31+': { gte: 31 },
-  '1': { gte: 1, lte: 1 },
-  '2': { gte: 2, lte: 2 },
-  '3+': { gte: 3 },
+/** A band's range of days or contacts, as SQL over the response's own column. */
+const BAND_RANGES: Record<string, { min?: number; max?: number }> = {
+  '0-1': { max: 1 },
+  '2-7': { min: 2, max: 7 },
+  '8-30': { min: 8, max: 30 },
+  '31+': { min: 31 },
+  '1': { min: 1, max: 1 },
+  '2': { min: 2, max: 2 },
+  '3+': { min: 3 },
 };
 // Every band the API accepts has its range here: a new band without one would silently match everything.
 for (const band of [...LEAD_TIME_BANDS, ...CONTACT_COUNT_BANDS]) if (!BAND_RANGES[band]) throw new Error(`no range for band ${band}`);
 
-const COMMENT_SELECT = {
-  text: true,
-  themes: true,
-  response: { select: { startedAt: true, language: true, service: { select: { slug: true } }, organisation: { select: { timeZone: true } } } },
-} as const;
+interface TCommentRow {
+  text: string;
+  themes: string;
+  startedAt: Date | string;
+  language: string;
+  service: string | null;
+  timeZone: string;
+}
 
 export class CommentService {
   private readonly rollups: RollupReader;
+  private readonly prisma: TPrisma;
+  private readonly sql: TSql;
 
-  constructor(
-    private readonly prisma: TPrisma,
-    private readonly provider: TDatabaseProvider,
-  ) {
-    this.rollups = new RollupReader(prisma, provider);
+  constructor(database: Pick<TDatabase, 'prisma' | 'sql' | 'provider'>) {
+    this.prisma = database.prisma;
+    this.sql = database.sql;
+    this.rollups = new RollupReader(database.prisma, database.provider);
   }
 
   async comments(actor: TActor, selection: TKpiSelection, query: Pick<TCommentsQuery, 'theme' | 'q' | 'limit' | 'offset'>): Promise<TCommentsReport> {
@@ -102,74 +107,130 @@ export class CommentService {
     });
     if (!shown) return { suppressed: true, minGroupSize: selection.minGroupSize, n: null, reason: 'small' };
 
-    const where = await this.where(selection, query);
-    const rows = await this.prisma.answer.findMany({
-      where,
-      select: COMMENT_SELECT,
-      orderBy: [{ response: { startedAt: 'desc' } }, { id: 'asc' }],
-      skip: query.offset,
-      take: query.limit + 1,
-    });
+    const wheres = await this.where(selection, query);
+    // Newest first per organisation, each along its index on (organisationId, startedAt), stopping at the page's end;
+    // merged here. One statement over several organisations would sort every comment in view first.
+    const wanted = query.offset + query.limit + 1;
+    const perOrganisation = await Promise.all(
+      wheres.map((where) =>
+        this.sql.query<TCommentRow>(
+          `SELECT a."text", a."themes", r."startedAt", r."language", s."slug" AS "service", o."timeZone"
+           FROM "Response" r
+           JOIN "Answer" a ON a."responseId" = r."id"
+           JOIN "Organisation" o ON o."id" = r."organisationId"
+           LEFT JOIN "Service" s ON s."id" = r."serviceId"
+           WHERE ${where.sql}
+           ORDER BY r."startedAt" DESC LIMIT ?`,
+          [...where.params, wanted],
+        ),
+      ),
+    );
+    const rows = perOrganisation
+      .flat()
+      .map((row) => ({ ...row, startedAt: new Date(row.startedAt) }))
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
+      .slice(query.offset, wanted);
     const comments = rows.slice(0, query.limit).map((row) => ({
-      day: dayIn(row.response.startedAt, row.response.organisation.timeZone),
-      language: row.response.language,
-      service: row.response.service?.slug ?? null,
+      day: dayIn(row.startedAt, row.timeZone),
+      language: row.language,
+      service: row.service,
       themes: parseThemes(row.themes) ?? {},
-      text: row.text ?? '',
+      text: row.text,
     }));
     return {
       suppressed: false,
       minGroupSize: selection.minGroupSize,
       n: totals.responses,
       total: query.theme ? (totals.themes[query.theme] ?? 0) : totals.comments,
-      matchedTerms: query.theme ? await this.matchedTerms(where, query.theme) : null,
+      matchedTerms: query.theme ? await this.matchedTerms(wheres, query.theme) : null,
       comments,
       nextOffset: rows.length > query.limit ? query.offset + query.limit : null,
     };
   }
 
   /** How often each word of the lexicon matched a theme, over the comments in view still kept. */
-  private async matchedTerms(where: Prisma.AnswerWhereInput, theme: string): Promise<Array<{ term: string; count: number }>> {
+  private async matchedTerms(wheres: readonly TWhere[], theme: string): Promise<Array<{ term: string; count: number }>> {
     const counts = new Map<string, number>();
-    const rows = await this.prisma.answer.findMany({ where, select: { themes: true } });
-    for (const row of rows) for (const term of parseThemes(row.themes)?.[theme] ?? []) counts.set(term, (counts.get(term) ?? 0) + 1);
+    for (const where of wheres) {
+      const rows = await this.sql.query<{ themes: string }>(`SELECT a."themes" FROM "Response" r JOIN "Answer" a ON a."responseId" = r."id" WHERE ${where.sql}`, where.params);
+      for (const row of rows) for (const term of parseThemes(row.themes)?.[theme] ?? []) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
     return [...counts].map(([term, count]) => ({ term, count })).sort((a, b) => b.count - a.count || a.term.localeCompare(b.term));
   }
 
-  /** The open answers of the responses a selection covers, as the rollups count them (held-back responses are in no figure). */
-  private async where(selection: TKpiSelection, query: Pick<TCommentsQuery, 'theme' | 'q'>): Promise<Prisma.AnswerWhereInput> {
+  /**
+   * The open answers of the responses a selection covers, as the rollups count them (held-back responses are in no
+   * figure), over `Response r` joined with `Answer a`: one condition per organisation, whose days are its own. Written out rather than as Prisma relation filters: those
+   * become IN-subqueries the planner cannot walk newest-first along the index on (organisationId, startedAt).
+   */
+  private async where(selection: TKpiSelection, query: Pick<TCommentsQuery, 'theme' | 'q'>): Promise<TWhere[]> {
     const { filters } = selection;
-    const response: Prisma.ResponseWhereInput = {
-      heldBack: false,
-      surveyVersion: { surveyId: { in: [...selection.surveyIds] }, ...(filters.surveyVersion ? { version: { in: filters.surveyVersion.map(Number) } } : {}) },
-      ...(filters.service ? { service: { slug: { in: [...filters.service] } } } : {}),
-      ...(filters.contactChannel ? { contactChannel: { in: [...filters.contactChannel] } } : {}),
-      ...(filters.chatChannel ? { chatChannel: { in: [...filters.chatChannel] } } : {}),
-      ...(filters.language ? { language: { in: [...filters.language] } } : {}),
-      ...(filters.location ? { location: { in: [...filters.location] } } : {}),
+    const conditions: string[] = [`a."themes" IS NOT NULL`, `a."text" IS NOT NULL`, `r."heldBack" = ?`];
+    const params: TSqlValue[] = [false];
+    const inList = (column: string, values: readonly TSqlValue[]) => {
+      conditions.push(`${column} IN (${placeholders(values.length)})`);
+      params.push(...values);
     };
-    const and: Prisma.ResponseWhereInput[] = [];
-    if (filters.leadTimeBand) and.push({ OR: filters.leadTimeBand.map((band) => ({ leadTimeDays: BAND_RANGES[band]! })) });
-    if (filters.contactCountBand) and.push({ OR: filters.contactCountBand.map((band) => ({ contactCount: BAND_RANGES[band]! })) });
+    const versions = [`v."surveyId" IN (${placeholders(selection.surveyIds.length)})`];
+    params.push(...selection.surveyIds);
+    if (filters.surveyVersion) {
+      versions.push(`v."version" IN (${placeholders(filters.surveyVersion.length)})`);
+      params.push(...filters.surveyVersion.map(Number));
+    }
+    conditions.push(`r."surveyVersionId" IN (SELECT v."id" FROM "SurveyVersion" v WHERE ${versions.join(' AND ')})`);
+    if (filters.service) {
+      conditions.push(`r."serviceId" IN (SELECT sv."id" FROM "Service" sv WHERE sv."slug" IN (${placeholders(filters.service.length)}))`);
+      params.push(...filters.service);
+    }
+    if (filters.contactChannel) inList('r."contactChannel"', filters.contactChannel);
+    if (filters.chatChannel) inList('r."chatChannel"', filters.chatChannel);
+    if (filters.language) inList('r."language"', filters.language);
+    if (filters.location) inList('r."location"', filters.location);
+    const bands = (column: string, values: readonly string[]) => {
+      const ranges = values.map((band) => BAND_RANGES[band]!);
+      conditions.push(
+        `(${ranges
+          .map((range) => [range.min !== undefined ? `${column} >= ?` : null, range.max !== undefined ? `${column} <= ?` : null].filter(Boolean).join(' AND '))
+          .map((part) => `(${part})`)
+          .join(' OR ')})`,
+      );
+      for (const range of ranges) params.push(...[range.min, range.max].filter((bound): bound is number => bound !== undefined));
+    };
+    if (filters.leadTimeBand) bands('r."leadTimeDays"', filters.leadTimeBand);
+    if (filters.contactCountBand) bands('r."contactCount"', filters.contactCountBand);
+    if (query.theme) {
+      // A key of the answer's themes document: keys are camelCase letters and digits, so nothing in it is a pattern.
+      conditions.push(`a."themes" LIKE ?`);
+      params.push(`%"${query.theme}":%`);
+    }
+    if (query.q) {
+      conditions.push(`LOWER(a."text") LIKE ?`);
+      params.push(`%${query.q.toLowerCase()}%`);
+    }
     // Days are cut in each organisation's own time zone, as the rollups' days are.
     const organisations = await this.prisma.organisation.findMany({
       where: filters.organisation ? { id: { in: [...filters.organisation] } } : {},
       select: { id: true, timeZone: true },
     });
-    and.push({
-      OR: organisations.map(({ id, timeZone }) => ({
-        organisationId: id,
-        ...(selection.from || selection.to
-          ? { startedAt: { ...(selection.from ? { gte: startOfDay(selection.from, timeZone) } : {}), ...(selection.to ? { lt: startOfDayAfter(selection.to, timeZone) } : {}) } }
-          : {}),
-      })),
+    return organisations.map(({ id, timeZone }) => {
+      const parts = [...conditions, `r."organisationId" = ?`];
+      const own: TSqlValue[] = [...params, id];
+      if (selection.from) {
+        parts.push(`r."startedAt" >= ?`);
+        own.push(startOfDay(selection.from, timeZone));
+      }
+      if (selection.to) {
+        parts.push(`r."startedAt" < ?`);
+        own.push(startOfDayAfter(selection.to, timeZone));
+      }
+      return { sql: parts.join(' AND '), params: own };
     });
-    return {
-      themes: query.theme ? { contains: `"${query.theme}":` } : { not: null },
-      text: query.q ? { contains: query.q, ...(this.provider === 'postgresql' ? { mode: 'insensitive' as const } : {}) } : { not: null },
-      response: { ...response, AND: and },
-    };
   }
+}
+
+interface TWhere {
+  sql: string;
+  params: TSqlValue[];
 }
 
 function startOfDay(day: string, timeZone: string): Date {

@@ -50,6 +50,16 @@ import { accumulateStats, emptyStats, ZStats, type TStats } from './sufficientSt
 /** The n theme counts are protected on: the responses with an open answer. */
 const COMMENTS_COUNT = 'comments';
 
+/** The statistics without their pairs (a view: the measures are shared, not copied). */
+function withoutPairs(stats: TStats): TStats {
+  return isEmptyObject(stats.pairs) ? stats : { ...stats, pairs: {} };
+}
+
+function isEmptyObject(record: object): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 /** How one pass over the rollup rows groups them: by the cell's values, by period or not, with the pairs or not. */
 interface TGrouping {
   groupOf: (cell: TCellRow) => string[];
@@ -361,28 +371,42 @@ export class KpiService {
     const cells = new Map<string, TCellRow>();
     for (const cell of await this.rollups.cells(selection)) cells.set(cell.id, cell);
     const results = groupings.map(() => new Map<string, TSummedGroup>());
-    const cellValues = groupings.map(() => new Map<string, string[]>());
+    const addTo = (index: number, values: string[], stats: TStats, organisationId: string) => {
+      const id = JSON.stringify(values);
+      const groups = results[index]!;
+      let group = groups.get(id);
+      if (!group) {
+        group = { values, stats: emptyStats(), organisations: new Set() };
+        groups.set(id, group);
+      }
+      accumulateStats(group.stats, groupings[index]!.pairs ? stats : withoutPairs(stats));
+      if (stats.responses !== 0) group.organisations.add(organisationId);
+    };
+    // Groupings without a period take whole cells: each row is added once, to its cell, and the cells to the groups.
+    const wholeCells = (grouping: TGrouping) => !grouping.byPeriod || !selection.period;
+    const byCell = groupings.some(wholeCells);
+    const cellPairs = groupings.some((grouping) => wholeCells(grouping) && grouping.pairs);
+    const cellSums = new Map<string, TStats>();
     for (const row of rows) {
       const cell = cells.get(row.cellId);
       if (!cell) throw new Error(`rollup row points at unknown cell ${row.cellId}`);
       const stats = statsOfRow(row, needPairs);
-      const withoutPairs = needPairs ? { ...stats, pairs: {} } : stats;
+      if (byCell) {
+        let sum = cellSums.get(row.cellId);
+        if (!sum) {
+          sum = emptyStats();
+          cellSums.set(row.cellId, sum);
+        }
+        accumulateStats(sum, cellPairs ? stats : withoutPairs(stats));
+      }
       groupings.forEach((grouping, index) => {
-        let values = cellValues[index]!.get(row.cellId);
-        if (!values) {
-          values = grouping.groupOf(cell);
-          cellValues[index]!.set(row.cellId, values);
-        }
-        if (grouping.byPeriod && selection.period) values = [...values, periodOf(row.day, selection.period)];
-        const id = JSON.stringify(values);
-        const groups = results[index]!;
-        let group = groups.get(id);
-        if (!group) {
-          group = { values, stats: emptyStats(), organisations: new Set() };
-          groups.set(id, group);
-        }
-        accumulateStats(group.stats, grouping.pairs ? stats : withoutPairs);
-        if (stats.responses !== 0) group.organisations.add(cell.organisationId);
+        if (!wholeCells(grouping)) addTo(index, [...grouping.groupOf(cell), periodOf(row.day, selection.period!)], stats, cell.organisationId);
+      });
+    }
+    for (const [cellId, sum] of cellSums) {
+      const cell = cells.get(cellId)!;
+      groupings.forEach((grouping, index) => {
+        if (wholeCells(grouping)) addTo(index, grouping.groupOf(cell), sum, cell.organisationId);
       });
     }
     for (const groups of results) {

@@ -77,15 +77,26 @@ export class RollupReader {
    * reading the measures (the comments only need to know whether the group in view is large enough).
    */
   async totals(selection: TKpiSelection): Promise<{ responses: number; comments: number; themes: Record<string, number> }> {
-    const rows = (await this.rawRows({ ...selection, period: null }, 'totals')) as TTotalsRow[];
     const totals = { responses: 0, comments: 0, themes: {} as Record<string, number> };
-    for (const row of rows) {
-      totals.responses += Number(row.responses ?? 0);
-      totals.comments += Number(row.comments ?? 0);
-      if (row.themes === null) continue;
-      const themes: unknown = JSON.parse(row.themes);
-      if (!isRecord(themes)) throw new Error(`rollup themes of cell ${row.cellId} on ${row.day} are malformed`);
+    const add = (responses: number, comments: number, themes: Record<string, unknown>) => {
+      totals.responses += responses;
+      totals.comments += comments;
       for (const [key, count] of Object.entries(themes)) totals.themes[key] = (totals.themes[key] ?? 0) + Number(count);
+    };
+    const whole = { ...selection, period: null };
+    // SQLite's own JSON functions take the three fields fastest; PostgreSQL parses a json value again for every field
+    // taken from it (and a cast to jsonb costs more still: measured), so there the documents are parsed here instead.
+    if (this.provider === 'postgresql') {
+      for (const row of (await this.rawRows(whole, 'whole')) as TRollupRow[]) {
+        const stats = statsOfRow(row, false);
+        add(stats.responses, stats.comments ?? 0, stats.themes ?? {});
+      }
+      return totals;
+    }
+    for (const row of (await this.rawRows(whole, 'totals')) as TTotalsRow[]) {
+      const themes: unknown = row.themes === null ? {} : JSON.parse(row.themes);
+      if (!isRecord(themes)) throw new Error(`rollup themes of cell ${row.cellId} on ${row.day} are malformed`);
+      add(Number(row.responses ?? 0), Number(row.comments ?? 0), themes);
     }
     return totals;
   }
@@ -119,9 +130,7 @@ export class RollupReader {
     if (selection.to) inRange.push(Prisma.sql`"day" <= ${selection.to}`);
     const columns = (day: Prisma.Sql) => {
       if (read === 'totals') {
-        return this.provider === 'sqlite'
-          ? Prisma.sql`"cellId", ${day} AS "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.comments') AS "comments", json_extract("stats", '$.themes') AS "themes"`
-          : Prisma.sql`"cellId", ${day} AS "day", ("stats"::json->>'responses')::int AS "responses", ("stats"::json->>'comments')::int AS "comments", ("stats"::json->>'themes') AS "themes"`;
+        return Prisma.sql`"cellId", ${day} AS "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.comments') AS "comments", json_extract("stats", '$.themes') AS "themes"`;
       }
       return this.provider === 'sqlite' && read === 'measures'
         ? Prisma.sql`"cellId", ${day} AS "day", json_extract("stats", '$.responses') AS "responses", json_extract("stats", '$.completed') AS "completed", json_extract("stats", '$.measures') AS "measures",
