@@ -15,6 +15,7 @@ const ENTRY_POINTS = {
   'staff/staff': 'public/staff/staff.ts',
   'admin/admin': 'public/admin/admin.ts',
   'dashboard/app': 'public/dashboard/app.ts',
+  'report/report': 'public/report/report.ts',
   'webchat/page': 'public/webchat/page.ts',
   'webchat/embed': 'public/webchat/embed.ts',
   'apidocs/docs': 'public/apidocs/docs.ts',

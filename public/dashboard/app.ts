@@ -4,96 +4,34 @@
 // run as markup or script.
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import { apiClient, ApiProblem } from '../shared/api';
-import { byId, element } from '../shared/dom';
-import { tabValue } from '../shared/storage';
-import { initialLanguage, PageTexts, readPageConfig, type TLanguage, type TPageConfig } from '../shared/texts';
+import { analystToken, onTokenEntered } from '../shared/analystSignIn';
+import { byId, element, fillTable } from '../shared/dom';
+import {
+  formatNumberIn,
+  isShown,
+  SIGNIFICANCE_LEVEL,
+  significantChange,
+  type TChange,
+  type TComment,
+  type TCommentsPage,
+  type TDriverReport,
+  type TKpi,
+  type TKpiGroup,
+  type TKpiReport,
+  type TOptions,
+  type TOverview,
+  type TSuppressedGroup,
+  type TSuppressionReason,
+  type TThemeReport,
+} from '../shared/kpis';
+import { driverImportance, matrixPoints, placeLabels } from '../shared/matrix';
+import { boardReportHref, localDay, reportPeriodOfDay } from '../shared/reportPeriod';
+import { initialLanguage, languageButtons, PageTexts, readPageConfig, type TLanguage, type TPageConfig } from '../shared/texts';
 
 Chart.register(...registerables);
 
-// ---- the API's answers, as far as the page reads them -----------------------------------------------------------
+// ---- what the page keeps (the API's answers are in ../shared/kpis.ts) -------------------------------------------
 
-/** In a trend: how a figure differs from the previous period, and the test that says whether that can be chance. */
-interface TChange {
-  vs: string;
-  difference: number;
-  p: number;
-  test: 'two-proportion-z' | 'welch-t';
-}
-interface TEstimate {
-  value: number;
-  low: number | null;
-  high: number | null;
-  n: number;
-  change?: TChange | null;
-}
-type TSuppressionReason = 'small' | 'complementary';
-type TKpi = TEstimate | { suppressed: true; reason: TSuppressionReason };
-type TGroupKey = Record<string, string | null>;
-interface TSuppressedGroup {
-  key: TGroupKey;
-  n: null;
-  suppressed: true;
-  reason: TSuppressionReason;
-}
-interface TKpiGroup {
-  key: TGroupKey;
-  n: number;
-  suppressed: false;
-  kpis: { csat: TKpi; ces: TKpi; trust: TKpi; nps: TKpi | null; humaneness: TKpi | null; drivers: Record<string, TKpi> };
-}
-interface TKpiReport {
-  minGroupSize: number;
-  drivers: string[];
-  groups: (TKpiGroup | TSuppressedGroup)[];
-}
-interface TDriverFigures {
-  performance: TKpi;
-  importance: { r: number | null; low: number | null; high: number | null; n: number } | { suppressed: true; reason: TSuppressionReason };
-  relativeWeight: { raw: number; pct: number } | null;
-}
-interface TDriverReport {
-  drivers: string[];
-  groups: ({ key: TGroupKey; n: number; suppressed: false; drivers: Record<string, TDriverFigures>; relativeWeights: object | null } | TSuppressedGroup)[];
-}
-interface TThemeLabel {
-  key: string;
-  labels: Record<TLanguage, string>;
-  own: boolean;
-}
-interface TThemeCounts {
-  n: number;
-  themes: Record<string, { count: number; pct: number }>;
-}
-interface TThemeReport {
-  minGroupSize: number;
-  themes: TThemeLabel[];
-  groups: ({ key: TGroupKey; n: number; suppressed: false; comments: TThemeCounts | { suppressed: true; reason: TSuppressionReason } } | TSuppressedGroup)[];
-}
-interface TOverview {
-  kpis: TKpiReport;
-  trend: TKpiReport;
-  drivers: TDriverReport;
-  breakdowns: { service: TKpiReport; language: TKpiReport; location: TKpiReport };
-  themes: TThemeReport;
-  themeTrend: TThemeReport;
-}
-interface TComment {
-  day: string;
-  language: string;
-  service: string | null;
-  themes: Record<string, string[]>;
-  text: string;
-}
-type TCommentsPage =
-  | { suppressed: false; n: number; total: number; matchedTerms: { term: string; count: number }[] | null; comments: TComment[]; nextOffset: number | null }
-  | { suppressed: true; minGroupSize: number; n: null };
-interface TOptions {
-  surveys: string[];
-  values: Record<string, (string | null)[]>;
-  outcomes: string[];
-  periods: string[];
-  demoResponses: number;
-}
 interface TFilters {
   survey: string;
   from: string;
@@ -125,13 +63,10 @@ interface TCommentsView {
   page: TCommentsPage | null;
 }
 
-// Number formatting only; Intl has no Papiamentu data and the islands write decimals with a comma, as in Dutch.
-const NUMBER_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'nl-NL', en: 'en-GB' };
-
 const config = readPageConfig<TPageConfig>();
 const texts = new PageTexts(config);
 const t = texts.t.bind(texts);
-const storedToken = tabValue('meethuis.dashboard.token');
+const storedToken = analystToken;
 
 const state = {
   token: storedToken.get(),
@@ -151,17 +86,7 @@ function useLanguage(language: TLanguage): void {
 }
 
 function renderLanguageButtons(): void {
-  byId('languages').replaceChildren(
-    ...config.languages.map((language) => {
-      const button = element('button', t(`languages.${language}`));
-      button.type = 'button';
-      button.lang = language;
-      button.dataset.language = language;
-      button.setAttribute('aria-pressed', String(language === texts.language));
-      button.addEventListener('click', () => switchLanguage(language));
-      return button;
-    }),
-  );
+  byId('languages').replaceChildren(...languageButtons(config.languages, texts.language, (language) => t(`languages.${language}`), switchLanguage));
 }
 
 function switchLanguage(language: TLanguage): void {
@@ -174,10 +99,8 @@ function switchLanguage(language: TLanguage): void {
 // ---- formatting -------------------------------------------------------------------------------------------------
 
 function formatNumber(value: number, decimals: number): string {
-  return new Intl.NumberFormat(NUMBER_LOCALES[texts.language], { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+  return formatNumberIn(texts.language, value, decimals);
 }
-
-const isShown = (kpi: TKpi | null | undefined): kpi is TEstimate => !!kpi && !('suppressed' in kpi);
 
 function intervalText(kpi: TKpi | undefined, decimals: number): string {
   if (!isShown(kpi) || kpi.low === null || kpi.high === null) return '';
@@ -212,16 +135,6 @@ function figureCell(kpi: TKpi | null | undefined, decimals: number, testId?: str
     cell.className = 'number';
   }
   return cell;
-}
-
-function fillTable(table: HTMLElement, headers: string[], rows: HTMLTableRowElement[]): void {
-  const head = element('thead');
-  const headRow = element('tr');
-  for (const header of headers) headRow.append(element('th', header));
-  head.append(headRow);
-  const body = element('tbody');
-  body.append(...rows);
-  table.replaceChildren(head, body);
 }
 
 function suppressedRow(label: string, reason: TSuppressionReason, columns: number, testId?: string): HTMLTableRowElement {
@@ -470,6 +383,7 @@ function render(results: TResults): void {
   banner.hidden = demo === 0;
   banner.textContent = demo === 0 ? '' : t('notes.demo', { count: formatNumber(demo, 0) });
   byId('suppressed-help').textContent = t('notes.suppressedHelp', { min: results.overall.minGroupSize });
+  renderBoardReportLink(results.filters);
   renderSummary(results.overall);
   renderDrivers(results.overall);
   renderTrend(results.trend);
@@ -479,6 +393,18 @@ function render(results: TResults): void {
   renderBreakdown(byId('by-service'), results.byService, 'service');
   renderThemes(results.themes, results.themeTrend);
   renderComments();
+}
+
+/** The board report of the organisation and period in view, in this tab (it holds the token) and language. */
+function renderBoardReportLink(filters: TFilters): void {
+  const organisations = (state.options?.values.organisation ?? []).filter((slug) => slug !== null);
+  byId<HTMLAnchorElement>('board-report').href = boardReportHref({
+    survey: filters.survey,
+    // With several organisations in view (a token for all of them) the report asks which one.
+    organisation: organisations.length === 1 ? organisations[0]! : null,
+    period: reportPeriodOfDay(filters.to || filters.from || localDay(new Date()), filters.period === 'quarter' ? 'quarter' : 'month').key,
+    language: texts.language,
+  });
 }
 
 function renderSummary(report: TKpiReport): void {
@@ -600,15 +526,6 @@ function renderDrivers(report: TKpiReport): void {
   });
 }
 
-/** A change is significant, "real", below this p. */
-const SIGNIFICANCE_LEVEL = 0.05;
-
-/** The figure's change from the previous period where its test calls it real; null where it may be chance. */
-function significantChange(kpi: TKpi | null | undefined): TChange | null {
-  const change = isShown(kpi) ? kpi.change : null;
-  return change && change.p < SIGNIFICANCE_LEVEL ? change : null;
-}
-
 /** The tooltip of a real change: against which period, by how much, by which test, with which p. */
 function changeTitle(change: TChange, decimals: number): string {
   const p = change.p < 0.001 ? t('change.pBelow', { p: formatNumber(0.001, 3) }) : t('change.p', { p: formatNumber(change.p, 3) });
@@ -692,49 +609,6 @@ interface TMatrixOptions {
   quadrants?: { improve: string; maintain: string; monitor: string; surplus: string };
 }
 
-interface TBox {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-/**
- * Where each point's label goes so that no two overlap: of eight places around the point (right first, as one reads),
- * the first that touches no label placed before and stays inside the chart; else the place overlapping least. Points
- * are placed from the top left, so the order is stable.
- */
-function placeLabels(ctx: CanvasRenderingContext2D, points: { x: number; y: number; text: string }[], area: TBox): { text: string; left: number; baseline: number }[] {
-  const height = 12;
-  const gap = 6;
-  const placed: TBox[] = [];
-  const overlap = (a: TBox, b: TBox) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
-  const order = points.map((point, index) => ({ point, index })).sort((a, b) => a.point.y - b.point.y || a.point.x - b.point.x);
-  const result: { text: string; left: number; baseline: number }[] = [];
-  for (const { point } of order) {
-    if (!point.text) continue;
-    const width = ctx.measureText(point.text).width;
-    const candidates: TBox[] = [
-      [gap, -height - 2],
-      [gap, 2],
-      [-width - gap, -height - 2],
-      [-width - gap, 2],
-      [-width / 2, -height - gap - 4],
-      [-width / 2, gap + 2],
-      [gap, -2 * height - 4],
-      [gap, height + 4],
-    ].map(([dx, dy]) => ({ left: point.x + dx!, top: point.y + dy!, right: point.x + dx! + width, bottom: point.y + dy! + height }));
-    const cost = (box: TBox) =>
-      placed.reduce((sum, other) => sum + overlap(box, other), 0) +
-      // Outside the plot costs as much as covering another label.
-      (box.left < area.left || box.right > area.right || box.top < area.top || box.bottom > area.bottom ? width * height : 0);
-    const best = candidates.reduce((chosen, box) => (cost(box) < cost(chosen) ? box : chosen));
-    placed.push(best);
-    result.push({ text: point.text, left: best.left, baseline: best.bottom - 2 });
-  }
-  return result;
-}
-
 /** Labels each point of the matrix with its driver and draws the quadrant lines at the averages. */
 const matrixPlugin: Plugin<'scatter', TMatrixOptions> = {
   id: 'matrix',
@@ -745,7 +619,7 @@ const matrixPlugin: Plugin<'scatter', TMatrixOptions> = {
     ctx.fillStyle = '#1b2a3a';
     ctx.font = '12px system-ui, sans-serif';
     const placed = placeLabels(
-      ctx,
+      (text) => ctx.measureText(text).width,
       meta.data.map((point, index) => ({ x: point.x, y: point.y, text: (options.labels ?? [])[index] ?? '' })),
       chartArea,
     );
@@ -780,15 +654,11 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
   const shown = group && !group.suppressed ? group : null;
   const keys = report.drivers.filter((key) => key !== outcome);
   const drivers = shown ? shown.drivers : {};
-  const importanceOf = (figures: TDriverFigures | undefined) => {
-    const importance = figures?.importance;
-    return importance && !('suppressed' in importance) && importance.r !== null ? { ...importance, r: importance.r } : null;
-  };
   const rows = keys.map((key) => {
     const figures = drivers[key];
     const row = element('tr');
     row.append(element('td', t(`drivers.${key}`)));
-    const importance = importanceOf(figures);
+    const importance = driverImportance(figures);
     const r = element('td', importance ? formatNumber(importance.r, 3) : suppressedText(figures && 'suppressed' in figures.importance ? figures.importance.reason : 'small'), importance ? 'number' : 'suppressed');
     r.dataset.testid = `matrix-${key}-r`;
     row.append(r);
@@ -802,15 +672,7 @@ function renderMatrix(report: TDriverReport, outcome: string): void {
   fillTable(byId('matrix-table'), [t('table.driver'), t('table.importance'), t('table.interval'), t('table.performance'), t('table.weight')], rows);
   byId('weights-note').textContent = shown?.relativeWeights ? '' : t('notes.weightsMissing');
 
-  const points = keys.flatMap((key) => {
-    const figures = drivers[key];
-    const importance = importanceOf(figures);
-    const performance = figures?.performance;
-    return importance && isShown(performance) ? [{ key, x: importance.r, y: performance.value }] : [];
-  });
-  const centre = points.length
-    ? { x: points.reduce((total, point) => total + point.x, 0) / points.length, y: points.reduce((total, point) => total + point.y, 0) / points.length }
-    : null;
+  const { points, centre } = matrixPoints(keys, drivers);
   // On a phone the plot is too narrow for names: the points carry numbers, listed under the chart.
   const narrow = byId('matrix-chart').clientWidth < 480;
   const names = points.map(({ key }) => t(`drivers.${key}`));
@@ -996,13 +858,7 @@ byId('comment-search').addEventListener('submit', (event) => {
   void loadComments({ theme: state.comments.theme, q });
 });
 byId('comments-more').addEventListener('click', () => void loadComments({ theme: state.comments.theme, q: state.comments.q }, true));
-byId('token-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const input = byId<HTMLInputElement>('token');
-  const token = input.value.trim();
-  input.value = '';
-  if (token) void signIn(token);
-});
+onTokenEntered((token) => void signIn(token));
 byId('sign-out').addEventListener('click', () => signOut());
 byId('export').addEventListener('click', () => void downloadExport());
 form().addEventListener('submit', (event) => {

@@ -19,3 +19,14 @@ export function show(target: HTMLElement, text: string | null | undefined): void
   target.textContent = text ?? '';
   target.hidden = !text;
 }
+
+/** Fills a table with a header row and the rows given, replacing what it held. */
+export function fillTable(table: HTMLElement, headers: string[], rows: HTMLTableRowElement[]): void {
+  const head = element('thead');
+  const headRow = element('tr');
+  for (const header of headers) headRow.append(element('th', header));
+  head.append(headRow);
+  const body = element('tbody');
+  body.append(...rows);
+  table.replaceChildren(head, body);
+}

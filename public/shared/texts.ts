@@ -2,6 +2,7 @@
 // screen reader are right without script) and hands the page its texts as data in <script id="page-config">.
 // Script then sets every [data-i18n] element with textContent — never as HTML — and can switch language without a
 // reload where the page carries more than one language.
+import { element } from './dom';
 import { rememberedLanguage } from './storage';
 
 export type TLanguage = 'nl' | 'pap' | 'en';
@@ -67,4 +68,17 @@ export class PageTexts {
     for (const element of document.querySelectorAll<HTMLElement>('[data-i18n]')) element.textContent = this.t(element.dataset.i18n ?? '');
     for (const element of document.querySelectorAll<HTMLElement>('[data-i18n-aria]')) element.setAttribute('aria-label', this.t(element.dataset.i18nAria ?? ''));
   }
+}
+
+/** One button per language the page switches to without a reload, the current one pressed. */
+export function languageButtons(languages: readonly TLanguage[], current: TLanguage, nameOf: (language: TLanguage) => string, onSwitch: (language: TLanguage) => void): HTMLButtonElement[] {
+  return languages.map((language) => {
+    const button = element('button', nameOf(language));
+    button.type = 'button';
+    button.lang = language;
+    button.dataset.language = language;
+    button.setAttribute('aria-pressed', String(language === current));
+    button.addEventListener('click', () => onSwitch(language));
+    return button;
+  });
 }
