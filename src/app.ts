@@ -16,6 +16,9 @@ import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
 import { CallbackService } from './followups/callbacks';
 import type { TProactiveSender } from './followups/contract';
 import { FollowUpGateway } from './followups/gateway';
+import { EmailInvitationWorker } from './followups/emailInvitations';
+import { SmtpMailer } from './mail/smtpMailer';
+import { registerInvitationStop } from './http/invitationStop';
 import { FollowUpService } from './followups/service';
 import { parseQuietHours } from './followups/time';
 import { FollowUpWorker } from './followups/worker';
@@ -87,6 +90,8 @@ export interface TApp {
 export interface TAppDependencies {
   /** The resolver webhook targets are checked with (the system's DNS by default). */
   resolveHost?: TResolveHost;
+  /** TLS settings of the SMTP connection beyond the system's (a test server's own certificate). */
+  smtpTls?: { ca?: string };
 }
 
 export async function createApp(config: TConfig, logger: TLogger, dependencies: TAppDependencies = {}): Promise<TApp> {
@@ -194,6 +199,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   registerWebChatPage(http, { i18n, embedOrigins: config.EMBED_ORIGINS, linkTtlHours: config.LINK_TTL_HOURS });
 
   // Follow-ups, call-backs and webhooks: staff and admin routes, and the queues' workers.
+  let mailer: SmtpMailer | undefined;
   {
     const quietHours = parseQuietHours(config.QUIET_HOURS);
     const followUps = new FollowUpService(prisma, {
@@ -202,6 +208,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       fatigueDays: config.FOLLOW_UP_FATIGUE_DAYS,
       quietHours,
       linkTtlHours: config.LINK_TTL_HOURS,
+      email: config.SMTP_URL !== undefined ? { encryptionKey: config.ENCRYPTION_KEY } : null,
       clock,
     });
     apiRoutes.push(...followUpRoutes(followUps), ...callbackRoutes(callbackRequests, followUps));
@@ -230,6 +237,20 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     });
     const deliveries = new WebhookDeliveryWorker(prisma, { encryptionKey: config.ENCRYPTION_KEY, targets: webhookTargets, clock, logger: logger.child({ component: 'webhooks' }) });
     jobs.push(...worker.jobs(), callbackRequests.job(), deliveries.job());
+    if (config.SMTP_URL) {
+      mailer = new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, dependencies.smtpTls);
+      const invitations = new EmailInvitationWorker(prisma, mailer, webhookPublisher, i18n, {
+        hashSecret: config.HASH_SECRET,
+        encryptionKey: config.ENCRYPTION_KEY,
+        publicUrl: config.PUBLIC_URL,
+        quietHours,
+        reminderAfterDays: config.REMINDER_AFTER_DAYS,
+        clock,
+        logger: logger.child({ component: 'e-mail invitations' }),
+      });
+      jobs.push(...invitations.jobs());
+    }
+    registerInvitationStop(http, { i18n, hashSecret: config.HASH_SECRET, gateway: followUpGateway });
   }
 
   // KPIs for analysts: /api/kpis*, /api/responses/export and the dashboard.
@@ -269,6 +290,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
         http.server.server.closeIdleConnections();
       });
       await runner?.stop();
+      mailer?.close();
       await database.close();
     },
   };

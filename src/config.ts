@@ -68,6 +68,19 @@ export const ZEnvironment = z.object({
   FOLLOW_UP_FATIGUE_DAYS: integer(30, 0),
   QUIET_HOURS: z.string().regex(QUIET_HOURS, 'must be like 21-8 (local hours) or off').default('21-8'),
   LINK_TTL_HOURS: integer(168, 1),
+  /** Where invitation e-mails go out: smtp:// or smtps://, with credentials; unset, the e-mail target is refused. */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((url) => url === undefined || /^smtps?:\/\/[^\s]+$/.test(url), 'must be an smtp:// or smtps:// URL'),
+  /** The sender address of invitation e-mails; the name shown is the organisation's. */
+  MAIL_FROM: z.email().default('no-reply@localhost'),
+  /** Days after an invitation e-mail before its one reminder, or `off`. */
+  REMINDER_AFTER_DAYS: z
+    .string()
+    .default('3')
+    .refine((value) => value === 'off' || /^([1-9]|[1-2]\d|30)$/.test(value), 'must be a number of days from 1 to 30, or off')
+    .transform((value) => (value === 'off' ? null : Number(value))),
   DIRECTLINE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Hosts bot replies may be sent to; empty means the Bot Framework channels (plus loopback when embedded). */
   SERVICE_URL_ALLOWLIST: commaList,

@@ -14,6 +14,7 @@ const service = ({ database, config }: TCliContext) =>
     fatigueDays: config.FOLLOW_UP_FATIGUE_DAYS,
     quietHours: parseQuietHours(config.QUIET_HOURS),
     linkTtlHours: config.LINK_TTL_HOURS,
+    email: config.SMTP_URL !== undefined ? { encryptionKey: config.ENCRYPTION_KEY } : null,
   });
 
 /** Request field → the option that sets it, so an error names what the operator typed. */
@@ -27,6 +28,8 @@ const OPTION_OF_FIELD: Record<string, string> = {
   language: '--language',
   'target.userId': '--teams-user',
   'target.channel': '--channel',
+  'target.address': '--email',
+  'target.type': '--email',
 };
 
 const number = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined);
@@ -46,7 +49,7 @@ export const followUpCommands: TCliCommand[] = [
     words: 'follow-ups create',
     usage:
       '--survey meethuis --organisation SLUG --service SLUG --contact-channel telefoon|balie|website|chat|email|brief ' +
-      '[--lead-time-days N] [--contact-count N] [--language nl|pap|en] (--teams-user ID [--channel msteams|webchat] | --link)',
+      '[--lead-time-days N] [--contact-count N] [--language nl|pap|en] (--teams-user ID [--channel msteams|webchat] | --email ADDRESS | --link)',
     options: {
       survey: { type: 'string' },
       organisation: { type: 'string' },
@@ -57,11 +60,15 @@ export const followUpCommands: TCliCommand[] = [
       language: { type: 'string' },
       'teams-user': { type: 'string' },
       channel: { type: 'string' },
+      email: { type: 'string' },
       link: { type: 'boolean' },
     },
     async run(context, values) {
       const teamsUser = text(values['teams-user']);
-      if ((teamsUser === undefined) === (values.link !== true)) throw new Error('name exactly one target: --teams-user ID or --link');
+      const email = text(values.email);
+      if ([teamsUser !== undefined, email !== undefined, values.link === true].filter(Boolean).length !== 1) {
+        throw new Error('name exactly one target: --teams-user ID, --email ADDRESS or --link');
+      }
       if (!values.organisation) throw new Error('--organisation: required (the CLI acts for every organisation)');
       let request;
       try {
@@ -73,7 +80,12 @@ export const followUpCommands: TCliCommand[] = [
           leadTimeDays: number(values['lead-time-days']),
           contactCount: number(values['contact-count']),
           language: text(values.language),
-          target: teamsUser !== undefined ? { type: 'conversation', channel: text(values.channel) ?? 'msteams', userId: teamsUser } : { type: 'link' },
+          target:
+            teamsUser !== undefined
+              ? { type: 'conversation', channel: text(values.channel) ?? 'msteams', userId: teamsUser }
+              : email !== undefined
+                ? { type: 'email', address: email }
+                : { type: 'link' },
         });
       } catch (error) {
         if (!(error instanceof ZodError)) throw error;
@@ -105,7 +117,7 @@ export const followUpCommands: TCliCommand[] = [
       const organisation = text(values.organisation);
       const list = await service(context).list(CLI_ACTOR, { limit, ...(organisation ? { organisation } : {}) });
       for (const followUp of list) {
-        const target = followUp.target.type === 'link' ? 'link' : followUp.target.channel;
+        const target = followUp.target.type === 'conversation' ? followUp.target.channel : followUp.target.type;
         context.print([followUp.id, followUp.createdAt, followUp.organisation, followUp.service, target, followUp.status, followUp.reason ?? ''].join('\t'));
       }
     },

@@ -1,6 +1,6 @@
 import { CLI_ACTOR } from '../kernel/audit';
 import { OrganisationAdmin } from '../organisations/admin';
-import type { TLocalisedName, TOrganisationView } from '../organisations/model';
+import type { TLocalisedName, TOrganisationChange, TOrganisationView } from '../organisations/model';
 import type { TCliCommand, TCliContext } from './command';
 
 const admin = ({ database, config }: TCliContext) => new OrganisationAdmin(database.prisma, { minGroupSize: config.MIN_GROUP_SIZE });
@@ -35,6 +35,8 @@ function printOrganisation(print: (line: string) => void, organisation: TOrganis
   print(`contact\t${organisation.contact || '-'}`);
   print(`complaints\t${organisation.complaints || '-'}`);
   print(`minimum group size\t${organisation.effectiveMinGroupSize}${organisation.minGroupSize === null ? ' (the default)' : ''}`);
+  print(`invitation language\t${organisation.defaultLanguage}`);
+  print(`mail sender name\t${organisation.mailSenderName ?? '-'}`);
   print(`version\t${organisation.version}`);
   for (const service of organisation.services) print(`service\t${service.slug}\t${service.retired ? 'retired' : 'offered'}\t${service.names.nl} / ${service.names.pap} / ${service.names.en}`);
   for (const place of organisation.places) print(`place\t${place.slug}\t${place.retired ? 'retired' : 'accepted'}\t${place.name}`);
@@ -79,8 +81,17 @@ export const organisationCommands: TCliCommand[] = [
   },
   {
     words: 'organisations set',
-    usage: `SLUG [${NAME_USAGE}] [--time-zone ZONE] [--contact TEXT] [--complaints TEXT] [--min-group-size N|default] [--slug NEW]`,
-    options: { slug: { type: 'string' }, ...NAME_OPTIONS, 'time-zone': { type: 'string' }, contact: { type: 'string' }, complaints: { type: 'string' }, 'min-group-size': { type: 'string' } },
+    usage: `SLUG [${NAME_USAGE}] [--time-zone ZONE] [--contact TEXT] [--complaints TEXT] [--min-group-size N|default] [--language nl|pap|en] [--mail-sender NAME|default] [--slug NEW]`,
+    options: {
+      slug: { type: 'string' },
+      ...NAME_OPTIONS,
+      'time-zone': { type: 'string' },
+      contact: { type: 'string' },
+      complaints: { type: 'string' },
+      'min-group-size': { type: 'string' },
+      language: { type: 'string' },
+      'mail-sender': { type: 'string' },
+    },
     async run(context, values, [slug]) {
       if (!slug) throw new Error('organisations set needs the organisation (see organisations list)');
       const service = admin(context);
@@ -93,6 +104,8 @@ export const organisationCommands: TCliCommand[] = [
         contact: text(values.contact),
         complaints: text(values.complaints),
         minGroupSize: minimumOf(values['min-group-size']),
+        defaultLanguage: text(values.language) as TOrganisationChange['defaultLanguage'],
+        mailSenderName: text(values['mail-sender']) === 'default' ? null : text(values['mail-sender']),
       });
       printOrganisation(context.print, saved);
     },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { TDb } from './client';
 import { ZSlug } from '../kernel/slug';
+import { LANGUAGES } from '../i18n/languages';
 import { ZLocalisedName, ZTimeZone } from '../organisations/model';
 
 const SEED_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../prisma/seed/organisations.json');
@@ -14,6 +15,7 @@ export const ZOrganisationSeed = z.object({
   timeZone: ZTimeZone,
   contact: z.string().default(''),
   complaints: z.string().default(''),
+  defaultLanguage: z.enum(LANGUAGES).default('nl'),
   services: z.array(z.object({ slug: ZSlug, names: ZLocalisedName })).min(1),
   /** Islands, municipalities or districts: the only values a page's `location` may take. */
   places: z.array(z.object({ slug: ZSlug, name: z.string().trim().min(1).max(80) })).default([]),
@@ -44,6 +46,7 @@ export async function seedOrganisations(db: TDb, organisations = readOrganisatio
         timeZone: organisation.timeZone,
         contact: organisation.contact,
         complaints: organisation.complaints,
+        defaultLanguage: organisation.defaultLanguage,
       },
       update: {},
       select: { id: true },

@@ -59,3 +59,19 @@ export interface TEventPublisher {
 export interface TTransactionalEventPublisher extends TEventPublisher {
   within(db: TDb): TEventPublisher;
 }
+
+/** A mail as the invitations hand it over: the mailer adds the sender address (MAIL_FROM) to `fromName`. */
+export interface TOutgoingMail {
+  to: string;
+  fromName: string;
+  subject: string;
+  text: string;
+  html: string;
+  language: string;
+  headers: Record<string, string>;
+}
+
+/** Sends one mail; rejects when the server refused it or could not be reached (the caller retries or fails it). */
+export interface TMailer {
+  send(mail: TOutgoingMail): Promise<void>;
+}

@@ -1,7 +1,7 @@
 import { systemClock, type TClock } from '../kernel/clock';
 import { Prisma, type TDatabase, type TDb, type TPrisma } from '../db/client';
 import type { TSql } from '../db/sql';
-import { isLanguage } from '../i18n/languages';
+import { isLanguage, type TLanguage } from '../i18n/languages';
 import type { TFollowUpGateway, TFollowUpStart, TLinkClaim } from './contract';
 import { isWellFormedLinkToken, linkTokenHashOf } from './links';
 import { WAITING_STATUSES } from './model';
@@ -92,7 +92,8 @@ export class FollowUpGateway implements TFollowUpGateway {
     }
     const { count } = await this.prisma.followUp.updateMany({
       where: { id: row.id, status: 'sent', residentKey: null, linkExpiresAt: { gt: now } },
-      data: { residentKey, linkHolderKey: holderKey ?? null },
+      // A conversation started on the link: no reminder will go, so an e-mail address has served its purpose.
+      data: { residentKey, linkHolderKey: holderKey ?? null, ...NOTHING_MORE_TO_SEND },
     });
     if (count === 1) return { ok: true, followUp: followUpStartOf(row) };
     // Someone else won the race (or it just expired): tell this resident what it is now.
@@ -103,7 +104,7 @@ export class FollowUpGateway implements TFollowUpGateway {
 
   /** A link past its time that was never taken up, or taken up and never finished, is `expired`. */
   private async expireLink(id: string): Promise<void> {
-    await this.prisma.followUp.updateMany({ where: { id, status: { in: ['sent', 'started'] } }, data: { status: 'expired' } });
+    await this.prisma.followUp.updateMany({ where: { id, status: { in: ['sent', 'started'] } }, data: { status: 'expired', ...NOTHING_MORE_TO_SEND } });
   }
 
   /** The latest invitation sent into this resident's chat and not yet taken up, while it is still fresh. */
@@ -130,7 +131,7 @@ export class FollowUpGateway implements TFollowUpGateway {
     const now = this.clock();
     await this.prisma.followUp.updateMany({
       where: { id: followUpId, status: { in: [...WAITING_STATUSES, 'sent'] } },
-      data: { status: 'started', startedAt: now },
+      data: { status: 'started', startedAt: now, ...NOTHING_MORE_TO_SEND },
     });
   }
 
@@ -138,8 +139,32 @@ export class FollowUpGateway implements TFollowUpGateway {
     const now = this.clock();
     await this.prisma.followUp.updateMany({
       where: { id: followUpId, status: { in: [...WAITING_STATUSES, 'sent', 'started', 'expired'] } },
-      data: { status: 'completed', completedAt: now },
+      data: { status: 'completed', completedAt: now, ...NOTHING_MORE_TO_SEND },
     });
+  }
+
+  /**
+   * "Stop the invitations" from an invitation e-mail: its address (by keyed hash) is opted out for good, nothing
+   * waiting for it is sent, and every address still kept for it is deleted. False when the follow-up is not an
+   * e-mail invitation (any more).
+   */
+  async stopInvitations(followUpId: string): Promise<boolean> {
+    const row = await this.prisma.followUp.findUnique({ where: { id: followUpId }, select: { addressKey: true } });
+    if (!row?.addressKey) return false;
+    await recordOptOut(this.prisma, row.addressKey, this.clock());
+    await this.prisma.followUp.updateMany({
+      where: { addressKey: row.addressKey, status: { in: [...WAITING_STATUSES] } },
+      data: { status: 'skipped', reason: 'opted-out', lockedUntil: null },
+    });
+    await this.prisma.followUp.updateMany({ where: { addressKey: row.addressKey }, data: NOTHING_MORE_TO_SEND });
+    return true;
+  }
+
+  /** The language an invitation was sent in: its stop page speaks it too. */
+  async invitationLanguage(followUpId: string): Promise<TLanguage | null> {
+    const row = await this.prisma.followUp.findUnique({ where: { id: followUpId }, select: { language: true, organisation: { select: { defaultLanguage: true } } } });
+    if (!row) return null;
+    return isLanguage(row.language) ? row.language : isLanguage(row.organisation.defaultLanguage) ? row.organisation.defaultLanguage : null;
   }
 
   /** Never again: recorded by keyed hash, and anything still waiting for this resident is not sent. */
@@ -152,6 +177,9 @@ export class FollowUpGateway implements TFollowUpGateway {
     });
   }
 }
+
+/** What a follow-up no longer needs once nothing more will be sent for it: a planned reminder and its address. */
+const NOTHING_MORE_TO_SEND = { remindAt: null, encryptedAddress: null } as const;
 
 /** Inserts the opt-out once; a concurrent second one (P2002 on the primary key) is the same wish. */
 async function recordOptOut(db: TDb, residentKey: string, now: Date): Promise<void> {

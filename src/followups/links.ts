@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { keyedHash } from '../privacy/crypto';
 
 /**
@@ -18,6 +18,30 @@ export function linkTokenHashOf(hashSecret: string, token: string): string {
 /** The web chat page with the token: the page hands it to the conversation, the bot claims it. */
 export function linkUrlOf(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, '')}/?link=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The token of an invitation e-mail's "stop the invitations" link: the follow-up's id with a keyed signature, so the
+ * link needs nothing stored and cannot be made for another follow-up.
+ */
+export function stopTokenOf(hashSecret: string, followUpId: string): string {
+  return `${followUpId}.${createHmac('sha256', hashSecret).update(`follow-up-stop:${followUpId}`, 'utf8').digest('base64url')}`;
+}
+
+/** Where an invitation's "stop the invitations" link leads (a page, and the one-click POST of List-Unsubscribe). */
+export const INVITATION_STOP_PATH = '/invitations/stop/';
+
+export function stopUrlOf(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, '')}${INVITATION_STOP_PATH}${encodeURIComponent(token)}`;
+}
+
+/** The follow-up a stop token was made for, or null when it is not one of ours. */
+export function followUpOfStopToken(hashSecret: string, token: string): string | null {
+  const match = /^([A-Za-z0-9-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return null;
+  const expected = Buffer.from(stopTokenOf(hashSecret, match[1]!));
+  const given = Buffer.from(token);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? match[1]! : null;
 }
 
 /** A token as the page may present it: anything else is not looked up at all. */

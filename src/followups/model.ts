@@ -36,6 +36,11 @@ export const ZFollowUpTarget = z.discriminatedUnion('type', [
     userId: z.string().trim().min(1).max(200),
   }),
   z.strictObject({ type: z.literal('link') }),
+  z.strictObject({
+    type: z.literal('email'),
+    // RFC 5321's limit; the address is kept only until the invitation (and its reminder) went out.
+    address: z.string().trim().max(254).pipe(z.email('must be an e-mail address')),
+  }),
 ]);
 export type TFollowUpTarget = z.infer<typeof ZFollowUpTarget>;
 
@@ -65,7 +70,10 @@ export interface TFollowUpView {
   leadTimeDays: number | null;
   contactCount: number | null;
   language: TLanguage | null;
-  target: { type: 'conversation'; channel: string } | { type: 'link'; expiresAt: string | null };
+  target:
+    | { type: 'conversation'; channel: string }
+    | { type: 'link'; expiresAt: string | null }
+    | { type: 'email'; expiresAt: string | null; reminderAt: string | null; remindedAt: string | null };
   attempts: number;
   nextAttemptAt: string | null;
   createdAt: string;

@@ -7,6 +7,7 @@ import { ZLocalisedName, type TLocalisedName } from '../organisations/model';
 import { isLanguage } from '../i18n/languages';
 import { writeAudit, type TActor } from '../kernel/audit';
 import { linkTokenHashOf, linkTokenOf, linkUrlOf } from './links';
+import { encryptJson, keyedHash } from '../privacy/crypto';
 import {
   FATIGUE_STATUSES,
   FollowUpError,
@@ -29,6 +30,11 @@ export interface TFollowUpServiceOptions {
   /** QUIET_HOURS, parsed; null = off. */
   quietHours: TQuietHours | null;
   linkTtlHours: number;
+  /**
+   * Invitations by e-mail, where SMTP_URL is set: the ENCRYPTION_KEY the address is kept under until its invitation
+   * went out. Without it the e-mail target is refused.
+   */
+  email?: { encryptionKey: string } | null;
   clock?: TClock;
 }
 
@@ -51,6 +57,8 @@ const VIEW_SELECT = {
   targetChannel: true,
   residentKey: true,
   linkExpiresAt: true,
+  remindAt: true,
+  remindedAt: true,
   attempts: true,
   nextAttemptAt: true,
   createdAt: true,
@@ -84,8 +92,14 @@ export class FollowUpService {
 
   async create(actor: TActor, request: TFollowUpRequest, idempotencyKey?: string): Promise<TCreated> {
     const organisation = await this.organisationFor(actor, request.organisation);
-    // The hash covers the request as understood (organisation resolved), so "same body" means the same follow-up.
-    const requestHash = hashRequest({ ...request, organisation: organisation.slug });
+    const email = this.options.email;
+    if (request.target.type === 'email' && !email) {
+      throw new FollowUpError('invalid', 'email_not_configured', 'target: e-mail delivery is not configured (SMTP_URL); use a one-time link instead', 'target.type');
+    }
+    const addressKey = request.target.type === 'email' ? addressKeyOf(this.options.hashSecret, request.target.address) : null;
+    // The hash covers the request as understood (organisation resolved), so "same body" means the same follow-up. An
+    // address goes in as its keyed hash: a plain hash of an e-mail address is found again by guessing.
+    const requestHash = hashRequest({ ...request, organisation: organisation.slug, ...(addressKey ? { target: { type: 'email', address: addressKey } } : {}) });
     const keyed = idempotencyKey !== undefined && actor.tokenId !== null;
     if (keyed) {
       const earlier = await this.byIdempotencyKey(actor.tokenId!, idempotencyKey, requestHash);
@@ -115,14 +129,31 @@ export class FollowUpService {
     let residentKey: string | null = null;
     let nextAttemptAt = now;
     let link: { hash: string; expiresAt: Date } | null = null;
+    let encryptedAddress: string | null = null;
+    const newLink = () => ({
+      hash: linkTokenHashOf(this.options.hashSecret, linkTokenOf(this.options.hashSecret, id)),
+      expiresAt: new Date(now.getTime() + this.options.linkTtlHours * HOUR_MS),
+    });
     if (request.target.type === 'link') {
-      // Nothing to send: the link is handed to staff now, to pass on by e-mail or text message.
+      // Nothing to send: the link is handed to staff now, to pass on themselves ("link made").
       status = 'sent';
-      const expiresAt = new Date(now.getTime() + this.options.linkTtlHours * HOUR_MS);
-      link = { hash: linkTokenHashOf(this.options.hashSecret, linkTokenOf(this.options.hashSecret, id)), expiresAt };
+      link = newLink();
+    } else if (request.target.type === 'email') {
+      // The link goes out in the mail; the address waits, encrypted, for the worker (after quiet hours if need be).
+      link = newLink();
+      const skip = await this.skipReason({ addressKey: addressKey! }, now);
+      if (skip) {
+        status = 'skipped';
+        reason = skip;
+      } else {
+        encryptedAddress = encryptJson(email!.encryptionKey, { address: request.target.address });
+        const until = quietUntil(now, organisation.timeZone, this.options.quietHours);
+        status = until ? 'deferred' : 'queued';
+        nextAttemptAt = until ?? now;
+      }
     } else {
       residentKey = await this.residentKeyFor(request.target.channel, request.target.userId);
-      const skip = await this.skipReason(residentKey, now);
+      const skip = await this.skipReason({ residentKey }, now);
       if (skip) {
         status = 'skipped';
         reason = skip;
@@ -145,6 +176,8 @@ export class FollowUpService {
       targetType: request.target.type,
       targetChannel: request.target.type === 'conversation' ? request.target.channel : null,
       residentKey,
+      addressKey,
+      encryptedAddress,
       status,
       reason,
       linkTokenHash: link?.hash ?? null,
@@ -291,18 +324,23 @@ export class FollowUpService {
     );
   }
 
-  /** Opted out for good, or asked (or answered a survey) within FOLLOW_UP_FATIGUE_DAYS. */
-  private async skipReason(residentKey: string, now: Date): Promise<TFollowUpReason | null> {
-    const optedOut = await this.prisma.followUpOptOut.findUnique({ where: { residentKey }, select: { residentKey: true } });
+  /**
+   * Opted out for good, or asked (or answered a survey) within FOLLOW_UP_FATIGUE_DAYS: a chat resident by their
+   * resident key, an e-mail address by its keyed hash (which is also what its opt-out is recorded under).
+   */
+  private async skipReason(who: { residentKey: string } | { addressKey: string }, now: Date): Promise<TFollowUpReason | null> {
+    const key = 'residentKey' in who ? who.residentKey : who.addressKey;
+    const optedOut = await this.prisma.followUpOptOut.findUnique({ where: { residentKey: key }, select: { residentKey: true } });
     if (optedOut) return 'opted-out';
     if (this.options.fatigueDays === 0) return null;
     const since = new Date(now.getTime() - this.options.fatigueDays * DAY_MS);
     const recentFollowUp = await this.prisma.followUp.findFirst({
-      where: { residentKey, status: { in: [...FATIGUE_STATUSES] }, createdAt: { gt: since } },
+      where: { ...who, status: { in: [...FATIGUE_STATUSES] }, createdAt: { gt: since } },
       select: { id: true },
     });
     if (recentFollowUp) return 'recently-surveyed';
-    const recentResponse = await this.prisma.response.findFirst({ where: { residentKey, startedAt: { gt: since } }, select: { id: true } });
+    if (!('residentKey' in who)) return null;
+    const recentResponse = await this.prisma.response.findFirst({ where: { residentKey: key, startedAt: { gt: since } }, select: { id: true } });
     return recentResponse ? 'recently-surveyed' : null;
   }
 
@@ -323,10 +361,7 @@ export class FollowUpService {
       leadTimeDays: row.leadTimeDays,
       contactCount: row.contactCount,
       language: isLanguage(row.language) ? row.language : null,
-      target:
-        row.targetType === 'link'
-          ? { type: 'link', expiresAt: row.linkExpiresAt?.toISOString() ?? null }
-          : { type: 'conversation', channel: row.targetChannel ?? 'msteams' },
+      target: targetViewOf(row),
       attempts: row.attempts,
       nextAttemptAt: status === 'queued' || status === 'deferred' ? row.nextAttemptAt.toISOString() : null,
       createdAt: row.createdAt.toISOString(),
@@ -335,6 +370,18 @@ export class FollowUpService {
       completedAt: row.completedAt?.toISOString() ?? null,
     };
   }
+}
+
+function targetViewOf(row: TViewRow): TFollowUpView['target'] {
+  const expiresAt = row.linkExpiresAt?.toISOString() ?? null;
+  if (row.targetType === 'link') return { type: 'link', expiresAt };
+  if (row.targetType === 'email') return { type: 'email', expiresAt, reminderAt: row.remindAt?.toISOString() ?? null, remindedAt: row.remindedAt?.toISOString() ?? null };
+  return { type: 'conversation', channel: row.targetChannel ?? 'msteams' };
+}
+
+/** The keyed hash an e-mail address is known by once it is forgotten: fatigue and opt-outs, on its normalised form. */
+export function addressKeyOf(hashSecret: string, address: string): string {
+  return keyedHash(hashSecret, `email:${address.trim().toLowerCase()}`);
 }
 
 /** A stable hash of a request: keys sorted at every level, so key order in the JSON does not matter. */

@@ -61,7 +61,8 @@ export class FollowUpWorker {
     const run: TWorkerRun = { sent: 0, deferred: 0, retried: 0, failed: 0, skipped: 0 };
     const now = this.clock();
     const due = await this.prisma.followUp.findMany({
-      where: { status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, ...unlockedAt(now) },
+      // E-mail invitations have their own worker (emailInvitations.ts).
+      where: { targetType: 'conversation', status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, ...unlockedAt(now) },
       orderBy: { nextAttemptAt: 'asc' },
       take: this.settings.batchSize,
       select: { ...FOLLOW_UP_START_SELECT, residentKey: true, targetChannel: true, attempts: true, organisation: { select: { timeZone: true } } },
@@ -69,7 +70,7 @@ export class FollowUpWorker {
     for (const row of due) {
       const claim = await claimQueueRow(this.clock, this.settings.lockMs, ({ claimedAt, lockedUntil }) =>
         this.prisma.followUp.updateMany({
-          where: { id: row.id, status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: claimedAt }, ...unlockedAt(claimedAt) },
+          where: { id: row.id, targetType: 'conversation', status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: claimedAt }, ...unlockedAt(claimedAt) },
           data: { lockedUntil },
         }),
       );
@@ -131,9 +132,10 @@ export class FollowUpWorker {
    */
   async expire(): Promise<number> {
     const now = this.clock();
+    // An e-mail invitation's link expires like a link handed to staff, and its address (if still kept) goes with it.
     const links = await this.prisma.followUp.updateMany({
-      where: { targetType: 'link', status: { in: ['sent', 'started'] }, linkExpiresAt: { lte: now } },
-      data: { status: 'expired' },
+      where: { targetType: { in: ['link', 'email'] }, status: { in: ['sent', 'started'] }, linkExpiresAt: { lte: now } },
+      data: { status: 'expired', remindAt: null, encryptedAddress: null },
     });
     const chats = await this.prisma.followUp.updateMany({
       where: { targetType: 'conversation', status: 'sent', sentAt: { lte: new Date(now.getTime() - this.options.linkTtlHours * HOUR_MS) } },

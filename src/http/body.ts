@@ -11,7 +11,14 @@ export interface TJsonBodyOptions {
   logger: TLogger;
   /** Answers a refused body the way every other refusal is answered. */
   refuse: (req: Request, res: Response, error: AppError) => void;
+  /**
+   * Paths (prefixes) that also take an HTML form or a mail client's one-click POST: such a body is read within the
+   * same limits and dropped (those routes act on their URL alone).
+   */
+  formPaths?: readonly string[];
 }
+
+const FORM_MEDIA_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;.*)?$/i;
 
 /** Only plain JSON in UTF-8: the web chat, the Bot Framework and our API clients send nothing else. */
 const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-?8"?\s*)?$/i;
@@ -49,17 +56,19 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutMs }: TJsonBodyOptions): Promise<unknown> {
+async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutMs, formPaths = [] }: TJsonBodyOptions): Promise<unknown> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity') {
     throw new AppError('unsupported-media-type', 'unsupported_content_encoding', 'Request bodies must not be compressed (Content-Encoding: identity only).');
   }
   const type = req.headers['content-type'];
+  const path = (req.url ?? '').split('?')[0]!;
+  const form = type !== undefined && FORM_MEDIA_TYPE.test(type) && formPaths.some((prefix) => path.startsWith(prefix));
   if (!hasBody(req)) {
-    if (type !== undefined && !JSON_MEDIA_TYPE.test(type) && !['GET', 'HEAD'].includes(req.method ?? '')) throw unsupportedType();
+    if (type !== undefined && !form && !JSON_MEDIA_TYPE.test(type) && !['GET', 'HEAD'].includes(req.method ?? '')) throw unsupportedType();
     return undefined;
   }
-  if (type === undefined || !JSON_MEDIA_TYPE.test(type)) throw unsupportedType();
+  if (type === undefined || (!form && !JSON_MEDIA_TYPE.test(type))) throw unsupportedType();
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
 
@@ -84,7 +93,7 @@ async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutM
     const timer = setTimeout(() => finish(new AppError('timeout', 'request_timeout', 'The request body did not arrive in time.')), readTimeoutMs);
     req.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onAborted);
   });
-  if (text.trim() === '') return undefined;
+  if (form || text.trim() === '') return undefined;
   if (nestingDepth(text) > maxDepth) {
     throw new AppError('invalid', 'too_deeply_nested', `The JSON body is nested deeper than ${maxDepth} levels.`);
   }

@@ -49,6 +49,14 @@ const ZFollowUpView = z.object({
   target: z.discriminatedUnion('type', [
     z.object({ type: z.literal('conversation'), channel: z.string() }),
     z.object({ type: z.literal('link'), expiresAt: ZInstant.nullable() }),
+    z
+      .object({
+        type: z.literal('email'),
+        expiresAt: ZInstant.nullable(),
+        reminderAt: ZInstant.nullable().describe('When the one reminder goes, unless the resident started or opted out.'),
+        remindedAt: ZInstant.nullable(),
+      })
+      .describe('Sent by e-mail; the address is not shown (it is kept only until the last mail went out).'),
   ]),
   attempts: z.number().int().min(0),
   nextAttemptAt: ZInstant.nullable(),

@@ -10,6 +10,7 @@ import {
   ZServiceChange,
 } from '../organisations/model';
 import { ZSlug } from '../kernel/slug';
+import { LANGUAGES } from '../i18n/languages';
 import { defineRoute, type TApiRoute } from './apiRoute';
 import { API_BASE } from './paths';
 import { ZInstant } from './followUps';
@@ -29,6 +30,8 @@ const ZOrganisationView = z.object({
   contact: z.string(),
   complaints: z.string(),
   minGroupSize: z.number().int().nullable().describe('Its own, higher minimum group size; null: the service-wide one.'),
+  defaultLanguage: z.enum(LANGUAGES).describe('The language of an invitation whose request names none.'),
+  mailSenderName: z.string().nullable().describe("The sender name of its invitation e-mails; null: the organisation's own name."),
   effectiveMinGroupSize: z.number().int(),
   version: z.number().int().describe('Send it back with a change: a change based on an older version is refused (409).'),
   hasResponses: z.boolean().describe('Once true, the slug and the time zone are fixed.'),

@@ -25,10 +25,7 @@ export function setPageSecurityHeaders(res: Response): void {
   for (const [name, value] of Object.entries(PAGE_SECURITY_HEADERS)) res.header(name, value);
 }
 
-/** Text for an HTML element or a quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+export { escapeHtml } from '../kernel/html';
 
 /** JSON inside <script type="application/json">: no `</script>`, no HTML comment openers, no JS line separators. */
 export function jsonForScript(value: unknown): string {

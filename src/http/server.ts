@@ -1,6 +1,7 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { TLogger } from '../log';
 import { jsonBodyReader } from './body';
+import { INVITATION_STOP_PATH } from '../followups/links';
 import { clientAddressReader, type TTrustProxy } from './clientAddress';
 import { AppError, problemKindOfStatus } from '../kernel/errors';
 import { API_BASE, API_VERSION, DEPRECATED_API_BASE, isApiPath, speaksChatProtocol } from './paths';
@@ -47,7 +48,16 @@ export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustPro
   });
   server.pre(apiVersionHeaders);
   // Before routing, so that no request of any kind reaches a handler with a body we have not vetted.
-  server.pre(jsonBodyReader({ maxBodyBytes, maxDepth: MAX_JSON_DEPTH, readTimeoutMs: bodyTimeoutMs, logger, refuse: (req, res, error) => sendError(res, error, logger, req) }));
+  server.pre(
+    jsonBodyReader({
+      maxBodyBytes,
+      maxDepth: MAX_JSON_DEPTH,
+      readTimeoutMs: bodyTimeoutMs,
+      logger,
+      refuse: (req, res, error) => sendError(res, error, logger, req),
+      formPaths: [INVITATION_STOP_PATH],
+    }),
+  );
   server.pre(clientAddressReader(trustProxy));
   server.use(restify.plugins.queryParser({ mapParams: false }));
 

@@ -24,6 +24,10 @@ import {
 } from './model';
 import { DIRECTORY_SETTINGS, raiseSettingsVersion } from './settingsVersion';
 import { manageableOrganisation } from './access';
+import { z } from 'zod';
+import { LANGUAGES } from '../i18n/languages';
+
+const ZLanguage = z.enum(LANGUAGES);
 
 export interface TOrganisationAdminOptions {
   /** MIN_GROUP_SIZE: an organisation may only raise it. */
@@ -39,10 +43,23 @@ type TOrganisationRow = {
   contact: string;
   complaints: string;
   minGroupSize: number | null;
+  defaultLanguage: string;
+  mailSenderName: string | null;
   version: number;
 };
 
-const ORGANISATION_SELECT = { id: true, slug: true, names: true, timeZone: true, contact: true, complaints: true, minGroupSize: true, version: true } as const;
+const ORGANISATION_SELECT = {
+  id: true,
+  slug: true,
+  names: true,
+  timeZone: true,
+  contact: true,
+  complaints: true,
+  minGroupSize: true,
+  defaultLanguage: true,
+  mailSenderName: true,
+  version: true,
+} as const;
 
 /**
  * What an organisation's admin sets up in the product: its details, services and places. Every change is checked
@@ -277,6 +294,8 @@ export class OrganisationAdmin {
       contact: row.contact,
       complaints: row.complaints,
       minGroupSize: row.minGroupSize,
+      defaultLanguage: ZLanguage.parse(row.defaultLanguage),
+      mailSenderName: row.mailSenderName,
       effectiveMinGroupSize: Math.max(this.options.minGroupSize, row.minGroupSize ?? 0),
       version: row.version,
       hasResponses,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../i18n/languages';
+import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { ZSlug } from '../kernel/slug';
 
 /** A text in every language a resident may see it in; each one given, none blank. */
@@ -33,6 +33,16 @@ const ZContactLine = z.string().trim().max(200);
 /** The record's version as the editor read it: a save on an older one is refused instead of overwriting. */
 const ZVersion = z.number().int().min(1).describe('The version the change is based on (from the last read).');
 
+/** The name an organisation's invitation e-mails come from; no line breaks, quotes or angle brackets in a header. */
+const ZMailSenderName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  // eslint-disable-next-line no-control-regex -- control characters (a header's line breaks) are exactly what this refuses
+  .regex(/^[^\u0000-\u001f"<>\\]+$/, 'must be a name without quotes, angle brackets or line breaks');
+const ZDefaultLanguage = z.enum(LANGUAGES).describe('The language of an invitation whose request names none.');
+
 export const ZNewOrganisation = z.strictObject({
   slug: ZSlug,
   names: ZLocalisedName,
@@ -40,6 +50,8 @@ export const ZNewOrganisation = z.strictObject({
   contact: ZContactLine.default(''),
   complaints: ZContactLine.default(''),
   minGroupSize: z.number().int().min(1).max(1000).nullable().default(null),
+  defaultLanguage: ZDefaultLanguage.default('nl'),
+  mailSenderName: ZMailSenderName.nullable().default(null).describe("The sender name of its invitation e-mails; null: the organisation's own name."),
 });
 export type TNewOrganisation = z.input<typeof ZNewOrganisation>;
 
@@ -51,6 +63,8 @@ export const ZOrganisationChange = z.strictObject({
   contact: ZContactLine.optional(),
   complaints: ZContactLine.optional(),
   minGroupSize: z.number().int().min(1).max(1000).nullable().optional().describe('Null: the service-wide minimum.'),
+  defaultLanguage: ZDefaultLanguage.optional(),
+  mailSenderName: ZMailSenderName.nullable().optional(),
 });
 export type TOrganisationChange = z.input<typeof ZOrganisationChange>;
 
@@ -105,6 +119,8 @@ export interface TOrganisationView {
   contact: string;
   complaints: string;
   minGroupSize: number | null;
+  defaultLanguage: TLanguage;
+  mailSenderName: string | null;
   /** The minimum group size the organisation's figures are protected by: its own, or the service-wide one. */
   effectiveMinGroupSize: number;
   version: number;

@@ -49,7 +49,7 @@ describe('npm run cli -- follow-ups', { timeout: 90_000 }, () => {
     expect(wrong.stderr).toContain('--contact-channel');
     expect(wrong.stdout).toBe('');
     const both = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'paspoort', '--contact-channel', 'telefoon');
-    expect(both.stderr).toContain('--teams-user ID or --link');
+    expect(both.stderr).toContain('--teams-user ID, --email ADDRESS or --link');
     const service = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'hond', '--contact-channel', 'telefoon', '--link');
     expect(service.stderr).toMatch(/service: "hond" is not a service of demo/);
   });
