@@ -32,6 +32,8 @@ import { registerHealthRoutes } from './http/health';
 import { heldBackRoutes } from './http/heldBack';
 import { kpiRoutes } from './http/kpis';
 import { themeRoutes } from './http/themes';
+import { responseRateRoutes } from './http/responseRate';
+import { ResponseRates } from './scoring/responseRate';
 import { CommentService } from './scoring/comments';
 import { ThemeLexicons } from './themes/themeLexicons';
 import { ResponseExports } from './scoring/responseExport';
@@ -258,6 +260,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
   apiRoutes.push(
     ...kpiRoutes(kpis, new ResponseExports(prisma)),
     ...themeRoutes(kpis, new CommentService(database), themeLexicons),
+    ...responseRateRoutes(kpis, new ResponseRates(prisma)),
     ...heldBackRoutes(new HeldBackResponses(prisma, answers)),
   );
   registerDashboard(http, { i18n });

@@ -304,9 +304,43 @@ async function refresh(): Promise<void> {
     byId('status').textContent = '';
     render(state.results);
     await loadComments({ theme: state.comments.theme, q: state.comments.q });
+    // Invitations know the survey, its days and the service, not a resident's language or place.
+    renderResponseRate(await api.get<TResponseRateReport>('/kpis/response-rate', { survey: filters.survey, from: filters.from, to: filters.to, service: filters.service }));
   } catch (error) {
     handleFailure(error);
   }
+}
+
+interface TResponseRateReport {
+  groups: Array<
+    | { key: { channel: string }; suppressed: false; sent: number; started: number; completed: number; responseRate: TKpi }
+    | { key: { channel: string }; suppressed: true; reason: TSuppressionReason }
+  >;
+}
+
+/** Invitations per delivery channel: how many went out, were started and completed, and the response rate. */
+function renderResponseRate(report: TResponseRateReport): void {
+  const rows = report.groups.map((group) => {
+    const row = element('tr');
+    const channel = group.key.channel;
+    row.append(element('td', t(`responseRate.channels.${channel}`)));
+    if (group.suppressed) {
+      const cell = element('td', suppressedText(group.reason), 'suppressed');
+      cell.colSpan = 5;
+      row.append(cell);
+      return row;
+    }
+    row.append(numberCell(String(group.sent), `rate-${channel}-sent`), numberCell(String(group.started), `rate-${channel}-started`), numberCell(String(group.completed), `rate-${channel}-completed`));
+    row.append(figureCell(group.responseRate, 1, `rate-${channel}-rate`));
+    row.append(element('td', intervalText(group.responseRate, 1), 'number'));
+    return row;
+  });
+  byId('response-rate-note').textContent = report.groups.length === 0 ? t('responseRate.none') : '';
+  fillTable(
+    byId('response-rate'),
+    rows.length === 0 ? [] : [t('responseRate.channel'), t('responseRate.sent'), t('responseRate.started'), t('responseRate.completed'), t('responseRate.rate'), t('table.interval')],
+    rows,
+  );
 }
 
 function handleFailure(error: unknown): void {

@@ -87,3 +87,16 @@ export function nextDay(year: number, month: number, day: number): { year: numbe
 export function isWeekendIn(instant: Date, timeZone: string): boolean {
   return isWeekend(new TZDate(instant, timeZone));
 }
+
+/** The instant a local calendar day (YYYY-MM-DD) begins in a zone. */
+export function startOfDayIn(day: string, timeZone: string): Date {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return zonedTime(year, month, date, 0, timeZone);
+}
+
+/** The instant the local day after `day` begins: the exclusive end of a range that includes `day`. */
+export function startOfDayAfterIn(day: string, timeZone: string): Date {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const after = nextDay(year, month, date);
+  return zonedTime(after.year, after.month, after.day, 0, timeZone);
+}

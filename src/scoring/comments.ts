@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TDatabase, TPrisma } from '../db/client';
 import { placeholders, type TSql, type TSqlValue } from '../db/sql';
 import { writeAudit, type TActor } from '../kernel/audit';
-import { dayIn, nextDay, zonedTime } from '../kernel/calendar';
+import { dayIn, startOfDayAfterIn, startOfDayIn } from '../kernel/calendar';
 import { ZThemeKey } from '../themes/lexicon';
 import { parseThemes } from './answerStore';
 import { CONTACT_COUNT_BANDS, LEAD_TIME_BANDS } from './dimensions';
@@ -217,11 +217,11 @@ export class CommentService {
       const own: TSqlValue[] = [...params, id];
       if (selection.from) {
         parts.push(`r."startedAt" >= ?`);
-        own.push(startOfDay(selection.from, timeZone));
+        own.push(startOfDayIn(selection.from, timeZone));
       }
       if (selection.to) {
         parts.push(`r."startedAt" < ?`);
-        own.push(startOfDayAfter(selection.to, timeZone));
+        own.push(startOfDayAfterIn(selection.to, timeZone));
       }
       return { sql: parts.join(' AND '), params: own };
     });
@@ -231,15 +231,4 @@ export class CommentService {
 interface TWhere {
   sql: string;
   params: TSqlValue[];
-}
-
-function startOfDay(day: string, timeZone: string): Date {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return zonedTime(year, month, date, 0, timeZone);
-}
-
-function startOfDayAfter(day: string, timeZone: string): Date {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  const after = nextDay(year, month, date);
-  return zonedTime(after.year, after.month, after.day, 0, timeZone);
 }

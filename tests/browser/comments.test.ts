@@ -60,6 +60,22 @@ describe.skipIf(!HAS_CHROMIUM)("the residents' own words on the dashboard, in Ch
         { questionKey: 'improvement', text, open: true },
       ]);
     }
+    // Six links made by staff in February, three of them answered in full.
+    for (let index = 0; index < 6; index++) {
+      await prisma.followUp.create({
+        data: {
+          organisationId: demo.id,
+          surveyId: 'meethuis',
+          serviceId: services.paspoort!,
+          contactChannel: 'telefoon',
+          targetType: 'link',
+          status: index < 3 ? 'completed' : 'sent',
+          createdAt: new Date(Date.UTC(2026, 1, 10, 10)),
+          sentAt: new Date(Date.UTC(2026, 1, 10, 10)),
+          ...(index < 3 ? { startedAt: new Date(Date.UTC(2026, 1, 11)), completedAt: new Date(Date.UTC(2026, 1, 11)) } : {}),
+        },
+      });
+    }
     token = (await new TokenService(prisma, TEST_SECRETS.HASH_SECRET).create({ role: 'analyst', name: 'words', organisation: 'demo' })).token;
     browser = await launchChromium();
   }, 120_000);
@@ -113,6 +129,10 @@ describe.skipIf(!HAS_CHROMIUM)("the residents' own words on the dashboard, in Ch
     await expect.poll(() => items.count()).toBe(1);
     expect(await items.first().locator('blockquote').textContent()).toBe('De website werkte niet op mijn mobiel.');
     expect(await page.locator('#comments-status').textContent()).toBe(nl.shown!.replace('{{shown}}', '1').replace('{{total}}', '9'));
+    // The response to staff's invitations, per way of sending.
+    expect((await page.getByTestId('rate-link-sent').textContent())?.trim()).toBe('6');
+    expect((await page.getByTestId('rate-link-completed').textContent())?.trim()).toBe('3');
+    expect((await page.getByTestId('rate-link-rate').textContent())?.trim()).toBe('50,0');
     expect(problems.errors).toEqual([]);
     await context.close();
   });
