@@ -183,7 +183,10 @@ function renderThemes(report: TThemeReport, trend: TThemeReport): void {
       const figures = !period.suppressed && !('suppressed' in period.comments) ? period.comments.themes[key] : undefined;
       return `${period.key.period ?? ''}: ${figures ? `${formatNumber(figures.pct, 0)}%` : '–'}`;
     });
-    row.append(element('td', perPeriod.join(' · '), 'hint'));
+    // Each period's figure stays on one line: "2026-12: 5%" never breaks at its hyphen.
+    const trendCell = element('td', undefined, 'hint');
+    perPeriod.forEach((text, index) => trendCell.append(...(index > 0 ? [' · '] : []), element('span', text, 'nowrap')));
+    row.append(trendCell);
     const show = element('button', t('words.show'), 'secondary');
     show.type = 'button';
     show.dataset.theme = key;
