@@ -221,7 +221,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       ...tokenRoutes(tokens),
       ...surveyVariantRoutes(surveyVariants, (organisation, language) => directLine.channel.generateToken({ organisation, preview: true, ...(language ? { language } : {}) })),
     );
-    registerStaffPage(http, { i18n });
+    registerStaffPage(http, { i18n, emailInvitations: config.SMTP_URL !== undefined });
     registerAdminPage(http, { i18n, minGroupSize: config.MIN_GROUP_SIZE });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);

@@ -34,6 +34,10 @@ interface TOrganisation {
   contact: string;
   complaints: string;
   minGroupSize: number | null;
+  /** The language of an invitation whose request names none. */
+  defaultLanguage: TLanguage;
+  /** The sender name of its invitation e-mails; null: its own name in the resident's language. */
+  mailSenderName: string | null;
   effectiveMinGroupSize: number;
   version: number;
   hasResponses: boolean;
@@ -246,6 +250,7 @@ function fieldErrorOf(failure: unknown, inputs: Record<string, string>): TFieldE
   if (field === 'url') return { input: inputId, key: 'errors.url' };
   if (field.startsWith('events')) return { input: inputId, key: 'errors.events' };
   if (field === 'contact' || field === 'complaints') return { input: inputId, key: 'errors.tooLong', params: { max: 200 } };
+  if (field === 'mailSenderName') return { input: inputId, key: 'errors.senderName', params: { max: MAIL_SENDER_NAME_MAX } };
   if (field === 'name') return { input: inputId, key: 'errors.required' };
   return { input: inputId, key: 'errors.field' };
 }
@@ -462,7 +467,12 @@ const DETAIL_INPUTS: Record<string, string> = {
   complaints: 'org-complaints',
   timeZone: 'org-time-zone',
   minGroupSize: 'org-min-group-size',
+  defaultLanguage: 'org-default-language',
+  mailSenderName: 'org-mail-sender-name',
 };
+
+/** As long as the API allows: the name goes in the From header of every invitation. */
+const MAIL_SENDER_NAME_MAX = 80;
 
 function fillDetails(organisation: TOrganisation): void {
   state.base = organisation;
@@ -474,6 +484,8 @@ function fillDetails(organisation: TOrganisation): void {
   input('org-complaints').value = organisation.complaints;
   input('org-time-zone').value = organisation.timeZone;
   input('org-min-group-size').value = organisation.minGroupSize === null ? '' : String(organisation.minGroupSize);
+  select('org-default-language').value = organisation.defaultLanguage;
+  input('org-mail-sender-name').value = organisation.mailSenderName ?? '';
   // Once responses exist the figures are kept by slug and time zone: shown, not editable.
   for (const [id, fixedId] of [
     ['org-slug', 'org-slug-fixed'],
@@ -497,6 +509,8 @@ interface TDetails {
   complaints: string;
   timeZone: string;
   minGroupSize: number | null;
+  defaultLanguage: TLanguage;
+  mailSenderName: string | null;
 }
 
 function readDetails(): { details: TDetails; errors: TFieldError[] } {
@@ -509,12 +523,16 @@ function readDetails(): { details: TDetails; errors: TFieldError[] } {
     complaints: input('org-complaints').value.trim(),
     timeZone: input('org-time-zone').value.trim(),
     minGroupSize: minText === '' ? null : Number(minText),
+    defaultLanguage: select('org-default-language').value as TLanguage,
+    // Empty: the organisation's own name, in the resident's language.
+    mailSenderName: input('org-mail-sender-name').value.trim() || null,
   };
   const errors = [
     ...checkNames('org', details.names),
     ...checkSlug('org-slug', details.slug),
     ...checkText('org-contact', details.contact, 200),
     ...checkText('org-complaints', details.complaints, 200),
+    ...checkText('org-mail-sender-name', details.mailSenderName ?? '', MAIL_SENDER_NAME_MAX),
     ...(isTimeZone(details.timeZone) ? [] : [{ input: 'org-time-zone', key: 'errors.timeZone' }]),
   ];
   const min = details.minGroupSize;
@@ -571,7 +589,7 @@ async function saveDetails(event: Event): Promise<void> {
 /** Which of the details someone else changed, named as the log names them. */
 function renderStale(): void {
   const { stale, base } = state;
-  const fields = stale && base ? (['names', 'slug', 'contact', 'complaints', 'timeZone', 'minGroupSize'] as const).filter((field) => JSON.stringify(stale[field]) !== JSON.stringify(base[field])) : [];
+  const fields = stale && base ? (['names', 'slug', 'contact', 'complaints', 'timeZone', 'minGroupSize', 'defaultLanguage', 'mailSenderName'] as const).filter((field) => JSON.stringify(stale[field]) !== JSON.stringify(base[field])) : [];
   show(byId('details-stale-fields'), fields.length > 0 ? t('details.staleFields', { fields: fields.map((field) => t(`audit.fields.${field}`)).join(', ') }) : '');
 }
 
@@ -1178,6 +1196,11 @@ function fillTimeZones(): void {
   byId('time-zones').replaceChildren(...zones.map((zone) => option(zone, zone)));
 }
 
+/** Each language by its own name, as the language buttons name them. */
+function fillInvitationLanguages(): void {
+  select('org-default-language').replaceChildren(...LANGUAGES.map((language) => Object.assign(option(language, t(`languageNames.${language}`)), { lang: language })));
+}
+
 // ---- wiring ---------------------------------------------------------------------------------------------------
 
 for (const button of document.querySelectorAll<HTMLButtonElement>('.languages button')) {
@@ -1247,6 +1270,7 @@ byId('confirm-yes').addEventListener('click', () => byId<HTMLDialogElement>('con
 byId('confirm-no').addEventListener('click', () => byId<HTMLDialogElement>('confirm').close('no'));
 
 fillTimeZones();
+fillInvitationLanguages();
 applyLanguage(initialLanguage(config));
 const token = storedToken.get();
 if (token) void signIn(token, { quiet: true });

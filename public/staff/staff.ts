@@ -9,7 +9,12 @@ import { initialLanguage, PageTexts, readPageConfig, type TLanguage, type TPageC
 interface TStaffConfig extends TPageConfig {
   contactChannels: string[];
   survey: string;
+  /** The server can send invitations by e-mail (SMTP_URL is set). */
+  emailInvitations: boolean;
 }
+
+/** How the form sends a follow-up: the radio buttons under "How does the resident get the survey?". */
+type TTargetChoice = 'link' | 'email' | 'teams';
 
 type TNames = Record<TLanguage, string>;
 interface TOrganisation {
@@ -31,7 +36,8 @@ interface TFollowUp {
   link?: string;
   service: string;
   createdAt: string;
-  target: { type: 'conversation' | 'link' };
+  nextAttemptAt: string | null;
+  target: { type: 'conversation' | 'link' } | { type: 'email'; reminderAt: string | null; remindedAt: string | null };
 }
 /** What the call is about; only there when the resident agreed to share their answers. */
 interface TCallbackContext {
@@ -59,7 +65,7 @@ const state = {
   token: null as string | null,
   organisations: [] as TOrganisation[],
   organisation: null as string | null,
-  result: null as TAccepted | null,
+  result: null as (TAccepted & { by: TTargetChoice }) | null,
   recent: [] as TFollowUp[],
   callbacks: [] as TCallback[],
   /** Reused when the same form is sent again (a double click, a retry after a network error): one follow-up. */
@@ -104,6 +110,7 @@ const FIELD_TEXTS: Record<string, string> = {
   leadTimeDays: 'fields.leadTimeDays',
   contactCount: 'fields.contactCount',
   'target.userId': 'fields.teamsUser',
+  'target.address': 'fields.emailAddress',
   organisation: 'fields.organisation',
 };
 const FIELD_INPUTS: Record<string, string> = {
@@ -113,6 +120,7 @@ const FIELD_INPUTS: Record<string, string> = {
   leadTimeDays: 'lead-time',
   contactCount: 'contact-count',
   'target.userId': 'teams-user',
+  'target.address': 'email-address',
 };
 
 /** What went wrong, in words a staff member can act on. */
@@ -183,6 +191,7 @@ function signOut(message?: string): void {
   state.token = null;
   state.organisations = [];
   state.result = null;
+  input('email-address').value = '';
   storedToken.clear();
   byId('workspace').hidden = true;
   byId('sign-in').hidden = false;
@@ -253,15 +262,38 @@ function newIdempotencyKey(): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+function targetChoice(): TTargetChoice {
+  if (input('target-email').checked) return 'email';
+  if (input('target-teams').checked) return 'teams';
+  return 'link';
+}
+
+/** Shows the field the chosen way of sending needs: the Teams user, or the e-mail address. */
+function renderTargetFields(): void {
+  byId('target-email-choice').hidden = !config.emailInvitations;
+  byId('teams-user-field').hidden = targetChoice() !== 'teams';
+  byId('email-address-field').hidden = targetChoice() !== 'email';
+}
+
+function targetOf(choice: TTargetChoice): Record<string, string> {
+  switch (choice) {
+    case 'email':
+      return { type: 'email', address: input('email-address').value.trim() };
+    case 'teams':
+      return { type: 'conversation', channel: 'msteams', userId: input('teams-user').value.trim() };
+    case 'link':
+      return { type: 'link' };
+  }
+}
+
 function formBody(): Record<string, unknown> {
-  const teams = input('target-teams').checked;
   const number = (id: string) => (input(id).value.trim() === '' ? undefined : Number(input(id).value));
   const body: Record<string, unknown> = {
     survey: config.survey,
     organisation: state.organisation,
     service: select('service').value,
     contactChannel: select('contact-channel').value,
-    target: teams ? { type: 'conversation', channel: 'msteams', userId: input('teams-user').value.trim() } : { type: 'link' },
+    target: targetOf(targetChoice()),
   };
   if (select('resident-language').value) body.language = select('resident-language').value;
   if (number('lead-time') !== undefined) body.leadTimeDays = number('lead-time');
@@ -272,21 +304,28 @@ function formBody(): Record<string, unknown> {
 async function send(event: Event): Promise<void> {
   event.preventDefault();
   clearInvalid();
+  const by = targetChoice();
   if (!select('service').value) return markInvalid('service', t('errors.chooseService'));
-  if (input('target-teams').checked && !input('teams-user').value.trim()) return markInvalid('teams-user', t('errors.teamsUser'));
+  if (by === 'teams' && !input('teams-user').value.trim()) return markInvalid('teams-user', t('errors.teamsUser'));
+  const address = input('email-address');
+  if (by === 'email' && (!address.value.trim() || address.validity.typeMismatch)) return markInvalid('email-address', t('errors.emailAddress'));
   const button = byId<HTMLButtonElement>('send-button');
   button.disabled = true;
   button.textContent = t('form.sending');
   state.idempotencyKey ??= newIdempotencyKey();
   try {
-    state.result = await api.post<TAccepted>('/follow-ups', formBody(), { 'Idempotency-Key': state.idempotencyKey });
+    state.result = { ...(await api.post<TAccepted>('/follow-ups', formBody(), { 'Idempotency-Key': state.idempotencyKey })), by };
     state.idempotencyKey = null;
+    // The address has been handed to the server; it is not kept on the page, nor ever shown again.
+    address.value = '';
     renderResult();
     byId('result-heading').focus();
     await loadRecent();
   } catch (failure) {
     const field = failure instanceof ApiProblem && failure.field !== undefined ? FIELD_INPUTS[failure.field] : undefined;
-    if (failure instanceof ApiProblem && failure.kind === 'invalid' && field) markInvalid(field, errorText(failure));
+    // SMTP_URL was taken away since this page loaded: e-mail is no longer possible.
+    if (failure instanceof ApiProblem && failure.code === 'email_not_configured') markInvalid('target-email', t('errors.emailNotConfigured'));
+    else if (failure instanceof ApiProblem && failure.kind === 'invalid' && field) markInvalid(field, errorText(failure));
     else if (failure instanceof ApiProblem && failure.kind === 'unreachable') markInvalid('teams-user', errorText(failure));
     else handleFailure(failure, byId('send-error'));
     // A changed form is a new request; an unchanged one resent after an error keeps its key (see 'input' below).
@@ -304,7 +343,7 @@ function renderResult(): void {
   if (result.link) message = t('result.linkReady', { expires: result.linkExpiresAt ? formatDateTime(result.linkExpiresAt) : '' });
   else if (result.status === 'skipped') message = t('result.skipped', { reason: t(`reasons.${result.reason ?? ''}`) });
   else if (result.status === 'deferred' && result.nextAttemptAt) message = t('result.deferred', { time: formatTime(result.nextAttemptAt) });
-  else message = t('result.queued');
+  else message = result.by === 'email' ? t('result.emailQueued') : t('result.queued');
   byId('result-message').textContent = message;
   byId('link-box').hidden = !result.link;
   input('link').value = result.link ?? '';
@@ -346,14 +385,34 @@ function fillRows(tableId: string, emptyId: string, rows: HTMLTableRowElement[])
   byId(emptyId).hidden = rows.length !== 0;
 }
 
+const TARGET_NAMES: Record<TFollowUp['target']['type'], string> = { link: 'recent.viaLink', email: 'recent.viaEmail', conversation: 'recent.viaTeams' };
+
+/** How far a follow-up got. A link that was made was not sent to anyone: staff pass it on themselves. */
+function statusText(followUp: TFollowUp): string {
+  if (followUp.status === 'sent' && followUp.target.type === 'link') return t('statuses.linkMade');
+  if (followUp.status === 'sent' && followUp.target.type === 'email') return t('statuses.sentByEmail');
+  const status = t(`statuses.${followUp.status}`);
+  return followUp.reason ? `${status} – ${t(`reasons.${followUp.reason}`)}` : status;
+}
+
+/** When something is still to happen, or last happened: a deferred send, an invitation's one reminder. */
+function statusDetail(followUp: TFollowUp): string | null {
+  if (followUp.status === 'deferred' && followUp.nextAttemptAt) return t('recent.goesAt', { time: formatTime(followUp.nextAttemptAt) });
+  if (followUp.target.type !== 'email') return null;
+  if (followUp.target.remindedAt) return t('recent.remindedAt', { time: formatTime(followUp.target.remindedAt) });
+  if (followUp.target.reminderAt) return t('recent.reminderAt', { time: formatTime(followUp.target.reminderAt) });
+  return null;
+}
+
 function renderRecent(): void {
   fillRows(
     'recent-table',
     'recent-empty',
     state.recent.map((followUp) => {
       const row = element('tr');
-      const status = t(`statuses.${followUp.status}`) + (followUp.reason ? ` – ${t(`reasons.${followUp.reason}`)}` : '');
-      const statusCell = element('td', status);
+      const statusCell = element('td', statusText(followUp));
+      const detail = statusDetail(followUp);
+      if (detail) statusCell.append(element('span', detail, 'hint detail'));
       const link = followUp.link;
       if (link) {
         const button = element('button', t('recent.copyAgain'), 'secondary');
@@ -366,7 +425,7 @@ function renderRecent(): void {
       row.append(
         element('td', formatDateTime(followUp.createdAt)),
         element('td', serviceName(followUp.service)),
-        element('td', followUp.target.type === 'link' ? t('recent.viaLink') : t('recent.viaTeams')),
+        element('td', t(TARGET_NAMES[followUp.target.type])),
         statusCell,
       );
       return row;
@@ -492,9 +551,7 @@ select('organisation').addEventListener('change', () => {
   void loadCallbacks();
 });
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="target"]')) {
-  radio.addEventListener('change', () => {
-    byId('teams-user-field').hidden = !input('target-teams').checked;
-  });
+  radio.addEventListener('change', renderTargetFields);
 }
 const form = byId('follow-up-form');
 form.addEventListener('input', () => {
@@ -508,6 +565,7 @@ byId('copy-link').addEventListener('click', () => void copy(input('link').value,
 byId('refresh-recent').addEventListener('click', () => void loadRecent());
 byId('refresh-callbacks').addEventListener('click', () => void loadCallbacks());
 
+renderTargetFields();
 applyLanguage(initialLanguage(config));
 const token = storedToken.get();
 if (token) void signIn(token, { quiet: true });

@@ -20,7 +20,15 @@ export interface TInvitationContent {
   timeZone: string;
 }
 
-const DATE_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'nl-NL', en: 'en-GB' };
+/**
+ * How the link's last moment is written: in words in Dutch and English; in digits in Papiamentu, which has no Intl
+ * data of its own — Dutch words ("december", "om") would stand in a Papiamentu sentence.
+ */
+const DATE_FORMATS: Record<TLanguage, { locale: string; options: Intl.DateTimeFormatOptions }> = {
+  nl: { locale: 'nl-NL', options: { dateStyle: 'long', timeStyle: 'short' } },
+  pap: { locale: 'nl-NL', options: { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' } },
+  en: { locale: 'en-GB', options: { dateStyle: 'long', timeStyle: 'short' } },
+};
 
 /**
  * An invitation (or its one reminder) as a multipart mail: plain text, and accessible HTML — real headings, the link
@@ -30,7 +38,8 @@ const DATE_LOCALES: Record<TLanguage, string> = { nl: 'nl-NL', pap: 'nl-NL', en:
 export function invitationMail(i18n: TI18n, content: TInvitationContent): TOutgoingMail {
   const t = i18n.translatorFor(content.language, 'mail');
   const names = { organisation: content.organisation, service: content.service };
-  const date = new Intl.DateTimeFormat(DATE_LOCALES[content.language], { dateStyle: 'long', timeStyle: 'short', timeZone: content.timeZone }).format(content.expiresAt);
+  const { locale, options } = DATE_FORMATS[content.language];
+  const date = new Intl.DateTimeFormat(locale, { ...options, timeZone: content.timeZone }).format(content.expiresAt);
   const subject = t(`${content.kind}.subject`, names);
   const lines = {
     greeting: t('greeting'),

@@ -469,6 +469,26 @@ describe.skipIf(!HAS_CHROMIUM)('the admin page in Chromium', () => {
     await expect.poll(() => page.locator('#webhooks-empty').isVisible()).toBe(true);
     expect(problems.errors).toEqual([]);
   });
+
+  it('saves the language and the sender name of invitation e-mails with the details; an empty name means the organisation’s own', async () => {
+    const stored = () => running.database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' }, select: { defaultLanguage: true, mailSenderName: true } });
+    const { page, problems } = await openPage('nl');
+    await signIn(page, nl);
+    const language = page.getByLabel(text(nl, 'details.defaultLanguage'));
+    const sender = page.getByLabel(text(nl, 'details.mailSenderName'));
+    await expect.poll(() => language.inputValue()).toBe('nl');
+    await language.selectOption({ label: 'Papiamentu' });
+    await sender.fill('Klantcontact Gemeente Demo');
+    await page.getByRole('button', { name: text(nl, 'details.submit') }).click();
+    await expect.poll(() => page.locator('#details-status').textContent()).toBe(text(nl, 'details.saved'));
+    expect(await stored()).toEqual({ defaultLanguage: 'pap', mailSenderName: 'Klantcontact Gemeente Demo' });
+
+    await sender.fill('');
+    await page.getByRole('button', { name: text(nl, 'details.submit') }).click();
+    await expect.poll(async () => (await stored()).mailSenderName).toBeNull();
+    expect(await page.locator('#details-status').textContent()).toBe(text(nl, 'details.saved'));
+    expect(problems.errors).toEqual([]);
+  });
 });
 
 /** axe-core on the page as it is: no serious or critical violation. */

@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackService } from '../../src/followups/callbacks';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
 import { makeNewResponse } from '../support/fixtures';
-import { createToken, storeTeamsReference } from '../followups/support';
+import { call, createToken, followUpBody, storeTeamsReference } from '../followups/support';
 import { HAS_CHROMIUM, SKIP_REASON, launchChromium, screenshot, watchProblems } from './browser';
 
 type TStaffTexts = Record<string, Record<string, string>>;
@@ -13,6 +17,7 @@ const texts = (language: string) => JSON.parse(readFileSync(new URL(`../../local
 const nl = texts('nl');
 const pap = texts('pap');
 const en = texts('en');
+const mailTexts = (language: string) => JSON.parse(readFileSync(new URL(`../../locales/${language}/mail.json`, import.meta.url), 'utf8')) as { button: string; validUntil: string };
 
 if (!HAS_CHROMIUM) console.warn(SKIP_REASON);
 
@@ -119,6 +124,10 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(pap.page!.heading);
     expect(await page.getByRole('button', { name: 'Papiamentu' }).getAttribute('aria-pressed')).toBe('true');
 
+    // Without SMTP_URL the service cannot send e-mail, so the form does not offer it.
+    expect(await page.getByRole('radio').count()).toBe(2);
+    expect(await page.getByRole('radio', { name: pap.form!.targetEmail! }).count()).toBe(0);
+
     // Sending without a service names what is missing.
     await page.getByRole('button', { name: pap.form!.submit! }).click();
     await expect.poll(() => page.locator('#send-error').textContent()).toBe(pap.errors!.chooseService);
@@ -145,10 +154,12 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     expect(stored.service.slug).toBe('paspoort');
     expect(stored.organisation.slug).toBe('bonaire');
 
-    // The request is listed with its status in the page's language.
+    // The request is listed with its status in the page's language: a link was made, not sent to anyone.
     const recent = page.locator('#recent-table tbody tr');
     await expect.poll(() => recent.count()).toBe(1);
-    expect(await recent.first().textContent()).toContain(pap.statuses!.sent);
+    const linkStatus = await recent.first().locator('td').last().textContent();
+    expect(linkStatus).toContain(pap.statuses!.linkMade);
+    expect(linkStatus).not.toContain(pap.statuses!.sent);
 
     // A Teams user the bot never talked with: a clear sentence, not an error code.
     await page.getByLabel(pap.form!.targetTeams!).check();
@@ -197,5 +208,175 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
 
     // The 422 of the unknown Teams user is the only failed request the page made.
     expect(problems.errors.filter((error) => !error.includes('422'))).toEqual([]);
+  });
+});
+
+interface TMailbox {
+  url: string;
+  /** Each mail as it reached the server, with the addresses it was sent to. */
+  received: { to: string[]; mail: ParsedMail }[];
+  /** Answers every mail held so far, and every later one at once. */
+  deliver(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * An SMTP server (`smtp-server`, as in tests/followups/email.test.ts) that reads each mail but holds back its answer
+ * until `deliver()`: until then the service is still sending, so the page can be seen to show the invitation queued.
+ */
+async function startMailbox(): Promise<TMailbox> {
+  const received: TMailbox['received'] = [];
+  let deliver = () => {};
+  const delivered = new Promise<void>((resolve) => {
+    deliver = resolve;
+  });
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then(async (mail) => {
+          received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), mail });
+          await delivered;
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, received, deliver, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The README's pictures: the invitation as a resident reads it. */
+const README_IMAGES = join(process.cwd(), 'docs', 'images');
+
+/** A moment as the staff page writes one that is not today (digits only, in every language). */
+const dateTime = (at: Date) => new Intl.DateTimeFormat('nl-NL', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(at);
+
+/**
+ * Invitations by e-mail from the staff page, with the service sending real mail to an SMTP server in the test: the
+ * staff member chooses e-mail, types the resident's address and sends; the list shows the invitation queued while
+ * the mail is under way and "sent by e-mail" with its reminder once the server took it; the address is never shown
+ * back. The mail itself, as the resident sees it on a phone, is written to docs/images for the README.
+ */
+describe.skipIf(!HAS_CHROMIUM)('invitations by e-mail on the staff page in Chromium', () => {
+  let browser: Browser;
+  let mailbox: TMailbox;
+  let running: TTestApp;
+  let context: BrowserContext | undefined;
+  let staffToken: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    mailbox = await startMailbox();
+    running = await startTestApp({ SMTP_URL: mailbox.url, MAIL_FROM: 'enkete@meethuis.example', QUIET_HOURS: 'off', PUBLIC_URL: 'https://enkete.example.nl' });
+    staffToken = await createToken(running.database.prisma, 'staff', 'bonaire');
+  });
+  afterAll(async () => {
+    mailbox?.deliver();
+    await context?.close();
+    await browser?.close();
+    await running?.stop();
+    await mailbox?.close();
+  });
+
+  it('sends an invitation by e-mail, shows it queued and then sent with its reminder, and never shows the address again', { timeout: 90_000 }, async () => {
+    const address = 'habitante.nikiboko@example.org';
+    context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${running.url}/staff?lang=nl`);
+    await page.getByLabel(nl.signIn!.tokenLabel!).fill(staffToken);
+    await page.getByRole('button', { name: nl.signIn!.submit! }).click();
+    await page.getByRole('heading', { name: nl.form!.heading! }).waitFor();
+
+    // Three ways to send; the address field appears with e-mail, described by what happens to the address.
+    expect(await page.getByRole('radio').evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).labels?.[0]?.textContent))).toEqual([
+      nl.form!.targetLink,
+      nl.form!.targetEmail,
+      nl.form!.targetTeams,
+    ]);
+    await page.getByLabel(nl.form!.service!).selectOption('paspoort');
+    await page.getByLabel(nl.form!.contactChannel!).selectOption('telefoon');
+    await page.getByRole('radio', { name: nl.form!.targetEmail! }).check();
+    const addressField = page.getByLabel(nl.form!.emailAddress!);
+    expect(await addressField.getAttribute('type')).toBe('email');
+    expect(await addressField.getAttribute('autocomplete')).toBe('off');
+    expect(await page.locator(`#${await addressField.getAttribute('aria-describedby')}`).textContent()).toBe(nl.form!.emailAddressHelp);
+
+    // No address: said before anything is sent.
+    await page.getByRole('button', { name: nl.form!.submit! }).click();
+    await expect.poll(() => page.locator('#send-error').textContent()).toBe(nl.errors!.emailAddress);
+    expect(await addressField.getAttribute('aria-invalid')).toBe('true');
+
+    await addressField.fill(address);
+    await page.getByRole('button', { name: nl.form!.submit! }).click();
+    await expect.poll(() => page.locator('#result-message').textContent()).toBe(nl.result!.emailQueued);
+    expect(await addressField.inputValue()).toBe('');
+    expect(await page.locator('body').innerText()).not.toContain(address);
+
+    // The mail reached the server, which has not answered yet: the service is still sending it.
+    await expect.poll(() => mailbox.received.length, { timeout: 30_000 }).toBe(1);
+    expect(mailbox.received[0]!.to).toEqual([address]);
+    const row = page.locator('#recent-table tbody tr').first();
+    await page.locator('#refresh-recent').click();
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe(nl.recent!.viaEmail);
+    expect(await row.locator('td').last().textContent()).toBe(nl.statuses!.queued);
+
+    // The server takes it: sent by e-mail, and when the one reminder goes.
+    mailbox.deliver();
+    await expect
+      .poll(
+        async () => {
+          await page.locator('#refresh-recent').click();
+          return row.locator('td').last().textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toContain(nl.statuses!.sentByEmail);
+    const stored = await running.database.prisma.followUp.findFirstOrThrow({ where: { targetType: 'email' } });
+    expect(stored.remindAt).not.toBeNull();
+    expect(await row.locator('td').last().textContent()).toBe(nl.statuses!.sentByEmail + nl.recent!.reminderAt!.replace('{{time}}', dateTime(stored.remindAt!)));
+    expect(await page.locator('body').innerText()).not.toContain(address);
+    await screenshot(page, 'staff-email-nl');
+    expect(problems.errors).toEqual([]);
+  });
+
+  it('sends a mail a resident can read on a phone, in Papiamentu (Bonaire’s language) and in Dutch', { timeout: 60_000 }, async () => {
+    mailbox.deliver();
+    const dutch = await call(running.url, 'POST', '/api/follow-ups', {
+      token: staffToken,
+      body: followUpBody({ organisation: 'bonaire', service: 'rijbewijs', language: 'nl', target: { type: 'email', address: 'inwoner.rincon@example.org' } }),
+    });
+    expect(dutch.status).toBe(202);
+    await expect.poll(() => mailbox.received.length, { timeout: 30_000 }).toBe(2);
+
+    // The first went without a language: Bonaire's own, Papiamentu.
+    const papiamentu = mailbox.received[0]!.mail;
+    expect(papiamentu.headers.get('content-language')).toBe('pap');
+    // Until when the link works, in digits: no Dutch month or "om" in a Papiamentu sentence.
+    const [before, after] = mailTexts('pap').validUntil.split('{{date}}');
+    expect(papiamentu.text).toMatch(new RegExp(`${before}\\d{2}-\\d{2}-\\d{4}, \\d{2}:\\d{2}${after!.replace('.', '\\.')}`));
+    expect(mailbox.received[1]!.mail.headers.get('content-language')).toBe('nl');
+    // A low window: the full-page picture is as tall as the mail, not the phone.
+    context = await browser.newContext({ viewport: { width: 390, height: 300 } });
+    const page = await context.newPage();
+    mkdirSync(README_IMAGES, { recursive: true });
+    for (const [language, mail] of [
+      ['pap', papiamentu],
+      ['nl', mailbox.received[1]!.mail],
+    ] as const) {
+      expect(typeof mail.html).toBe('string');
+      await page.setContent(String(mail.html));
+      expect(await page.getAttribute('html', 'lang')).toBe(language);
+      // Nothing wider than the phone: the long link wraps, the button fits.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const button = page.getByRole('link', { name: mailTexts(language).button });
+      const box = await button.boundingBox();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: join(README_IMAGES, `invitation-mail-${language}.png`), fullPage: true });
+    }
   });
 });
