@@ -101,7 +101,7 @@ async function databaseHolds(running: TTestApp, value: string): Promise<string[]
   const tables =
     provider === 'sqlite'
       ? (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((row) => row.name)
-      : (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`)).map((row) => row.name);
+      : (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema()`)).map((row) => row.name);
   const found: string[] = [];
   for (const table of tables) {
     const rows = await prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${table}"`);
