@@ -1,7 +1,9 @@
 import { z, ZodError } from 'zod';
 import { CLI_ACTOR } from '../kernel/audit';
-import { ZFollowUpRequest, type TFollowUpView } from '../followups/model';
-import { FollowUpService } from '../followups/service';
+import { createReadStream } from 'node:fs';
+import { MAX_BATCH_ITEMS, ZFollowUpRequest, type TFollowUpView } from '../followups/model';
+import { parseCsv } from '../scoring/csv';
+import { addressKeyOf, FollowUpService, hashRequest } from '../followups/service';
 import { parseQuietHours } from '../followups/time';
 import { loadSurveys } from '../surveys/loader';
 import { registerSurveys } from '../surveys/registry';
@@ -31,6 +33,62 @@ const OPTION_OF_FIELD: Record<string, string> = {
   'target.address': '--email',
   'target.type': '--email',
 };
+
+/** The CLI acting for the contact centre's list: its own name, so a line's key finds what the same file sent before. */
+const IMPORTING_ACTOR = { ...CLI_ACTOR, tokenId: 'cli' };
+
+const BATCH_COLUMNS = ['target', 'service', 'contactChannel', 'language', 'leadTimeDays', 'contactCount'] as const;
+
+/** A refused field of a line, named by its column. */
+const OPTION_OF_COLUMN: Record<string, string> = {
+  service: 'service',
+  contactChannel: 'contactChannel',
+  language: 'language',
+  leadTimeDays: 'leadTimeDays',
+  contactCount: 'contactCount',
+  'target.address': 'target',
+  'target.type': 'target',
+};
+
+/** The lines of a contact centre's CSV as batch items; a line that cannot be one is refused with its line number. */
+async function batchItemsOf(file: string, organisation: string, survey: string, hashSecret: string) {
+  const items: Array<{ line: number; key: string; request: Record<string, unknown> }> = [];
+  const refused: Array<{ line: number; text: string; ok: false }> = [];
+  let header: string[] | null = null;
+  for await (const record of parseCsv(createReadStream(file))) {
+    if (!header) {
+      header = record.fields.map((name) => name.trim());
+      const unknown = header.find((name) => !(BATCH_COLUMNS as readonly string[]).includes(name));
+      if (unknown !== undefined) throw new Error(`line ${record.line}: "${unknown}" is not a column (${BATCH_COLUMNS.join(', ')})`);
+      continue;
+    }
+    if (items.length + refused.length >= MAX_IMPORT_LINES) throw new Error(`line ${record.line}: a file holds at most ${MAX_IMPORT_LINES} lines`);
+    const cell = (name: string) => record.fields[header!.indexOf(name)]?.trim() || undefined;
+    const target = cell('target');
+    if (!target) {
+      refused.push({ line: record.line, text: 'target: an e-mail address or link', ok: false });
+      continue;
+    }
+    const request = {
+      survey,
+      organisation,
+      service: cell('service'),
+      contactChannel: cell('contactChannel'),
+      language: cell('language'),
+      leadTimeDays: number(cell('leadTimeDays')),
+      contactCount: number(cell('contactCount')),
+      target: target.toLowerCase() === 'link' ? { type: 'link' } : { type: 'email', address: target },
+    };
+    // Two lines asking the same of one address are one follow-up; the key holds the address's keyed hash only. Links
+    // are told apart by their line (two contacts may look alike).
+    const key = `csv:${hashRequest({ ...request, target: target.toLowerCase() === 'link' ? `link:${record.line}` : addressKeyOf(hashSecret, target) })}`;
+    items.push({ line: record.line, key, request });
+  }
+  return { items, refused };
+}
+
+/** One request per line of the contact centre's list, as the API's batch takes it. */
+const MAX_IMPORT_LINES = MAX_BATCH_ITEMS;
 
 const number = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined);
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
@@ -97,6 +155,39 @@ export const followUpCommands: TCliCommand[] = [
       await registerSurveys(context.database.prisma, loadSurveys());
       const { followUp } = await service(context).create(CLI_ACTOR, request);
       printFollowUp(context.print, followUp);
+    },
+  },
+  {
+    words: 'follow-ups import',
+    usage: 'FILE.csv --organisation SLUG [--survey meethuis]   (columns: target,service,contactChannel[,language][,leadTimeDays][,contactCount]; target is an e-mail address or link)',
+    options: { organisation: { type: 'string' }, survey: { type: 'string' } },
+    async run(context, values, [file]) {
+      if (!file) throw new Error('follow-ups import needs the CSV file');
+      const organisation = text(values.organisation);
+      if (!organisation) throw new Error('--organisation: required (the CLI acts for every organisation)');
+      await registerSurveys(context.database.prisma, loadSurveys());
+      const { items, refused } = await batchItemsOf(file, organisation, text(values.survey) ?? 'meethuis', context.config.HASH_SECRET);
+      // The key of a line is what it asks for: the same file again sends nothing twice, whatever order it comes in.
+      const results = items.length > 0 ? await service(context).createBatch(IMPORTING_ACTOR, items.map(({ key, request }) => ({ key, request }))) : [];
+      const lines = new Map(items.map((item) => [item.key, item.line]));
+      const report = [
+        ...refused,
+        ...results.map((result) => ({
+          line: lines.get(result.key)!,
+          text:
+            result.outcome === 'refused'
+              ? `${OPTION_OF_COLUMN[result.error.field ?? ''] ?? result.error.field ?? 'line'}: ${result.error.detail}`
+              : `${result.outcome === 'replayed' ? 'already sent' : result.followUp.status} ${result.followUp.id}${result.followUp.reason ? ` (${result.followUp.reason})` : ''}`,
+          ok: result.outcome !== 'refused',
+        })),
+      ].sort((a, b) => a.line - b.line);
+      for (const entry of report) context.print(`line ${entry.line}: ${entry.text}`);
+      const accepted = results.filter((result) => result.outcome === 'accepted').length;
+      const replayed = results.filter((result) => result.outcome === 'replayed').length;
+      const failed = report.filter((entry) => !entry.ok).length;
+      context.print(`${accepted} accepted, ${replayed} already sent before, ${failed} refused`);
+      // As the answers' import does: the run fails (exit 1) when any line was refused.
+      if (failed > 0) throw new Error(`${failed} lines refused`);
     },
   },
   {

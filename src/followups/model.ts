@@ -57,6 +57,29 @@ export const ZFollowUpRequest = z.strictObject({
 });
 export type TFollowUpRequest = z.infer<typeof ZFollowUpRequest>;
 
+/** Follow-ups sent at once from the contact centre's own list: each with its own idempotency key and result. */
+export const MAX_BATCH_ITEMS = 200;
+/** The most one item of a batch may take as JSON (a request with the longest address is well under it). */
+export const MAX_BATCH_ITEM_BYTES = 1_000;
+
+export const ZFollowUpBatch = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        key: z.string().trim().min(1).max(200).describe("This item's idempotency key: the same key again returns the earlier result."),
+        // Checked item by item, so that one bad line refuses that line only.
+        request: z.unknown().describe('A follow-up request, as POST /follow-ups takes it.'),
+      }),
+    )
+    .min(1)
+    .max(MAX_BATCH_ITEMS),
+});
+
+/** What happened to one item of a batch. */
+export type TBatchResult =
+  | { key: string; outcome: 'accepted' | 'replayed'; followUp: TFollowUpView }
+  | { key: string; outcome: 'refused'; error: { code: string; field: string | null; detail: string } };
+
 /** A follow-up as staff see it (API, CLI, staff page). `link` only while the one-time link can still be used. */
 export interface TFollowUpView {
   id: string;

@@ -6,6 +6,7 @@ import { Prisma, type TPrisma } from '../db/client';
 import { ZLocalisedName, type TLocalisedName } from '../organisations/model';
 import { isLanguage } from '../i18n/languages';
 import { writeAudit, type TActor } from '../kernel/audit';
+import { AppError } from '../kernel/errors';
 import { linkTokenHashOf, linkTokenOf, linkUrlOf } from './links';
 import { encryptJson, keyedHash } from '../privacy/crypto';
 import {
@@ -13,8 +14,10 @@ import {
   FollowUpError,
   isFollowUpStatus,
   type TFollowUpReason,
+  type TBatchResult,
   type TFollowUpRequest,
   type TFollowUpStatus,
+  ZFollowUpRequest,
   type TFollowUpView,
 } from './model';
 import { organisationInScope, type TScopedOrganisation } from './scope';
@@ -212,6 +215,31 @@ export class FollowUpService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Many follow-ups at once, each checked and created on its own with its own idempotency key: a bad item is refused
+   * with the field that is wrong and the others go ahead; the same batch again creates nothing twice.
+   */
+  async createBatch(actor: TActor, items: ReadonlyArray<{ key: string; request: unknown }>): Promise<TBatchResult[]> {
+    const results: TBatchResult[] = [];
+    for (const { key, request } of items) {
+      const parsed = ZFollowUpRequest.safeParse(request);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = issue.path.map(String).join('.') || null;
+        results.push({ key, outcome: 'refused', error: { code: 'invalid_request', field, detail: `${field ?? 'request'}: ${issue.message}` } });
+        continue;
+      }
+      try {
+        const { followUp, replayed } = await this.create(actor, parsed.data, key);
+        results.push({ key, outcome: replayed ? 'replayed' : 'accepted', followUp });
+      } catch (error) {
+        if (!(error instanceof AppError) || error.status >= 500) throw error;
+        results.push({ key, outcome: 'refused', error: { code: error.code, field: error.field ?? null, detail: error.message } });
+      }
+    }
+    return results;
   }
 
   async get(scope: { organisationId: string | null }, id: string): Promise<TFollowUpView> {

@@ -16,6 +16,8 @@ export interface TJsonBodyOptions {
    * same limits and dropped (those routes act on their URL alone).
    */
   formPaths?: readonly string[];
+  /** Paths whose bodies may be larger than `maxBodyBytes` (a batch), each with its own limit. */
+  largerBodies?: ReadonlyArray<{ path: string; maxBytes: number }>;
 }
 
 const FORM_MEDIA_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;.*)?$/i;
@@ -56,13 +58,15 @@ function hasBody(req: Request): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-async function readJsonBody(req: Request, { maxBodyBytes, maxDepth, readTimeoutMs, formPaths = [] }: TJsonBodyOptions): Promise<unknown> {
+async function readJsonBody(req: Request, options: TJsonBodyOptions): Promise<unknown> {
+  const { maxDepth, readTimeoutMs, formPaths = [] } = options;
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity') {
     throw new AppError('unsupported-media-type', 'unsupported_content_encoding', 'Request bodies must not be compressed (Content-Encoding: identity only).');
   }
   const type = req.headers['content-type'];
   const path = (req.url ?? '').split('?')[0]!;
+  const maxBodyBytes = options.largerBodies?.find((larger) => larger.path === path)?.maxBytes ?? options.maxBodyBytes;
   const form = type !== undefined && FORM_MEDIA_TYPE.test(type) && formPaths.some((prefix) => path.startsWith(prefix));
   if (!hasBody(req)) {
     if (type !== undefined && !form && !JSON_MEDIA_TYPE.test(type) && !['GET', 'HEAD'].includes(req.method ?? '')) throw unsupportedType();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZLocalisedName } from '../organisations/model';
-import { FOLLOW_UP_STATUSES, ZFollowUpRequest } from '../followups/model';
+import { FOLLOW_UP_STATUSES, MAX_BATCH_ITEMS, ZFollowUpBatch, ZFollowUpRequest, type TFollowUpView } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
 import { LANGUAGES } from '../i18n/languages';
 import { ZSlug } from '../kernel/slug';
@@ -79,6 +79,31 @@ const ZServices = z.object({
   organisations: z.array(z.object({ slug: z.string(), names: ZLocalisedName, services: z.array(z.object({ slug: z.string(), names: ZLocalisedName })) })),
 });
 
+/** A created follow-up as its sender hears of it: id, status, why it was skipped, the link to pass on, when it goes. */
+function acceptedOf(followUp: TFollowUpView) {
+  return {
+    id: followUp.id,
+    status: followUp.status,
+    ...(followUp.reason ? { reason: followUp.reason } : {}),
+    ...(followUp.link ? { link: followUp.link } : {}),
+    ...(followUp.link && followUp.target.type === 'link' ? { linkExpiresAt: followUp.target.expiresAt } : {}),
+    ...(followUp.nextAttemptAt ? { nextAttemptAt: followUp.nextAttemptAt } : {}),
+  };
+}
+
+const ZBatchResults = z.object({
+  results: z.array(
+    z.union([
+      z.object({ key: z.string(), outcome: z.enum(['accepted', 'replayed']), followUp: ZAccepted }),
+      z.object({
+        key: z.string(),
+        outcome: z.literal('refused'),
+        error: z.object({ code: z.string(), field: z.string().nullable().describe('The field of the item that is wrong.'), detail: z.string() }),
+      }),
+    ]),
+  ),
+});
+
 const createdHeaders = {
   Location: { description: 'Where the follow-up can be read.' },
   'Idempotent-Replayed': { description: '`true` when this repeats the answer to an earlier request with the same Idempotency-Key.' },
@@ -109,16 +134,34 @@ export function followUpRoutes(followUps: FollowUpService): TApiRoute[] {
       audits: ['follow-up.create', 'follow-up.replay'],
     })(async ({ principal, headers, body }) => {
       const { followUp, replayed } = await followUps.create(principal, body, headers['idempotency-key']);
-      const json = {
-        id: followUp.id,
-        status: followUp.status,
-        ...(followUp.reason ? { reason: followUp.reason } : {}),
-        ...(followUp.link ? { link: followUp.link } : {}),
-        ...(followUp.link && followUp.target.type === 'link' ? { linkExpiresAt: followUp.target.expiresAt } : {}),
-        ...(followUp.nextAttemptAt ? { nextAttemptAt: followUp.nextAttemptAt } : {}),
-      };
+      const json = acceptedOf(followUp);
       const replyHeaders = { Location: `${API_BASE}/follow-ups/${followUp.id}`, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) };
       return followUp.status === 'skipped' ? { status: 200, json, headers: replyHeaders } : { status: 202, json, headers: replyHeaders };
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/follow-ups/batch',
+      operationId: 'createFollowUpBatch',
+      tag: 'Follow-ups',
+      summary: 'Send many follow-up surveys at once',
+      description: `Up to ${MAX_BATCH_ITEMS} follow-ups, each with its own idempotency key (\`key\`) and its own result: accepted, replayed (the key was seen before), or refused with the field that is wrong. A refused item never stops the others.`,
+      role: 'staff',
+      body: ZFollowUpBatch,
+      responses: { 200: { description: 'A result per item, in order.', json: ZBatchResults } },
+      refusals: [404],
+      audits: ['follow-up.create', 'follow-up.replay'],
+    })(async ({ principal, body }) => {
+      const results = await followUps.createBatch(principal, body.items);
+      return {
+        status: 200,
+        json: {
+          results: results.map((result) =>
+            result.outcome === 'refused'
+              ? { key: result.key, outcome: result.outcome, error: result.error }
+              : { key: result.key, outcome: result.outcome, followUp: acceptedOf(result.followUp) },
+          ),
+        },
+      };
     }),
     defineRoute({
       method: 'get',

@@ -2,6 +2,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { TLogger } from '../log';
 import { jsonBodyReader } from './body';
 import { INVITATION_STOP_PATH } from '../followups/links';
+import { MAX_BATCH_ITEM_BYTES, MAX_BATCH_ITEMS } from '../followups/model';
 import { clientAddressReader, type TTrustProxy } from './clientAddress';
 import { AppError, problemKindOfStatus } from '../kernel/errors';
 import { API_BASE, API_VERSION, DEPRECATED_API_BASE, isApiPath, speaksChatProtocol } from './paths';
@@ -56,6 +57,8 @@ export function createHttpServer({ logger, maxBodyBytes, bodyTimeoutMs, trustPro
       logger,
       refuse: (req, res, error) => sendError(res, error, logger, req),
       formPaths: [INVITATION_STOP_PATH],
+      // A batch of follow-ups is as large as its items allow, and no larger.
+      largerBodies: [API_BASE, DEPRECATED_API_BASE].map((base) => ({ path: `${base}/follow-ups/batch`, maxBytes: Math.max(maxBodyBytes, MAX_BATCH_ITEMS * MAX_BATCH_ITEM_BYTES) })),
     }),
   );
   server.pre(clientAddressReader(trustProxy));
