@@ -485,8 +485,9 @@ describe.skipIf(!HAS_CHROMIUM)('the admin page in Chromium', () => {
 
     await sender.fill('');
     await page.getByRole('button', { name: text(nl, 'details.submit') }).click();
+    // The row changes before the page hears the answer: wait for both.
     await expect.poll(async () => (await stored()).mailSenderName).toBeNull();
-    expect(await page.locator('#details-status').textContent()).toBe(text(nl, 'details.saved'));
+    await expect.poll(() => page.locator('#details-status').textContent()).toBe(text(nl, 'details.saved'));
     expect(problems.errors).toEqual([]);
   });
 });
