@@ -407,12 +407,8 @@ export class AnswerStore {
       after = page[page.length - 1]!.id;
       for (const { id } of page) {
         await this.inTransaction(async (tx, created) => {
-          const [[columns], answers] = await Promise.all([
-            tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]),
-            answerRowsOf(tx, id),
-          ]);
-          if (!columns) return;
-          const row = await this.withFacts(tx, withAnswers(columns, answers));
+          const row = await this.responseIn(tx, id);
+          if (!row) return;
           const language = ZLanguage.parse(row.language);
           const retagged = row.answers.map((answer) => (isOpenAnswer(answer) ? { ...answer, themes: tagger.tag(answer.text, language) } : answer));
           const differing = retagged.filter((answer, index) => JSON.stringify(answer.themes) !== JSON.stringify(row.answers[index]!.themes));
@@ -467,12 +463,8 @@ export class AnswerStore {
   private async erase(responses: readonly { id: string }[]): Promise<number> {
     for (const { id } of responses) {
       await this.inTransaction(async (tx, created) => {
-        const [[columns], answers] = await Promise.all([
-          tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]),
-          answerRowsOf(tx, id),
-        ]);
-        if (!columns) return;
-        const row = await this.withFacts(tx, withAnswers(columns, answers));
+        const row = await this.responseIn(tx, id);
+        if (!row) return;
         const before = contributionOf(row.answers, row.status === 'completed');
         await this.writeDelta(tx, row, diffStats(before, emptyStats()), created);
         // A call-back the resident asked for holds their contact detail: erasing their data takes it too. Retention
@@ -575,6 +567,15 @@ export class AnswerStore {
     const created = new Map<string, string>();
     await this.sql.transaction((tx) => work(tx, created));
     for (const [cellKey, id] of created) this.cellIds.set(cellKey, id);
+  }
+
+  /** A response with its answers and facts, read inside a change's transaction; null when it is gone. */
+  private async responseIn(tx: TSqlTransaction, id: string): Promise<TResponseRow | null> {
+    const [[columns], answers] = await Promise.all([
+      tx.query<TRawResponse>(`SELECT ${RESPONSE_COLUMNS} FROM "Response" WHERE "id" = ?`, [id]),
+      answerRowsOf(tx, id),
+    ]);
+    return columns ? this.withFacts(tx, withAnswers(columns, answers)) : null;
   }
 
   private async withFacts(db: TSqlExecutor, columns: TResponseColumns): Promise<TResponseRow> {
