@@ -13,7 +13,8 @@ import type { TMailer, TTransactionalEventPublisher } from './contract';
 import { invitationMail, type TInvitationKind } from './invitationMail';
 import { linkTokenOf, linkUrlOf, stopTokenOf, stopUrlOf } from './links';
 import { WAITING_STATUSES } from './model';
-import { backoffMs, DAY_MS, HOUR_MS, quietUntil, type TQuietHours } from './time';
+import { backoffMs, DAY_MS, quietUntil, type TQuietHours } from './time';
+import { definedOf, QUEUE_DEFAULTS } from './worker';
 
 export interface TEmailInvitationOptions {
   hashSecret: string;
@@ -42,7 +43,6 @@ export interface TEmailRun {
   skipped: number;
 }
 
-const DEFAULTS = { maxAttempts: 5, backoffBaseMs: 60_000, backoffCapMs: HOUR_MS, lockMs: 5 * 60_000, batchSize: 20, everyMs: 5_000 };
 
 const ZStoredAddress = z.object({ address: z.string() });
 
@@ -77,7 +77,7 @@ type TRow = {
  * last mail that may go has gone (or will not go: opted out, started, failed, expired).
  */
 export class EmailInvitationWorker {
-  private readonly settings: typeof DEFAULTS;
+  private readonly settings: typeof QUEUE_DEFAULTS;
   private readonly clock: TClock;
 
   constructor(
@@ -87,10 +87,7 @@ export class EmailInvitationWorker {
     private readonly i18n: TI18n,
     private readonly options: TEmailInvitationOptions,
   ) {
-    this.settings = {
-      ...DEFAULTS,
-      ...Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULTS && value !== undefined)),
-    };
+    this.settings = { ...QUEUE_DEFAULTS, ...definedOf(options) };
     this.clock = options.clock ?? systemClock;
   }
 

@@ -34,7 +34,8 @@ export interface TWorkerRun {
   skipped: number;
 }
 
-const DEFAULTS = { maxAttempts: 5, backoffBaseMs: 60_000, backoffCapMs: HOUR_MS, lockMs: 5 * 60_000, batchSize: 20, everyMs: 5_000 };
+/** How a follow-up queue is worked (the chat worker here, the e-mail one in emailInvitations.ts): the same for both. */
+export const QUEUE_DEFAULTS = { maxAttempts: 5, backoffBaseMs: 60_000, backoffCapMs: HOUR_MS, lockMs: 5 * 60_000, batchSize: 20, everyMs: 5_000 };
 
 /**
  * Works the follow-up queue in the database. Any replica may run it: each due row is claimed with one conditional
@@ -43,7 +44,7 @@ const DEFAULTS = { maxAttempts: 5, backoffBaseMs: 60_000, backoffCapMs: HOUR_MS,
  * exponential back-off until `maxAttempts`.
  */
 export class FollowUpWorker {
-  private readonly settings: typeof DEFAULTS;
+  private readonly settings: typeof QUEUE_DEFAULTS;
   private readonly clock: TClock;
 
   constructor(
@@ -52,7 +53,7 @@ export class FollowUpWorker {
     private readonly events: TTransactionalEventPublisher,
     private readonly options: TFollowUpWorkerOptions,
   ) {
-    this.settings = { ...DEFAULTS, ...definedOf(options) };
+    this.settings = { ...QUEUE_DEFAULTS, ...definedOf(options) };
     this.clock = options.clock ?? systemClock;
   }
 
@@ -180,6 +181,7 @@ function describe(error: unknown): string {
   return text.slice(0, 500);
 }
 
-function definedOf(options: TFollowUpWorkerOptions): Partial<typeof DEFAULTS> {
-  return Object.fromEntries(Object.entries(options).filter(([key, value]) => key in DEFAULTS && value !== undefined));
+/** The queue settings a caller gave, without the ones left undefined (they keep QUEUE_DEFAULTS). */
+export function definedOf(options: object): Partial<typeof QUEUE_DEFAULTS> {
+  return Object.fromEntries(Object.entries(options).filter(([key, value]) => key in QUEUE_DEFAULTS && value !== undefined));
 }

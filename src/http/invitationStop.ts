@@ -1,5 +1,5 @@
 import type { TI18n } from '../i18n/i18n';
-import { isLanguage, type TLanguage } from '../i18n/languages';
+import type { TLanguage } from '../i18n/languages';
 import type { FollowUpGateway } from '../followups/gateway';
 import { followUpOfStopToken, INVITATION_STOP_PATH } from '../followups/links';
 import { escapeHtml, setPageSecurityHeaders } from './pageSafety';
@@ -21,7 +21,7 @@ export function registerInvitationStop({ route }: THttpServer, options: { i18n: 
     const asked = pageLanguage(req);
     if (asked.asked) return asked.language;
     const sent = followUpId ? await options.gateway.invitationLanguage(followUpId) : null;
-    return sent && isLanguage(sent) ? sent : asked.language;
+    return sent ?? asked.language;
   };
 
   route('get', path, async (req, res) => {

@@ -508,9 +508,13 @@ export class KpiService {
   }
 }
 
+let sharedLabels: TThemeLabel[] | undefined;
+
+/** The shared themes alone, read from the locale files once. */
 const SHARED_THEME_LABELS: TThemeLabelSource = {
   async labelsOf() {
-    return readSharedLexicon().map(({ key, labels }) => ({ key, labels, own: false }));
+    sharedLabels ??= readSharedLexicon().map(({ key, labels }) => ({ key, labels, own: false }));
+    return sharedLabels;
   },
 };
 
