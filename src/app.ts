@@ -8,7 +8,7 @@ import { ConversationReferenceStore } from './bots/conversationReferences';
 import { WEBCHAT_CHANNEL_ID } from './channels/directline/adapter';
 import { createDirectLine } from './channels/directline/channel';
 import { SurveyBot } from './bots/surveyBot';
-import type { TConfig } from './config';
+import { invitationTargetsOf, type TConfig } from './config';
 import { bootstrapDatabase } from './db/bootstrap';
 import { isDatabaseReachable, type TDatabase } from './db/client';
 import { DatabaseStorage } from './db/databaseStorage';
@@ -16,7 +16,10 @@ import { PrismaOrganisationDirectory } from './dialogs/organisationDirectory';
 import { CallbackService } from './followups/callbacks';
 import type { TProactiveSender } from './followups/contract';
 import { FollowUpGateway } from './followups/gateway';
-import { EmailInvitationWorker } from './followups/emailInvitations';
+import { InvitationWorker, type TInvitationChannel } from './followups/invitations';
+import { mailInvitations } from './followups/invitationMail';
+import { MAX_SMS_PARTS, smsInvitations } from './followups/invitationSms';
+import { CmSmsSender } from './sms/cmSmsSender';
 import { SmtpMailer } from './mail/smtpMailer';
 import { registerInvitationStop } from './http/invitationStop';
 import { FollowUpService } from './followups/service';
@@ -210,7 +213,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       fatigueDays: config.FOLLOW_UP_FATIGUE_DAYS,
       quietHours,
       linkTtlHours: config.LINK_TTL_HOURS,
-      email: config.SMTP_URL !== undefined ? { encryptionKey: config.ENCRYPTION_KEY } : null,
+      invitations: { encryptionKey: config.ENCRYPTION_KEY, targets: invitationTargetsOf(config) },
       clock,
     });
     apiRoutes.push(...followUpRoutes(followUps), ...callbackRoutes(callbackRequests, followUps));
@@ -221,7 +224,7 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
       ...tokenRoutes(tokens),
       ...surveyVariantRoutes(surveyVariants, (organisation, language) => directLine.channel.generateToken({ organisation, preview: true, ...(language ? { language } : {}) })),
     );
-    registerStaffPage(http, { i18n, emailInvitations: config.SMTP_URL !== undefined });
+    registerStaffPage(http, { i18n, invitationTargets: invitationTargetsOf(config) });
     registerAdminPage(http, { i18n, minGroupSize: config.MIN_GROUP_SIZE });
     // Opens the follow-up in the resident's Teams chat through the stored conversation reference.
     const proactive = new ProactiveChannels(botEndpoint.adapter, conversationReferences, config.MicrosoftAppId);
@@ -239,16 +242,24 @@ export async function createApp(config: TConfig, logger: TLogger, dependencies: 
     });
     const deliveries = new WebhookDeliveryWorker(prisma, { encryptionKey: config.ENCRYPTION_KEY, targets: webhookTargets, clock, logger: logger.child({ component: 'webhooks' }) });
     jobs.push(...worker.jobs(), callbackRequests.job(), deliveries.job());
+    const invitationChannels: TInvitationChannel[] = [];
     if (config.SMTP_URL) {
       mailer = new SmtpMailer(config.SMTP_URL, config.MAIL_FROM, dependencies.smtpTls);
-      const invitations = new EmailInvitationWorker(prisma, mailer, webhookPublisher, i18n, {
+      invitationChannels.push(mailInvitations(mailer, i18n));
+    }
+    if (config.SMS_PROVIDER_URL && config.SMS_API_KEY && config.SMS_SENDER) {
+      const sms = new CmSmsSender({ url: config.SMS_PROVIDER_URL, productToken: config.SMS_API_KEY, sender: config.SMS_SENDER, maxParts: MAX_SMS_PARTS });
+      invitationChannels.push(smsInvitations(sms, i18n));
+    }
+    for (const channel of invitationChannels) {
+      const invitations = new InvitationWorker(prisma, channel, webhookPublisher, {
         hashSecret: config.HASH_SECRET,
         encryptionKey: config.ENCRYPTION_KEY,
         publicUrl: config.PUBLIC_URL,
         quietHours,
         reminderAfterDays: config.REMINDER_AFTER_DAYS,
         clock,
-        logger: logger.child({ component: 'e-mail invitations' }),
+        logger: logger.child({ component: `${channel.targetType} invitations` }),
       });
       jobs.push(...invitations.jobs());
     }

@@ -81,6 +81,18 @@ export const ZEnvironment = z.object({
     .default('3')
     .refine((value) => value === 'off' || /^([1-9]|[1-2]\d|30)$/.test(value), 'must be a number of days from 1 to 30, or off')
     .transform((value) => (value === 'off' ? null : Number(value))),
+  /** CM.com's messaging gateway (https://gw.messaging.cm.com); unset, the text-message target is refused. */
+  SMS_PROVIDER_URL: z
+    .string()
+    .optional()
+    .refine((url) => url === undefined || /^https?:\/\/[^\s/?#]+\/?$/.test(url), 'must be the gateway address, such as https://gw.messaging.cm.com'),
+  /** The product token of the CM.com account. */
+  SMS_API_KEY: z.string().optional(),
+  /** The sender a resident sees: up to 11 letters and digits, or a number of up to 16 digits. */
+  SMS_SENDER: z
+    .string()
+    .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^\d{1,16}$/, 'must be up to 11 letters and digits (such as Gemeente) or a number of up to 16 digits')
+    .optional(),
   DIRECTLINE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Hosts bot replies may be sent to; empty means the Bot Framework channels (plus loopback when embedded). */
   SERVICE_URL_ALLOWLIST: commaList,
@@ -110,6 +122,11 @@ export const ZEnvironment = z.object({
   RESPONSE_LIMIT_EXEMPT: commaList.refine((entries) => isAddressList(entries), 'must be a comma list of addresses or CIDRs'),
 });
 export type TEnvironment = z.infer<typeof ZEnvironment>;
+
+/** The invitations the service sends itself, as far as they are configured: e-mail (SMTP_URL), text messages (SMS_PROVIDER_URL). */
+export function invitationTargetsOf(config: Pick<TEnvironment, 'SMTP_URL' | 'SMS_PROVIDER_URL'>): ('email' | 'sms')[] {
+  return [...(config.SMTP_URL !== undefined ? (['email'] as const) : []), ...(config.SMS_PROVIDER_URL !== undefined ? (['sms'] as const) : [])];
+}
 
 export type TDatabaseProvider = 'sqlite' | 'postgresql';
 
@@ -161,6 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`${variable}: ${issue.message} (got ${JSON.stringify(env[variable] ?? null)})`);
   }
   const settings = parsed.data;
+  if (settings.SMS_PROVIDER_URL !== undefined && settings.SMS_API_KEY === undefined) {
+    throw new ConfigError('SMS_API_KEY: is required with SMS_PROVIDER_URL (the product token of the SMS account)');
+  }
+  if (settings.SMS_PROVIDER_URL !== undefined && settings.SMS_SENDER === undefined) {
+    throw new ConfigError('SMS_SENDER: is required with SMS_PROVIDER_URL (the sender residents see, such as Gemeente)');
+  }
   const databaseProvider = databaseProviderOf(settings.DATABASE_URL);
   const dataDir =
     databaseProvider === 'sqlite' ? dirname(resolve(cwd, settings.DATABASE_URL.slice('file:'.length))) : resolve(cwd, 'data');

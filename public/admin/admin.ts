@@ -38,6 +38,8 @@ interface TOrganisation {
   defaultLanguage: TLanguage;
   /** The sender name of its invitation e-mails; null: its own name in the resident's language. */
   mailSenderName: string | null;
+  /** Where a phone number written without a country code is from: NL, BQ (Bonaire, Saba, St. Eustatius), … */
+  phoneRegion: string;
   effectiveMinGroupSize: number;
   version: number;
   hasResponses: boolean;
@@ -181,6 +183,7 @@ function applyLanguage(language: TLanguage): void {
 function renderAll(): void {
   renderOrganisationChoice();
   renderDetailsHints();
+  renderPhoneRegions(select('org-phone-region').value);
   renderStale();
   renderCatalogue('service');
   renderCatalogue('place');
@@ -251,6 +254,7 @@ function fieldErrorOf(failure: unknown, inputs: Record<string, string>): TFieldE
   if (field.startsWith('events')) return { input: inputId, key: 'errors.events' };
   if (field === 'contact' || field === 'complaints') return { input: inputId, key: 'errors.tooLong', params: { max: 200 } };
   if (field === 'mailSenderName') return { input: inputId, key: 'errors.senderName', params: { max: MAIL_SENDER_NAME_MAX } };
+  if (field === 'phoneRegion') return { input: inputId, key: 'errors.phoneRegion' };
   if (field === 'name') return { input: inputId, key: 'errors.required' };
   return { input: inputId, key: 'errors.field' };
 }
@@ -469,6 +473,7 @@ const DETAIL_INPUTS: Record<string, string> = {
   minGroupSize: 'org-min-group-size',
   defaultLanguage: 'org-default-language',
   mailSenderName: 'org-mail-sender-name',
+  phoneRegion: 'org-phone-region',
 };
 
 /** As long as the API allows: the name goes in the From header of every invitation. */
@@ -486,6 +491,7 @@ function fillDetails(organisation: TOrganisation): void {
   input('org-min-group-size').value = organisation.minGroupSize === null ? '' : String(organisation.minGroupSize);
   select('org-default-language').value = organisation.defaultLanguage;
   input('org-mail-sender-name').value = organisation.mailSenderName ?? '';
+  renderPhoneRegions(organisation.phoneRegion);
   // Once responses exist the figures are kept by slug and time zone: shown, not editable.
   for (const [id, fixedId] of [
     ['org-slug', 'org-slug-fixed'],
@@ -511,6 +517,7 @@ interface TDetails {
   minGroupSize: number | null;
   defaultLanguage: TLanguage;
   mailSenderName: string | null;
+  phoneRegion: string;
 }
 
 function readDetails(): { details: TDetails; errors: TFieldError[] } {
@@ -526,6 +533,7 @@ function readDetails(): { details: TDetails; errors: TFieldError[] } {
     defaultLanguage: select('org-default-language').value as TLanguage,
     // Empty: the organisation's own name, in the resident's language.
     mailSenderName: input('org-mail-sender-name').value.trim() || null,
+    phoneRegion: select('org-phone-region').value,
   };
   const errors = [
     ...checkNames('org', details.names),
@@ -589,7 +597,7 @@ async function saveDetails(event: Event): Promise<void> {
 /** Which of the details someone else changed, named as the log names them. */
 function renderStale(): void {
   const { stale, base } = state;
-  const fields = stale && base ? (['names', 'slug', 'contact', 'complaints', 'timeZone', 'minGroupSize', 'defaultLanguage', 'mailSenderName'] as const).filter((field) => JSON.stringify(stale[field]) !== JSON.stringify(base[field])) : [];
+  const fields = stale && base ? (['names', 'slug', 'contact', 'complaints', 'timeZone', 'minGroupSize', 'defaultLanguage', 'mailSenderName', 'phoneRegion'] as const).filter((field) => JSON.stringify(stale[field]) !== JSON.stringify(base[field])) : [];
   show(byId('details-stale-fields'), fields.length > 0 ? t('details.staleFields', { fields: fields.map((field) => t(`audit.fields.${field}`)).join(', ') }) : '');
 }
 
@@ -1199,6 +1207,19 @@ function fillTimeZones(): void {
 /** Each language by its own name, as the language buttons name them. */
 function fillInvitationLanguages(): void {
   select('org-default-language').replaceChildren(...LANGUAGES.map((language) => Object.assign(option(language, t(`languageNames.${language}`)), { lang: language })));
+}
+
+/**
+ * The regions the page has names for, in the page's language, and the organisation's own even when it has no name
+ * for it (the API or the CLI may set any region): it shows as its code, and a save of other details keeps it.
+ */
+function renderPhoneRegions(chosen: string): void {
+  const named = texts.keys('phoneRegionNames');
+  const own = state.base?.phoneRegion;
+  const regions = own === undefined || named.includes(own) ? named : [...named, own];
+  const field = select('org-phone-region');
+  field.replaceChildren(...regions.map((region) => option(region, named.includes(region) ? t(`phoneRegionNames.${region}`) : region)));
+  field.value = chosen;
 }
 
 // ---- wiring ---------------------------------------------------------------------------------------------------

@@ -6,15 +6,19 @@ import { byId, element, show } from '../shared/dom';
 import { tabValue } from '../shared/storage';
 import { initialLanguage, PageTexts, readPageConfig, type TLanguage, type TPageConfig } from '../shared/texts';
 
+/** Invitations the service sends itself, and may remind once: by e-mail, by text message. */
+type TInvitationTarget = 'email' | 'sms';
+const INVITATION_TARGETS: readonly TInvitationTarget[] = ['email', 'sms'];
+
 interface TStaffConfig extends TPageConfig {
   contactChannels: string[];
   survey: string;
-  /** The server can send invitations by e-mail (SMTP_URL is set). */
-  emailInvitations: boolean;
+  /** The invitations the server can send (e-mail with SMTP_URL, text message with SMS_PROVIDER_URL). */
+  invitationTargets: TInvitationTarget[];
 }
 
 /** How the form sends a follow-up: the radio buttons under "How does the resident get the survey?". */
-type TTargetChoice = 'link' | 'email' | 'teams';
+type TTargetChoice = 'link' | TInvitationTarget | 'teams';
 
 type TNames = Record<TLanguage, string>;
 interface TOrganisation {
@@ -37,7 +41,7 @@ interface TFollowUp {
   service: string;
   createdAt: string;
   nextAttemptAt: string | null;
-  target: { type: 'conversation' | 'link' } | { type: 'email'; reminderAt: string | null; remindedAt: string | null };
+  target: { type: 'conversation' | 'link' } | { type: TInvitationTarget; reminderAt: string | null; remindedAt: string | null };
 }
 /** What the call is about; only there when the resident agreed to share their answers. */
 interface TCallbackContext {
@@ -111,6 +115,7 @@ const FIELD_TEXTS: Record<string, string> = {
   contactCount: 'fields.contactCount',
   'target.userId': 'fields.teamsUser',
   'target.address': 'fields.emailAddress',
+  'target.phone': 'fields.smsPhone',
   organisation: 'fields.organisation',
 };
 const FIELD_INPUTS: Record<string, string> = {
@@ -121,6 +126,12 @@ const FIELD_INPUTS: Record<string, string> = {
   contactCount: 'contact-count',
   'target.userId': 'teams-user',
   'target.address': 'email-address',
+  'target.phone': 'sms-phone',
+};
+/** A way of sending the server no longer offers (its setting was taken away since the page loaded), at its radio button. */
+const NOT_CONFIGURED: Record<string, { inputId: string; text: string }> = {
+  email_not_configured: { inputId: 'target-email', text: 'errors.emailNotConfigured' },
+  sms_not_configured: { inputId: 'target-sms', text: 'errors.smsNotConfigured' },
 };
 
 /** What went wrong, in words a staff member can act on. */
@@ -140,6 +151,8 @@ function errorText(failure: unknown): string {
     case 'network':
       return t('errors.network');
     case 'invalid': {
+      // The number was read in the organisation's region: not a number there, or not a mobile one.
+      if (failure.code === 'invalid_phone') return t('errors.smsPhoneInvalid');
       const field = failure.field === undefined ? undefined : FIELD_TEXTS[failure.field];
       return field ? t('errors.field', { field: t(field) }) : t('errors.generic');
     }
@@ -191,7 +204,7 @@ function signOut(message?: string): void {
   state.token = null;
   state.organisations = [];
   state.result = null;
-  input('email-address').value = '';
+  forgetRecipient();
   storedToken.clear();
   byId('workspace').hidden = true;
   byId('sign-in').hidden = false;
@@ -264,21 +277,31 @@ function newIdempotencyKey(): string {
 
 function targetChoice(): TTargetChoice {
   if (input('target-email').checked) return 'email';
+  if (input('target-sms').checked) return 'sms';
   if (input('target-teams').checked) return 'teams';
   return 'link';
 }
 
-/** Shows the field the chosen way of sending needs: the Teams user, or the e-mail address. */
+/** Shows the field the chosen way of sending needs: the Teams user, the e-mail address or the mobile number. */
 function renderTargetFields(): void {
-  byId('target-email-choice').hidden = !config.emailInvitations;
+  for (const target of INVITATION_TARGETS) byId(`target-${target}-choice`).hidden = !config.invitationTargets.includes(target);
   byId('teams-user-field').hidden = targetChoice() !== 'teams';
   byId('email-address-field').hidden = targetChoice() !== 'email';
+  byId('sms-phone-field').hidden = targetChoice() !== 'sms';
+}
+
+/** The address or number is handed to the server, not kept on the page, and never shown again. */
+function forgetRecipient(): void {
+  input('email-address').value = '';
+  input('sms-phone').value = '';
 }
 
 function targetOf(choice: TTargetChoice): Record<string, string> {
   switch (choice) {
     case 'email':
       return { type: 'email', address: input('email-address').value.trim() };
+    case 'sms':
+      return { type: 'sms', phone: input('sms-phone').value.trim() };
     case 'teams':
       return { type: 'conversation', channel: 'msteams', userId: input('teams-user').value.trim() };
     case 'link':
@@ -309,6 +332,8 @@ async function send(event: Event): Promise<void> {
   if (by === 'teams' && !input('teams-user').value.trim()) return markInvalid('teams-user', t('errors.teamsUser'));
   const address = input('email-address');
   if (by === 'email' && (!address.value.trim() || address.validity.typeMismatch)) return markInvalid('email-address', t('errors.emailAddress'));
+  // Only that there is one: whether it is a mobile number, and of which country, the server decides.
+  if (by === 'sms' && !input('sms-phone').value.trim()) return markInvalid('sms-phone', t('errors.smsPhone'));
   const button = byId<HTMLButtonElement>('send-button');
   button.disabled = true;
   button.textContent = t('form.sending');
@@ -316,15 +341,14 @@ async function send(event: Event): Promise<void> {
   try {
     state.result = { ...(await api.post<TAccepted>('/follow-ups', formBody(), { 'Idempotency-Key': state.idempotencyKey })), by };
     state.idempotencyKey = null;
-    // The address has been handed to the server; it is not kept on the page, nor ever shown again.
-    address.value = '';
+    forgetRecipient();
     renderResult();
     byId('result-heading').focus();
     await loadRecent();
   } catch (failure) {
     const field = failure instanceof ApiProblem && failure.field !== undefined ? FIELD_INPUTS[failure.field] : undefined;
-    // SMTP_URL was taken away since this page loaded: e-mail is no longer possible.
-    if (failure instanceof ApiProblem && failure.code === 'email_not_configured') markInvalid('target-email', t('errors.emailNotConfigured'));
+    const notConfigured = failure instanceof ApiProblem && failure.code !== undefined ? NOT_CONFIGURED[failure.code] : undefined;
+    if (notConfigured) markInvalid(notConfigured.inputId, t(notConfigured.text));
     else if (failure instanceof ApiProblem && failure.kind === 'invalid' && field) markInvalid(field, errorText(failure));
     else if (failure instanceof ApiProblem && failure.kind === 'unreachable') markInvalid('teams-user', errorText(failure));
     else handleFailure(failure, byId('send-error'));
@@ -335,6 +359,9 @@ async function send(event: Event): Promise<void> {
   }
 }
 
+/** What happens next with a follow-up the service sends (a link is handed over at once instead). */
+const QUEUED_TEXTS: Record<TTargetChoice, string> = { teams: 'result.queued', email: 'result.emailQueued', sms: 'result.smsQueued', link: 'result.queued' };
+
 function renderResult(): void {
   const result = state.result;
   byId('result').hidden = !result;
@@ -343,7 +370,7 @@ function renderResult(): void {
   if (result.link) message = t('result.linkReady', { expires: result.linkExpiresAt ? formatDateTime(result.linkExpiresAt) : '' });
   else if (result.status === 'skipped') message = t('result.skipped', { reason: t(`reasons.${result.reason ?? ''}`) });
   else if (result.status === 'deferred' && result.nextAttemptAt) message = t('result.deferred', { time: formatTime(result.nextAttemptAt) });
-  else message = result.by === 'email' ? t('result.emailQueued') : t('result.queued');
+  else message = t(QUEUED_TEXTS[result.by]);
   byId('result-message').textContent = message;
   byId('link-box').hidden = !result.link;
   input('link').value = result.link ?? '';
@@ -385,12 +412,23 @@ function fillRows(tableId: string, emptyId: string, rows: HTMLTableRowElement[])
   byId(emptyId).hidden = rows.length !== 0;
 }
 
-const TARGET_NAMES: Record<TFollowUp['target']['type'], string> = { link: 'recent.viaLink', email: 'recent.viaEmail', conversation: 'recent.viaTeams' };
+const TARGET_NAMES: Record<TFollowUp['target']['type'], string> = {
+  link: 'recent.viaLink',
+  email: 'recent.viaEmail',
+  sms: 'recent.viaSms',
+  conversation: 'recent.viaTeams',
+};
+/** A link that was made was not sent to anyone: staff pass it on themselves. */
+const SENT_TEXTS: Record<TFollowUp['target']['type'], string> = {
+  link: 'statuses.linkMade',
+  email: 'statuses.sentByEmail',
+  sms: 'statuses.sentBySms',
+  conversation: 'statuses.sent',
+};
 
-/** How far a follow-up got. A link that was made was not sent to anyone: staff pass it on themselves. */
+/** How far a follow-up got. */
 function statusText(followUp: TFollowUp): string {
-  if (followUp.status === 'sent' && followUp.target.type === 'link') return t('statuses.linkMade');
-  if (followUp.status === 'sent' && followUp.target.type === 'email') return t('statuses.sentByEmail');
+  if (followUp.status === 'sent') return t(SENT_TEXTS[followUp.target.type]);
   const status = t(`statuses.${followUp.status}`);
   return followUp.reason ? `${status} – ${t(`reasons.${followUp.reason}`)}` : status;
 }
@@ -398,7 +436,7 @@ function statusText(followUp: TFollowUp): string {
 /** When something is still to happen, or last happened: a deferred send, an invitation's one reminder. */
 function statusDetail(followUp: TFollowUp): string | null {
   if (followUp.status === 'deferred' && followUp.nextAttemptAt) return t('recent.goesAt', { time: formatTime(followUp.nextAttemptAt) });
-  if (followUp.target.type !== 'email') return null;
+  if (!('reminderAt' in followUp.target)) return null;
   if (followUp.target.remindedAt) return t('recent.remindedAt', { time: formatTime(followUp.target.remindedAt) });
   if (followUp.target.reminderAt) return t('recent.reminderAt', { time: formatTime(followUp.target.reminderAt) });
   return null;

@@ -8,6 +8,7 @@ import { parseQuietHours } from '../followups/time';
 import { loadSurveys } from '../surveys/loader';
 import { registerSurveys } from '../surveys/registry';
 import type { TCliCommand, TCliContext } from './command';
+import { invitationTargetsOf } from '../config';
 
 const service = ({ database, config }: TCliContext) =>
   new FollowUpService(database.prisma, {
@@ -16,7 +17,7 @@ const service = ({ database, config }: TCliContext) =>
     fatigueDays: config.FOLLOW_UP_FATIGUE_DAYS,
     quietHours: parseQuietHours(config.QUIET_HOURS),
     linkTtlHours: config.LINK_TTL_HOURS,
-    email: config.SMTP_URL !== undefined ? { encryptionKey: config.ENCRYPTION_KEY } : null,
+    invitations: { encryptionKey: config.ENCRYPTION_KEY, targets: invitationTargetsOf(config) },
   });
 
 /** Request field → the option that sets it, so an error names what the operator typed. */
@@ -31,6 +32,7 @@ const OPTION_OF_FIELD: Record<string, string> = {
   'target.userId': '--teams-user',
   'target.channel': '--channel',
   'target.address': '--email',
+  'target.phone': '--sms',
   'target.type': '--email',
 };
 
@@ -47,6 +49,7 @@ const OPTION_OF_COLUMN: Record<string, string> = {
   leadTimeDays: 'leadTimeDays',
   contactCount: 'contactCount',
   'target.address': 'target',
+  'target.phone': 'target',
   'target.type': 'target',
 };
 
@@ -66,7 +69,7 @@ async function batchItemsOf(file: string, organisation: string, survey: string, 
     const cell = (name: string) => record.fields[header!.indexOf(name)]?.trim() || undefined;
     const target = cell('target');
     if (!target) {
-      refused.push({ line: record.line, text: 'target: an e-mail address or link', ok: false });
+      refused.push({ line: record.line, text: 'target: an e-mail address, a mobile number or link', ok: false });
       continue;
     }
     const request = {
@@ -77,9 +80,9 @@ async function batchItemsOf(file: string, organisation: string, survey: string, 
       language: cell('language'),
       leadTimeDays: number(cell('leadTimeDays')),
       contactCount: number(cell('contactCount')),
-      target: target.toLowerCase() === 'link' ? { type: 'link' } : { type: 'email', address: target },
+      target: target.toLowerCase() === 'link' ? { type: 'link' } : target.includes('@') ? { type: 'email', address: target } : { type: 'sms', phone: target },
     };
-    // Two lines asking the same of one address are one follow-up; the key holds the address's keyed hash only. Links
+    // Two lines asking the same of one address or number are one follow-up; the key holds its keyed hash only. Links
     // are told apart by their line (two contacts may look alike).
     const key = `csv:${hashRequest({ ...request, target: target.toLowerCase() === 'link' ? `link:${record.line}` : addressKeyOf(hashSecret, target) })}`;
     items.push({ line: record.line, key, request });
@@ -107,7 +110,7 @@ export const followUpCommands: TCliCommand[] = [
     words: 'follow-ups create',
     usage:
       '--survey meethuis --organisation SLUG --service SLUG --contact-channel telefoon|balie|website|chat|email|brief ' +
-      '[--lead-time-days N] [--contact-count N] [--language nl|pap|en] (--teams-user ID [--channel msteams|webchat] | --email ADDRESS | --link)',
+      '[--lead-time-days N] [--contact-count N] [--language nl|pap|en] (--teams-user ID [--channel msteams|webchat] | --email ADDRESS | --sms NUMBER | --link)',
     options: {
       survey: { type: 'string' },
       organisation: { type: 'string' },
@@ -119,13 +122,15 @@ export const followUpCommands: TCliCommand[] = [
       'teams-user': { type: 'string' },
       channel: { type: 'string' },
       email: { type: 'string' },
+      sms: { type: 'string' },
       link: { type: 'boolean' },
     },
     async run(context, values) {
       const teamsUser = text(values['teams-user']);
       const email = text(values.email);
-      if ([teamsUser !== undefined, email !== undefined, values.link === true].filter(Boolean).length !== 1) {
-        throw new Error('name exactly one target: --teams-user ID, --email ADDRESS or --link');
+      const sms = text(values.sms);
+      if ([teamsUser !== undefined, email !== undefined, sms !== undefined, values.link === true].filter(Boolean).length !== 1) {
+        throw new Error('name exactly one target: --teams-user ID, --email ADDRESS, --sms NUMBER or --link');
       }
       if (!values.organisation) throw new Error('--organisation: required (the CLI acts for every organisation)');
       let request;
@@ -143,7 +148,9 @@ export const followUpCommands: TCliCommand[] = [
               ? { type: 'conversation', channel: text(values.channel) ?? 'msteams', userId: teamsUser }
               : email !== undefined
                 ? { type: 'email', address: email }
-                : { type: 'link' },
+                : sms !== undefined
+                  ? { type: 'sms', phone: sms }
+                  : { type: 'link' },
         });
       } catch (error) {
         if (!(error instanceof ZodError)) throw error;

@@ -37,12 +37,24 @@ function printOrganisation(print: (line: string) => void, organisation: TOrganis
   print(`minimum group size\t${organisation.effectiveMinGroupSize}${organisation.minGroupSize === null ? ' (the default)' : ''}`);
   print(`invitation language\t${organisation.defaultLanguage}`);
   print(`mail sender name\t${organisation.mailSenderName ?? '-'}`);
+  print(`phone region\t${organisation.phoneRegion}`);
   print(`version\t${organisation.version}`);
   for (const service of organisation.services) print(`service\t${service.slug}\t${service.retired ? 'retired' : 'offered'}\t${service.names.nl} / ${service.names.pap} / ${service.names.en}`);
   for (const place of organisation.places) print(`place\t${place.slug}\t${place.retired ? 'retired' : 'accepted'}\t${place.name}`);
 }
 
 /** The set-up an admin does on the admin page, for the operator at the server: the same service, the same checks. */
+/** What `add` and `set` both take; `set` also the settings an organisation starts without. */
+const DETAIL_OPTIONS = {
+  slug: { type: 'string' },
+  ...NAME_OPTIONS,
+  'time-zone': { type: 'string' },
+  contact: { type: 'string' },
+  complaints: { type: 'string' },
+  'min-group-size': { type: 'string' },
+  'phone-region': { type: 'string' },
+} as const;
+
 export const organisationCommands: TCliCommand[] = [
   {
     words: 'organisations list',
@@ -65,8 +77,8 @@ export const organisationCommands: TCliCommand[] = [
   },
   {
     words: 'organisations add',
-    usage: `--slug SLUG ${NAME_USAGE} --time-zone ZONE [--contact TEXT] [--complaints TEXT] [--min-group-size N]`,
-    options: { slug: { type: 'string' }, ...NAME_OPTIONS, 'time-zone': { type: 'string' }, contact: { type: 'string' }, complaints: { type: 'string' }, 'min-group-size': { type: 'string' } },
+    usage: `--slug SLUG ${NAME_USAGE} --time-zone ZONE [--contact TEXT] [--complaints TEXT] [--min-group-size N] [--phone-region NL|BQ|…]`,
+    options: DETAIL_OPTIONS,
     async run(context, values) {
       const created = await admin(context).create(CLI_ACTOR, {
         slug: required(values, 'slug'),
@@ -75,23 +87,15 @@ export const organisationCommands: TCliCommand[] = [
         contact: text(values.contact),
         complaints: text(values.complaints),
         minGroupSize: minimumOf(values['min-group-size']) ?? null,
+        phoneRegion: text(values['phone-region']),
       });
       context.print(`Added organisation ${created.slug}.`);
     },
   },
   {
     words: 'organisations set',
-    usage: `SLUG [${NAME_USAGE}] [--time-zone ZONE] [--contact TEXT] [--complaints TEXT] [--min-group-size N|default] [--language nl|pap|en] [--mail-sender NAME|default] [--slug NEW]`,
-    options: {
-      slug: { type: 'string' },
-      ...NAME_OPTIONS,
-      'time-zone': { type: 'string' },
-      contact: { type: 'string' },
-      complaints: { type: 'string' },
-      'min-group-size': { type: 'string' },
-      language: { type: 'string' },
-      'mail-sender': { type: 'string' },
-    },
+    usage: `SLUG [${NAME_USAGE}] [--time-zone ZONE] [--contact TEXT] [--complaints TEXT] [--min-group-size N|default] [--language nl|pap|en] [--mail-sender NAME|default] [--phone-region NL|BQ|…] [--slug NEW]`,
+    options: { ...DETAIL_OPTIONS, language: { type: 'string' }, 'mail-sender': { type: 'string' } },
     async run(context, values, [slug]) {
       if (!slug) throw new Error('organisations set needs the organisation (see organisations list)');
       const service = admin(context);
@@ -106,6 +110,7 @@ export const organisationCommands: TCliCommand[] = [
         minGroupSize: minimumOf(values['min-group-size']),
         defaultLanguage: text(values.language) as TOrganisationChange['defaultLanguage'],
         mailSenderName: text(values['mail-sender']) === 'default' ? null : text(values['mail-sender']),
+        phoneRegion: text(values['phone-region']),
       });
       printOrganisation(context.print, saved);
     },

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { TDb } from './client';
 import { ZSlug } from '../kernel/slug';
 import { LANGUAGES } from '../i18n/languages';
-import { ZLocalisedName, ZTimeZone } from '../organisations/model';
+import { ZLocalisedName, ZPhoneRegion, ZTimeZone } from '../organisations/model';
 
 const SEED_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../prisma/seed/organisations.json');
 
@@ -16,6 +16,7 @@ export const ZOrganisationSeed = z.object({
   contact: z.string().default(''),
   complaints: z.string().default(''),
   defaultLanguage: z.enum(LANGUAGES).default('nl'),
+  phoneRegion: ZPhoneRegion.default('NL'),
   services: z.array(z.object({ slug: ZSlug, names: ZLocalisedName })).min(1),
   /** Islands, municipalities or districts: the only values a page's `location` may take. */
   places: z.array(z.object({ slug: ZSlug, name: z.string().trim().min(1).max(80) })).default([]),
@@ -47,6 +48,7 @@ export async function seedOrganisations(db: TDb, organisations = readOrganisatio
         contact: organisation.contact,
         complaints: organisation.complaints,
         defaultLanguage: organisation.defaultLanguage,
+        phoneRegion: organisation.phoneRegion,
       },
       update: {},
       select: { id: true },

@@ -75,3 +75,25 @@ export interface TOutgoingMail {
 export interface TMailer {
   send(mail: TOutgoingMail): Promise<void>;
 }
+
+/** A text message as the invitations hand it over: the sender adds SMS_SENDER and the account's key. */
+export interface TOutgoingSms {
+  /** The number in E.164 (+31612345678). */
+  to: string;
+  text: string;
+  /** Ours, for the provider's reports: the follow-up's id, never the number. */
+  reference: string;
+}
+
+/** Sends one text message; rejects when the provider refused it or could not be reached (the caller retries or fails it). */
+export interface TSmsSender {
+  send(sms: TOutgoingSms): Promise<void>;
+}
+
+/**
+ * A refusal that will not change by trying again (a number the provider says does not exist): the invitation fails at
+ * once instead of after every retry.
+ */
+export class PermanentDeliveryError extends Error {
+  override name = 'PermanentDeliveryError';
+}

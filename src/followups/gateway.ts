@@ -144,9 +144,9 @@ export class FollowUpGateway implements TFollowUpGateway {
   }
 
   /**
-   * "Stop the invitations" from an invitation e-mail: its address (by keyed hash) is opted out for good, nothing
-   * waiting for it is sent, and every address still kept for it is deleted. False when the follow-up is not an
-   * e-mail invitation (any more).
+   * "Stop the invitations" from an invitation e-mail (or from the chat its link opened): its address or number (by
+   * keyed hash) is opted out for good, nothing waiting for it is sent, and every address or number still kept for it
+   * is deleted. False when the follow-up is not an e-mail or SMS invitation.
    */
   async stopInvitations(followUpId: string): Promise<boolean> {
     const row = await this.prisma.followUp.findUnique({ where: { id: followUpId }, select: { addressKey: true } });
@@ -167,7 +167,11 @@ export class FollowUpGateway implements TFollowUpGateway {
     return isLanguage(row.language) ? row.language : isLanguage(row.organisation.defaultLanguage) ? row.organisation.defaultLanguage : null;
   }
 
-  /** Never again: recorded by keyed hash, and anything still waiting for this resident is not sent. */
+  /**
+   * Never again: recorded by keyed hash, and anything still waiting for this resident is not sent. A resident who came
+   * through the link of an e-mail or text message is the address or number it went to as well: that is how a text
+   * message's "open the link and type stop" works, since replies to it are not read.
+   */
   async optOut(residentKey: string): Promise<void> {
     // Not one transaction: on PostgreSQL a unique violation would abort it, and each step is idempotent anyway.
     await recordOptOut(this.prisma, residentKey, this.clock());
@@ -175,6 +179,8 @@ export class FollowUpGateway implements TFollowUpGateway {
       where: { residentKey, status: { in: [...WAITING_STATUSES] } },
       data: { status: 'skipped', reason: 'opted-out', lockedUntil: null },
     });
+    const invitedBy = await this.prisma.followUp.findMany({ where: { residentKey, addressKey: { not: null } }, select: { id: true }, take: 20 });
+    for (const { id } of invitedBy) await this.stopInvitations(id);
   }
 }
 

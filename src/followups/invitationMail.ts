@@ -1,24 +1,8 @@
 import type { TI18n } from '../i18n/i18n';
 import type { TLanguage } from '../i18n/languages';
 import { escapeHtml } from '../kernel/html';
-import type { TOutgoingMail } from './contract';
-
-export type TInvitationKind = 'invitation' | 'reminder';
-
-export interface TInvitationContent {
-  kind: TInvitationKind;
-  language: TLanguage;
-  to: string;
-  /** The organisation's name in the resident's language, and the name its mail is sent under. */
-  organisation: string;
-  senderName: string;
-  service: string;
-  link: string;
-  /** Where "stop the invitations" leads; also the List-Unsubscribe target (one-click POST). */
-  stopUrl: string;
-  expiresAt: Date;
-  timeZone: string;
-}
+import type { TMailer, TOutgoingMail } from './contract';
+import type { TInvitation, TInvitationChannel } from './invitations';
 
 /**
  * How the link's last moment is written: in words in Dutch and English; in digits in Papiamentu, which has no Intl
@@ -35,7 +19,7 @@ const DATE_FORMATS: Record<TLanguage, { locale: string; options: Intl.DateTimeFo
  * as a button with its own text, no images, the language set — in B1 Dutch, Papiamentu or English from
  * `locales/<language>/mail.json`. Every value is escaped into the HTML: an organisation's name is text, not markup.
  */
-export function invitationMail(i18n: TI18n, content: TInvitationContent): TOutgoingMail {
+export function invitationMail(i18n: TI18n, content: TInvitation, to: string): TOutgoingMail {
   const t = i18n.translatorFor(content.language, 'mail');
   const names = { organisation: content.organisation, service: content.service };
   const { locale, options } = DATE_FORMATS[content.language];
@@ -91,7 +75,7 @@ export function invitationMail(i18n: TI18n, content: TInvitationContent): TOutgo
 </html>
 `;
   return {
-    to: content.to,
+    to,
     fromName: content.senderName,
     subject,
     text,
@@ -99,4 +83,9 @@ export function invitationMail(i18n: TI18n, content: TInvitationContent): TOutgo
     language: content.language,
     headers: { 'List-Unsubscribe': `<${content.stopUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
+}
+
+/** Invitations by e-mail: worded here, sent over SMTP. */
+export function mailInvitations(mailer: TMailer, i18n: TI18n): TInvitationChannel {
+  return { targetType: 'email', send: (invitation, address) => mailer.send(invitationMail(i18n, invitation, address)) };
 }

@@ -10,6 +10,19 @@ export function linkTokenOf(hashSecret: string, followUpId: string): string {
   return createHmac('sha256', hashSecret).update(`follow-up-link:${followUpId}`, 'utf8').digest('base64url');
 }
 
+/**
+ * The token of a link sent by text message, where every character counts against 160: 128 bits of the same kind of
+ * keyed derivation (22 characters instead of 43), still far beyond guessing, under a label of its own.
+ */
+export function shortLinkTokenOf(hashSecret: string, followUpId: string): string {
+  return createHmac('sha256', hashSecret).update(`follow-up-sms-link:${followUpId}`, 'utf8').digest().subarray(0, 16).toString('base64url');
+}
+
+/** The one-time link's token for a follow-up sent to this kind of target. */
+export function linkTokenFor(hashSecret: string, followUpId: string, targetType: string): string {
+  return targetType === 'sms' ? shortLinkTokenOf(hashSecret, followUpId) : linkTokenOf(hashSecret, followUpId);
+}
+
 /** What FollowUp.linkTokenHash stores; the kind prefix keeps it apart from every other keyed hash of the secret. */
 export function linkTokenHashOf(hashSecret: string, token: string): string {
   return keyedHash(hashSecret, `link:${token}`);

@@ -15,6 +15,10 @@ export const WAITING_STATUSES = ['queued', 'deferred'] as const satisfies readon
  */
 export const FATIGUE_STATUSES = ['queued', 'deferred', 'sent', 'started', 'completed'] as const satisfies readonly TFollowUpStatus[];
 
+/** Targets whose invitation the service sends itself and may remind once: an address or number is kept until then. */
+export const INVITATION_TARGETS = ['email', 'sms'] as const;
+export type TInvitationTarget = (typeof INVITATION_TARGETS)[number];
+
 /** Why a request was not sent (status `skipped` or `failed`), as a stable code the staff page translates. */
 export const FOLLOW_UP_REASONS = ['recently-surveyed', 'opted-out', 'channel-failed'] as const;
 export type TFollowUpReason = (typeof FOLLOW_UP_REASONS)[number];
@@ -40,6 +44,16 @@ export const ZFollowUpTarget = z.discriminatedUnion('type', [
     type: z.literal('email'),
     // RFC 5321's limit; the address is kept only until the invitation (and its reminder) went out.
     address: z.string().trim().max(254).pipe(z.email('must be an e-mail address')),
+  }),
+  z.strictObject({
+    type: z.literal('sms'),
+    // As staff type it; read in the organisation's region and kept, in E.164, only until the text message went out.
+    phone: z
+      .string()
+      .trim()
+      .min(3)
+      .max(40)
+      .regex(/^[0-9+()\-.\s/]+$/, 'must be a phone number such as 06 12345678 or +599 700 1234'),
   }),
 ]);
 export type TFollowUpTarget = z.infer<typeof ZFollowUpTarget>;
@@ -96,7 +110,7 @@ export interface TFollowUpView {
   target:
     | { type: 'conversation'; channel: string }
     | { type: 'link'; expiresAt: string | null }
-    | { type: 'email'; expiresAt: string | null; reminderAt: string | null; remindedAt: string | null };
+    | { type: 'email' | 'sms'; expiresAt: string | null; reminderAt: string | null; remindedAt: string | null };
   attempts: number;
   nextAttemptAt: string | null;
   createdAt: string;

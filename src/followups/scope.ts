@@ -6,6 +6,8 @@ export interface TScopedOrganisation {
   id: string;
   slug: string;
   timeZone: string;
+  /** Where a phone number without a country code is from. */
+  phoneRegion: string;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface TScopedOrganisation {
  * held-back responses all scope by this one rule.
  */
 export async function organisationInScope(db: TDb, actor: TActor, slug: string | undefined): Promise<TScopedOrganisation> {
-  const select = { id: true, slug: true, timeZone: true } as const;
+  const select = { id: true, slug: true, timeZone: true, phoneRegion: true } as const;
   if (actor.organisationId !== null) {
     const own = await db.organisation.findUniqueOrThrow({ where: { id: actor.organisationId }, select });
     if (slug !== undefined && slug !== own.slug) {

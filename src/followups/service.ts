@@ -7,13 +7,16 @@ import { ZLocalisedName, type TLocalisedName } from '../organisations/model';
 import { isLanguage } from '../i18n/languages';
 import { writeAudit, type TActor } from '../kernel/audit';
 import { AppError } from '../kernel/errors';
-import { linkTokenHashOf, linkTokenOf, linkUrlOf } from './links';
+import { linkTokenFor, linkTokenHashOf, linkTokenOf, linkUrlOf } from './links';
 import { encryptJson, keyedHash } from '../privacy/crypto';
+import { mobileNumberOf } from '../kernel/phoneNumbers';
 import {
   FATIGUE_STATUSES,
   FollowUpError,
   isFollowUpStatus,
   type TFollowUpReason,
+  type TFollowUpTarget,
+  type TInvitationTarget,
   type TBatchResult,
   type TFollowUpRequest,
   type TFollowUpStatus,
@@ -34,10 +37,11 @@ export interface TFollowUpServiceOptions {
   quietHours: TQuietHours | null;
   linkTtlHours: number;
   /**
-   * Invitations by e-mail, where SMTP_URL is set: the ENCRYPTION_KEY the address is kept under until its invitation
-   * went out. Without it the e-mail target is refused.
+   * Invitations the service sends itself: by e-mail where SMTP_URL is set, by text message where SMS_PROVIDER_URL is,
+   * and the ENCRYPTION_KEY the address or number is kept under until its invitation went out. A target not listed is
+   * refused.
    */
-  email?: { encryptionKey: string } | null;
+  invitations?: { encryptionKey: string; targets: readonly TInvitationTarget[] } | null;
   clock?: TClock;
 }
 
@@ -95,14 +99,10 @@ export class FollowUpService {
 
   async create(actor: TActor, request: TFollowUpRequest, idempotencyKey?: string): Promise<TCreated> {
     const organisation = await this.organisationFor(actor, request.organisation);
-    const email = this.options.email;
-    if (request.target.type === 'email' && !email) {
-      throw new FollowUpError('invalid', 'email_not_configured', 'target: e-mail delivery is not configured (SMTP_URL); use a one-time link instead', 'target.type');
-    }
-    const addressKey = request.target.type === 'email' ? addressKeyOf(this.options.hashSecret, request.target.address) : null;
+    const recipient = this.recipientOf(request.target, organisation.phoneRegion);
     // The hash covers the request as understood (organisation resolved), so "same body" means the same follow-up. An
-    // address goes in as its keyed hash: a plain hash of an e-mail address is found again by guessing.
-    const requestHash = hashRequest({ ...request, organisation: organisation.slug, ...(addressKey ? { target: { type: 'email', address: addressKey } } : {}) });
+    // address or number goes in as its keyed hash: a plain hash of either is found again by guessing.
+    const requestHash = hashRequest({ ...request, organisation: organisation.slug, ...(recipient ? { target: { type: request.target.type, address: recipient.key } } : {}) });
     const keyed = idempotencyKey !== undefined && actor.tokenId !== null;
     if (keyed) {
       const earlier = await this.byIdempotencyKey(actor.tokenId!, idempotencyKey, requestHash);
@@ -133,34 +133,35 @@ export class FollowUpService {
     let nextAttemptAt = now;
     let link: { hash: string; expiresAt: Date } | null = null;
     let encryptedAddress: string | null = null;
-    const newLink = () => ({
-      hash: linkTokenHashOf(this.options.hashSecret, linkTokenOf(this.options.hashSecret, id)),
+    const newLink = (targetType: TFollowUpTarget['type']) => ({
+      hash: linkTokenHashOf(this.options.hashSecret, linkTokenFor(this.options.hashSecret, id, targetType)),
       expiresAt: new Date(now.getTime() + this.options.linkTtlHours * HOUR_MS),
     });
     if (request.target.type === 'link') {
       // Nothing to send: the link is handed to staff now, to pass on themselves ("link made").
       status = 'sent';
-      link = newLink();
-    } else if (request.target.type === 'email') {
-      // The link goes out in the mail; the address waits, encrypted, for the worker (after quiet hours if need be).
-      link = newLink();
-      const skip = await this.skipReason({ addressKey: addressKey! }, now);
-      if (skip) {
-        status = 'skipped';
-        reason = skip;
-      } else {
-        encryptedAddress = encryptJson(email!.encryptionKey, { address: request.target.address });
-        const until = quietUntil(now, organisation.timeZone, this.options.quietHours);
-        status = until ? 'deferred' : 'queued';
-        nextAttemptAt = until ?? now;
-      }
-    } else {
+      link = newLink('link');
+    } else if (request.target.type === 'conversation') {
       residentKey = await this.residentKeyFor(request.target.channel, request.target.userId);
       const skip = await this.skipReason({ residentKey }, now);
       if (skip) {
         status = 'skipped';
         reason = skip;
       } else {
+        const until = quietUntil(now, organisation.timeZone, this.options.quietHours);
+        status = until ? 'deferred' : 'queued';
+        nextAttemptAt = until ?? now;
+      }
+    } else {
+      // The link goes out in the mail or text message; the address or number waits, encrypted, for the worker (after
+      // quiet hours if need be).
+      link = newLink(request.target.type);
+      const skip = await this.skipReason({ addressKey: recipient!.key }, now);
+      if (skip) {
+        status = 'skipped';
+        reason = skip;
+      } else {
+        encryptedAddress = encryptJson(recipient!.encryptionKey, { address: recipient!.address });
         const until = quietUntil(now, organisation.timeZone, this.options.quietHours);
         status = until ? 'deferred' : 'queued';
         nextAttemptAt = until ?? now;
@@ -179,7 +180,7 @@ export class FollowUpService {
       targetType: request.target.type,
       targetChannel: request.target.type === 'conversation' ? request.target.channel : null,
       residentKey,
-      addressKey,
+      addressKey: recipient?.key ?? null,
       encryptedAddress,
       status,
       reason,
@@ -327,6 +328,30 @@ export class FollowUpService {
   }
 
   /**
+   * Where an invitation the service sends itself goes, as it will be kept: an e-mail address as given, a phone number
+   * in E.164 (read in the organisation's region when written without a country code), and the keyed hash either is
+   * known by once it is forgotten. Null for the targets that carry no address.
+   */
+  private recipientOf(target: TFollowUpTarget, phoneRegion: string): { address: string; key: string; encryptionKey: string } | null {
+    if (target.type !== 'email' && target.type !== 'sms') return null;
+    const invitations = this.options.invitations;
+    if (!invitations?.targets.includes(target.type)) {
+      const unavailable = target.type === 'email' ? 'e-mail delivery is not configured (SMTP_URL)' : 'text messages are not configured (SMS_PROVIDER_URL)';
+      throw new FollowUpError('invalid', `${target.type}_not_configured`, `target: ${unavailable}; use a one-time link instead`, 'target.type');
+    }
+    if (target.type === 'email') return { address: target.address, key: addressKeyOf(this.options.hashSecret, target.address), encryptionKey: invitations.encryptionKey };
+    const number = mobileNumberOf(target.phone, phoneRegion);
+    if (!number.ok) {
+      const detail =
+        number.problem === 'not-mobile'
+          ? 'target.phone: this is not a mobile number, so it cannot receive a text message'
+          : `target.phone: not a phone number that exists; write it with its country code (such as +31 6 12345678 or +599 700 1234) or as it is dialled in ${phoneRegion}`;
+      throw new FollowUpError('invalid', 'invalid_phone', detail, 'target.phone');
+    }
+    return { address: number.e164, key: phoneKeyOf(this.options.hashSecret, number.e164), encryptionKey: invitations.encryptionKey };
+  }
+
+  /**
    * The resident a conversation target names. Staff know the Teams user id (`29:…`) or the AAD object id; either
    * finds the conversation reference the channel stored when the resident last wrote to the bot. Without one the
    * bot cannot start a chat (Teams needs the resident to have opened it), which staff should hear at once.
@@ -403,13 +428,18 @@ export class FollowUpService {
 function targetViewOf(row: TViewRow): TFollowUpView['target'] {
   const expiresAt = row.linkExpiresAt?.toISOString() ?? null;
   if (row.targetType === 'link') return { type: 'link', expiresAt };
-  if (row.targetType === 'email') return { type: 'email', expiresAt, reminderAt: row.remindAt?.toISOString() ?? null, remindedAt: row.remindedAt?.toISOString() ?? null };
+  if (row.targetType === 'email' || row.targetType === 'sms') return { type: row.targetType, expiresAt, reminderAt: row.remindAt?.toISOString() ?? null, remindedAt: row.remindedAt?.toISOString() ?? null };
   return { type: 'conversation', channel: row.targetChannel ?? 'msteams' };
 }
 
 /** The keyed hash an e-mail address is known by once it is forgotten: fatigue and opt-outs, on its normalised form. */
 export function addressKeyOf(hashSecret: string, address: string): string {
   return keyedHash(hashSecret, `email:${address.trim().toLowerCase()}`);
+}
+
+/** The keyed hash a phone number is known by once it is forgotten, on its E.164 form; apart from e-mail's by its prefix. */
+export function phoneKeyOf(hashSecret: string, e164: string): string {
+  return keyedHash(hashSecret, `phone:${e164}`);
 }
 
 /** A stable hash of a request: keys sorted at every level, so key order in the JSON does not matter. */

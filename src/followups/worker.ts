@@ -5,7 +5,7 @@ import type { TJob } from '../jobs';
 import type { TLogger } from '../log';
 import type { TProactiveSender, TTransactionalEventPublisher } from './contract';
 import { FOLLOW_UP_START_SELECT, followUpStartOf } from './gateway';
-import { WAITING_STATUSES } from './model';
+import { INVITATION_TARGETS, WAITING_STATUSES } from './model';
 import { backoffMs, HOUR_MS, quietUntil, type TQuietHours } from './time';
 
 export interface TFollowUpWorkerOptions {
@@ -34,7 +34,7 @@ export interface TWorkerRun {
   skipped: number;
 }
 
-/** How a follow-up queue is worked (the chat worker here, the e-mail one in emailInvitations.ts): the same for both. */
+/** How a follow-up queue is worked (the chat worker here, the e-mail and SMS ones in invitations.ts): the same for all. */
 export const QUEUE_DEFAULTS = { maxAttempts: 5, backoffBaseMs: 60_000, backoffCapMs: HOUR_MS, lockMs: 5 * 60_000, batchSize: 20, everyMs: 5_000 };
 
 /**
@@ -62,7 +62,7 @@ export class FollowUpWorker {
     const run: TWorkerRun = { sent: 0, deferred: 0, retried: 0, failed: 0, skipped: 0 };
     const now = this.clock();
     const due = await this.prisma.followUp.findMany({
-      // E-mail invitations have their own worker (emailInvitations.ts).
+      // E-mail and SMS invitations have their own worker (invitations.ts).
       where: { targetType: 'conversation', status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, ...unlockedAt(now) },
       orderBy: { nextAttemptAt: 'asc' },
       take: this.settings.batchSize,
@@ -133,9 +133,10 @@ export class FollowUpWorker {
    */
   async expire(): Promise<number> {
     const now = this.clock();
-    // An e-mail invitation's link expires like a link handed to staff, and its address (if still kept) goes with it.
+    // An e-mail or SMS invitation's link expires like a link handed to staff, and its address or number (if still kept)
+    // goes with it.
     const links = await this.prisma.followUp.updateMany({
-      where: { targetType: { in: ['link', 'email'] }, status: { in: ['sent', 'started'] }, linkExpiresAt: { lte: now } },
+      where: { targetType: { in: ['link', ...INVITATION_TARGETS] }, status: { in: ['sent', 'started'] }, linkExpiresAt: { lte: now } },
       data: { status: 'expired', remindAt: null, encryptedAddress: null },
     });
     const chats = await this.prisma.followUp.updateMany({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZLocalisedName } from '../organisations/model';
-import { FOLLOW_UP_STATUSES, MAX_BATCH_ITEMS, ZFollowUpBatch, ZFollowUpRequest, type TFollowUpView } from '../followups/model';
+import { FOLLOW_UP_STATUSES, INVITATION_TARGETS, MAX_BATCH_ITEMS, ZFollowUpBatch, ZFollowUpRequest, type TFollowUpView } from '../followups/model';
 import type { FollowUpService } from '../followups/service';
 import { LANGUAGES } from '../i18n/languages';
 import { ZSlug } from '../kernel/slug';
@@ -51,12 +51,12 @@ const ZFollowUpView = z.object({
     z.object({ type: z.literal('link'), expiresAt: ZInstant.nullable() }),
     z
       .object({
-        type: z.literal('email'),
+        type: z.enum(INVITATION_TARGETS),
         expiresAt: ZInstant.nullable(),
         reminderAt: ZInstant.nullable().describe('When the one reminder goes, unless the resident started or opted out.'),
         remindedAt: ZInstant.nullable(),
       })
-      .describe('Sent by e-mail; the address is not shown (it is kept only until the last mail went out).'),
+      .describe('Sent by e-mail or text message; the address or number is not shown (it is kept only until the last message went out).'),
   ]),
   attempts: z.number().int().min(0),
   nextAttemptAt: ZInstant.nullable(),

@@ -6,6 +6,7 @@ import {
   ZNewPlace,
   ZNewService,
   ZOrganisationChange,
+  ZPhoneRegion,
   ZPlaceChange,
   ZServiceChange,
 } from '../organisations/model';
@@ -32,6 +33,7 @@ const ZOrganisationView = z.object({
   minGroupSize: z.number().int().nullable().describe('Its own, higher minimum group size; null: the service-wide one.'),
   defaultLanguage: z.enum(LANGUAGES).describe('The language of an invitation whose request names none.'),
   mailSenderName: z.string().nullable().describe("The sender name of its invitation e-mails; null: the organisation's own name."),
+  phoneRegion: ZPhoneRegion,
   effectiveMinGroupSize: z.number().int(),
   version: z.number().int().describe('Send it back with a change: a change based on an older version is refused (409).'),
   hasResponses: z.boolean().describe('Once true, the slug and the time zone are fixed.'),

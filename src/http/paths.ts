@@ -3,7 +3,7 @@
 /** The API's base path: what the OpenAPI document's server is, and every API route's prefix. */
 export const API_BASE = '/api/v1';
 /** The version of the API, in full, as every API response's `API-Version` header says it. */
-export const API_VERSION = '1.3.0';
+export const API_VERSION = '1.4.0';
 /** The prefix the first clients were given; its paths answer the same, as deprecated aliases. */
 export const DEPRECATED_API_BASE = '/api';
 /** The Bot Framework's endpoint (Teams, Azure Bot Service): under /api, but not part of the API. */

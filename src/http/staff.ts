@@ -1,7 +1,7 @@
 import { escapeHtml, jsonForScript } from './pageSafety';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONTACT_CHANNELS } from '../followups/model';
+import { CONTACT_CHANNELS, type TInvitationTarget } from '../followups/model';
 import type { TI18n } from '../i18n/i18n';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
 import { pageTextBundles, PUBLIC_DIR, registerOwnFilesPage } from './pages';
@@ -33,8 +33,8 @@ export interface TStaffPageOptions {
   i18n: TI18n;
   /** The survey the form sends (the shared Meethuis survey). */
   survey?: string;
-  /** Whether invitations can go by e-mail (SMTP_URL is set): the form offers e-mail only then. */
-  emailInvitations: boolean;
+  /** The invitations the service can send itself (e-mail with SMTP_URL, text message with SMS_PROVIDER_URL): the form offers only these. */
+  invitationTargets: readonly TInvitationTarget[];
   publicDir?: string;
 }
 
@@ -52,7 +52,7 @@ export function registerStaffPage({ route }: THttpServer, options: TStaffPageOpt
     assets: STAFF_ASSETS,
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     publicDir,
-    render: (language) => renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis', emailInvitations: options.emailInvitations }),
+    render: (language) => renderStaffPage(template, { language, texts, survey: options.survey ?? 'meethuis', invitationTargets: options.invitationTargets }),
   });
 }
 
@@ -60,11 +60,11 @@ interface TRenderInput {
   language: TLanguage;
   texts: Record<TLanguage, Record<string, unknown>>;
   survey: string;
-  emailInvitations: boolean;
+  invitationTargets: readonly TInvitationTarget[];
 }
 
 /** Fills the template; every value is escaped for where it goes (HTML text, attribute, or JSON in a script). */
-export function renderStaffPage(template: string, { language, texts, survey, emailInvitations }: TRenderInput): string {
+export function renderStaffPage(template: string, { language, texts, survey, invitationTargets }: TRenderInput): string {
   const text = (key: string): string => {
     let node: unknown = texts[language];
     for (const part of key.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
@@ -75,7 +75,7 @@ export function renderStaffPage(template: string, { language, texts, survey, ema
     (code) =>
       `<li><button type="button" data-language="${code}" lang="${code}" aria-pressed="${code === language}">${escapeHtml(text(`languageNames.${code}`))}</button></li>`,
   ).join('');
-  const config = { language, languages: LANGUAGES, contactChannels: CONTACT_CHANNELS, survey, emailInvitations, texts };
+  const config = { language, languages: LANGUAGES, contactChannels: CONTACT_CHANNELS, survey, invitationTargets, texts };
   return template.replace(/\{\{(t:)?([\w.-]+)\}\}/g, (_match, isText: string | undefined, key: string) => {
     if (isText) return escapeHtml(text(key));
     if (key === 'lang') return language;

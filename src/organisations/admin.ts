@@ -45,6 +45,7 @@ type TOrganisationRow = {
   minGroupSize: number | null;
   defaultLanguage: string;
   mailSenderName: string | null;
+  phoneRegion: string;
   version: number;
 };
 
@@ -58,6 +59,7 @@ const ORGANISATION_SELECT = {
   minGroupSize: true,
   defaultLanguage: true,
   mailSenderName: true,
+  phoneRegion: true,
   version: true,
 } as const;
 
@@ -296,6 +298,7 @@ export class OrganisationAdmin {
       minGroupSize: row.minGroupSize,
       defaultLanguage: ZLanguage.parse(row.defaultLanguage),
       mailSenderName: row.mailSenderName,
+      phoneRegion: row.phoneRegion,
       effectiveMinGroupSize: Math.max(this.options.minGroupSize, row.minGroupSize ?? 0),
       version: row.version,
       hasResponses,

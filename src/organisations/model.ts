@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LANGUAGES, type TLanguage } from '../i18n/languages';
+import { isPhoneRegion } from '../kernel/phoneNumbers';
 import { ZSlug } from '../kernel/slug';
 
 /** A text in every language a resident may see it in; each one given, none blank. */
@@ -43,6 +44,14 @@ const ZMailSenderName = z
   .regex(/^[^\u0000-\u001f"<>\\]+$/, 'must be a name without quotes, angle brackets or line breaks');
 const ZDefaultLanguage = z.enum(LANGUAGES).describe('The language of an invitation whose request names none.');
 
+const PHONE_REGION_MESSAGE = 'must be a region code such as NL, or BQ for Bonaire, Saba and St. Eustatius';
+/** A region, not a calling code: Bonaire (BQ) and Curaçao (CW) share +599 but not their numbers. The pattern is for the API document. */
+export const ZPhoneRegion = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: PHONE_REGION_MESSAGE, abort: true })
+  .refine(isPhoneRegion, PHONE_REGION_MESSAGE)
+  .describe('Where a phone number written without a country code is from: an ISO 3166 region, NL, or BQ for Bonaire, Saba and St. Eustatius.');
+
 export const ZNewOrganisation = z.strictObject({
   slug: ZSlug,
   names: ZLocalisedName,
@@ -52,6 +61,7 @@ export const ZNewOrganisation = z.strictObject({
   minGroupSize: z.number().int().min(1).max(1000).nullable().default(null),
   defaultLanguage: ZDefaultLanguage.default('nl'),
   mailSenderName: ZMailSenderName.nullable().default(null).describe("The sender name of its invitation e-mails; null: the organisation's own name."),
+  phoneRegion: ZPhoneRegion.default('NL'),
 });
 export type TNewOrganisation = z.input<typeof ZNewOrganisation>;
 
@@ -65,6 +75,7 @@ export const ZOrganisationChange = z.strictObject({
   minGroupSize: z.number().int().min(1).max(1000).nullable().optional().describe('Null: the service-wide minimum.'),
   defaultLanguage: ZDefaultLanguage.optional(),
   mailSenderName: ZMailSenderName.nullable().optional(),
+  phoneRegion: ZPhoneRegion.optional(),
 });
 export type TOrganisationChange = z.input<typeof ZOrganisationChange>;
 
@@ -121,6 +132,8 @@ export interface TOrganisationView {
   minGroupSize: number | null;
   defaultLanguage: TLanguage;
   mailSenderName: string | null;
+  /** Where a phone number written without a country code is from (NL; BQ for Bonaire, Saba and St. Eustatius). */
+  phoneRegion: string;
   /** The minimum group size the organisation's figures are protected by: its own, or the service-wide one. */
   effectiveMinGroupSize: number;
   version: number;

@@ -4,8 +4,8 @@ import type { TKpiSelection, TSuppressedGroup } from './kpiContract';
 import { responseRateKpi, type TKpi } from './kpis';
 import { suppressSmallGroups } from './suppression';
 
-/** How an invitation reached the resident: a link staff passed on, an e-mail, or a chat (Teams, web chat). */
-export const DELIVERY_CHANNELS = ['link', 'email', 'msteams', 'webchat'] as const;
+/** How an invitation reached the resident: a link staff passed on, an e-mail, a text message, or a chat (Teams, web chat). */
+export const DELIVERY_CHANNELS = ['link', 'email', 'sms', 'msteams', 'webchat'] as const;
 export type TDeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 /** Statuses of an invitation that reached the resident (or, for a link, was handed to staff to pass on). */
@@ -96,6 +96,6 @@ export class ResponseRates {
 }
 
 function channelOf(targetType: string, targetChannel: string | null): TDeliveryChannel | null {
-  if (targetType === 'link' || targetType === 'email') return targetType;
+  if (targetType === 'link' || targetType === 'email' || targetType === 'sms') return targetType;
   return targetChannel === 'msteams' || targetChannel === 'webchat' ? targetChannel : null;
 }

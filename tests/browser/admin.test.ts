@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, TokenService } from '../../src/auth/tokens';
 import { createI18n } from '../../src/i18n/i18n';
 import { LANGUAGES } from '../../src/i18n/languages';
+import { isPhoneRegion } from '../../src/kernel/phoneNumbers';
 import { WEBHOOK_EVENTS } from '../../src/webhooks/events';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
@@ -85,10 +86,18 @@ describe('the admin page texts', () => {
       ...WEBHOOK_EVENTS.map((event) => `webhooks.eventNames.${event.replace(/\./g, '-')}`),
       ...['pending', 'delivered', 'failed'].map((status) => `webhooks.statuses.${status}`),
       ...actions.map((action) => `audit.actions.${action.replace(/\./g, '-')}`),
-      ...['names', 'name', 'slug', 'contact', 'complaints', 'timeZone', 'minGroupSize', 'retired', 'offered'].map((field) => `audit.fields.${field}`),
+      ...['names', 'name', 'slug', 'contact', 'complaints', 'timeZone', 'minGroupSize', 'defaultLanguage', 'mailSenderName', 'phoneRegion', 'retired', 'offered'].map((field) => `audit.fields.${field}`),
       ...LANGUAGES.flatMap((language) => [`nameIn.${language}`, `languageInSentence.${language}`, `languageNames.${language}`]),
     ];
     for (const language of LANGUAGES) for (const key of keys) expect(i18n.hasText(language, 'admin', key), `${language}: admin:${key}`).toBe(true);
+  });
+
+  it('offers only phone regions the service accepts, the Caribbean Netherlands among them', () => {
+    for (const language of LANGUAGES) {
+      const regions = Object.keys(texts(language).phoneRegionNames!);
+      expect(regions, language).toEqual(expect.arrayContaining(['NL', 'BQ']));
+      expect(regions.filter((region) => !isPhoneRegion(region)), language).toEqual([]);
+    }
   });
 });
 
@@ -470,23 +479,32 @@ describe.skipIf(!HAS_CHROMIUM)('the admin page in Chromium', () => {
     expect(problems.errors).toEqual([]);
   });
 
-  it('saves the language and the sender name of invitation e-mails with the details; an empty name means the organisation’s own', async () => {
-    const stored = () => running.database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' }, select: { defaultLanguage: true, mailSenderName: true } });
+  it('saves the language and the sender name of invitation e-mails and the phone region with the details; an empty name means the organisation’s own', async () => {
+    const stored = () =>
+      running.database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' }, select: { defaultLanguage: true, mailSenderName: true, phoneRegion: true } });
+    // A region the page has no name for, set through the API: it stays chosen while other details are saved.
+    const current = await api('GET', '/organisations/demo', adminToken);
+    expect((await api('PATCH', '/organisations/demo', adminToken, { version: current.body.version, phoneRegion: 'FR' })).status).toBe(200);
     const { page, problems } = await openPage('nl');
     await signIn(page, nl);
     const language = page.getByLabel(text(nl, 'details.defaultLanguage'));
     const sender = page.getByLabel(text(nl, 'details.mailSenderName'));
-    await expect.poll(() => language.inputValue()).toBe('nl');
+    const region = page.getByLabel(text(nl, 'details.phoneRegion'));
+    await expect.poll(() => region.inputValue()).toBe('FR');
+    expect(await language.inputValue()).toBe('nl');
+    expect(await region.locator('option').allTextContents()).toEqual(expect.arrayContaining([text(nl, 'phoneRegionNames.NL'), text(nl, 'phoneRegionNames.BQ'), 'FR']));
     await language.selectOption({ label: 'Papiamentu' });
     await sender.fill('Klantcontact Gemeente Demo');
     await page.getByRole('button', { name: text(nl, 'details.submit') }).click();
     await expect.poll(() => page.locator('#details-status').textContent()).toBe(text(nl, 'details.saved'));
-    expect(await stored()).toEqual({ defaultLanguage: 'pap', mailSenderName: 'Klantcontact Gemeente Demo' });
+    expect(await stored()).toEqual({ defaultLanguage: 'pap', mailSenderName: 'Klantcontact Gemeente Demo', phoneRegion: 'FR' });
 
     await sender.fill('');
+    await region.selectOption({ label: text(nl, 'phoneRegionNames.BQ') });
     await page.getByRole('button', { name: text(nl, 'details.submit') }).click();
     // The row changes before the page hears the answer: wait for both.
     await expect.poll(async () => (await stored()).mailSenderName).toBeNull();
+    expect((await stored()).phoneRegion).toBe('BQ');
     await expect.poll(() => page.locator('#details-status').textContent()).toBe(text(nl, 'details.saved'));
     expect(problems.errors).toEqual([]);
   });

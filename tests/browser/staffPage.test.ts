@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallbackService } from '../../src/followups/callbacks';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
+import { startCmStandIn, type TCmStandIn } from '../support/cmStandIn';
 import { makeNewResponse } from '../support/fixtures';
 import { call, createToken, followUpBody, storeTeamsReference } from '../followups/support';
 import { HAS_CHROMIUM, SKIP_REASON, launchChromium, screenshot, watchProblems } from './browser';
@@ -18,6 +19,7 @@ const nl = texts('nl');
 const pap = texts('pap');
 const en = texts('en');
 const mailTexts = (language: string) => JSON.parse(readFileSync(new URL(`../../locales/${language}/mail.json`, import.meta.url), 'utf8')) as { button: string; validUntil: string };
+const smsTexts = JSON.parse(readFileSync(new URL('../../locales/nl/sms.json', import.meta.url), 'utf8')) as { invitation: string; reminder: string };
 
 if (!HAS_CHROMIUM) console.warn(SKIP_REASON);
 
@@ -34,6 +36,13 @@ function contextEntries(row: Locator): Promise<string[][]> {
  * Papiamentu, sends a follow-up as a one-time link and copies it, sees the request in the list, and marks a
  * call-back request handled — under the page's own Content-Security-Policy.
  */
+/** Signs in with a staff token, as staff do, and waits for the form. */
+async function signIn(page: Page, token: string): Promise<void> {
+  await page.getByLabel(nl.signIn!.tokenLabel!).fill(token);
+  await page.getByRole('button', { name: nl.signIn!.submit! }).click();
+  await page.getByRole('heading', { name: nl.form!.heading! }).waitFor();
+}
+
 describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
   let browser: Browser;
   let running: TTestApp;
@@ -112,9 +121,7 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     const { page, problems } = await openPage('nl');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(nl.page!.heading);
 
-    await page.getByLabel(nl.signIn!.tokenLabel!).fill(staffToken);
-    await page.getByRole('button', { name: nl.signIn!.submit! }).click();
-    await page.getByRole('heading', { name: nl.form!.heading! }).waitFor();
+    await signIn(page, staffToken);
     // The token is kept for this tab only.
     expect(await page.evaluate(() => sessionStorage.getItem('meethuis.staffToken'))).toBe(staffToken);
     expect(await page.evaluate(() => localStorage.getItem('meethuis.staffToken'))).toBeNull();
@@ -288,9 +295,7 @@ describe.skipIf(!HAS_CHROMIUM)('invitations by e-mail on the staff page in Chrom
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(`${running.url}/staff?lang=nl`);
-    await page.getByLabel(nl.signIn!.tokenLabel!).fill(staffToken);
-    await page.getByRole('button', { name: nl.signIn!.submit! }).click();
-    await page.getByRole('heading', { name: nl.form!.heading! }).waitFor();
+    await signIn(page, staffToken);
 
     // Three ways to send; the address field appears with e-mail, described by what happens to the address.
     expect(await page.getByRole('radio').evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).labels?.[0]?.textContent))).toEqual([
@@ -378,5 +383,149 @@ describe.skipIf(!HAS_CHROMIUM)('invitations by e-mail on the staff page in Chrom
       expect(box!.x + box!.width).toBeLessThanOrEqual(390);
       await page.screenshot({ path: join(README_IMAGES, `invitation-mail-${language}.png`), fullPage: true });
     }
+  });
+});
+
+/** A time of today as the staff page writes it. */
+const timeOfDay = (at: Date) => new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit' }).format(at);
+
+/**
+ * Invitations by text message from the staff page, sent through a local stand-in for CM.com's gateway: the staff
+ * member chooses SMS and types a number, first one that is none and then a Dutch mobile number as it is dialled in the
+ * Netherlands; the text goes out in international form from the sender residents know, with the one-time link; the
+ * list follows the invitation from queued to sent and, once its reminder went, to reminded. The number is never shown
+ * back, and is deleted once the reminder went.
+ */
+describe.skipIf(!HAS_CHROMIUM)('invitations by text message on the staff page in Chromium', () => {
+  const productToken = '3f9a6c2e-5b1d-4e8f-9a7c-0d2b4e6f8a1c';
+  let browser: Browser;
+  let gateway: TCmStandIn;
+  let running: TTestApp;
+  let context: BrowserContext | undefined;
+  let staffToken: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    gateway = await startCmStandIn({ productToken });
+    running = await startTestApp({
+      SMS_PROVIDER_URL: gateway.url,
+      SMS_API_KEY: productToken,
+      SMS_SENDER: 'Gemeente',
+      QUIET_HOURS: 'off',
+      PUBLIC_URL: 'https://enkete.example.nl',
+    });
+    // The demo municipality reads numbers as Dutch ones (Bonaire would read 06… as a number of its own).
+    staffToken = await createToken(running.database.prisma, 'staff', 'demo');
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await running?.stop();
+    await gateway?.close();
+  });
+
+  it('sends an invitation by text message, refuses a number that is none, and follows it from queued to sent and reminded', { timeout: 90_000 }, async () => {
+    context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${running.url}/staff?lang=nl`);
+    await signIn(page, staffToken);
+
+    // SMS is offered, e-mail is not (no SMTP_URL); the number field is described by what happens to the number.
+    expect(await page.getByRole('radio').evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).labels?.[0]?.textContent))).toEqual([
+      nl.form!.targetLink,
+      nl.form!.targetSms,
+      nl.form!.targetTeams,
+    ]);
+    await page.getByLabel(nl.form!.service!).selectOption('paspoort');
+    await page.getByLabel(nl.form!.contactChannel!).selectOption('telefoon');
+    await page.getByRole('radio', { name: nl.form!.targetSms! }).check();
+    const phoneField = page.getByLabel(nl.form!.smsPhone!);
+    expect(await phoneField.evaluate((field) => [field.getAttribute('type'), field.getAttribute('autocomplete'), field.getAttribute('inputmode')])).toEqual(['tel', 'off', 'tel']);
+    const hints = (await phoneField.getAttribute('aria-describedby'))!.split(' ');
+    expect(await Promise.all(hints.map((id) => page.locator(`#${id}`).textContent()))).toEqual([nl.form!.smsPhoneHelp, nl.form!.smsPhoneCountry]);
+
+    const sendError = page.locator('#send-error');
+    const refusedAtField = async (message: string | undefined) => {
+      await expect.poll(() => sendError.textContent()).toBe(message);
+      expect(await phoneField.getAttribute('aria-invalid')).toBe('true');
+      expect(await phoneField.getAttribute('aria-errormessage')).toBe('send-error');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('sms-phone');
+    };
+    // No number: said before anything is sent.
+    await page.getByRole('button', { name: nl.form!.submit! }).click();
+    await refusedAtField(nl.errors!.smsPhone);
+    // Too short to be a number: the API refuses the field.
+    await phoneField.fill('12');
+    await page.getByRole('button', { name: nl.form!.submit! }).click();
+    await refusedAtField(nl.errors!.field!.replace('{{field}}', nl.fields!.smsPhone!));
+    // A landline in Amsterdam is a number, but cannot receive a text message.
+    await phoneField.fill('020 123 4567');
+    await page.getByRole('button', { name: nl.form!.submit! }).click();
+    await refusedAtField(nl.errors!.smsPhoneInvalid);
+    expect(gateway.requests).toEqual([]);
+
+    // The gateway takes its time with the first text, so the list can be seen to show it queued while it goes out.
+    gateway.delayNext(4_000);
+    await phoneField.fill('06 12345678');
+    await page.getByRole('button', { name: nl.form!.submit! }).click();
+    await expect.poll(() => page.locator('#result-message').textContent()).toBe(nl.result!.smsQueued);
+    expect(await sendError.isHidden()).toBe(true);
+    expect(await phoneField.getAttribute('aria-invalid')).toBeNull();
+    expect(await phoneField.inputValue()).toBe('');
+
+    const row = page.locator('#recent-table tbody tr').first();
+    const status = row.locator('td').last();
+    await expect.poll(() => gateway.requests.length, { timeout: 30_000 }).toBe(1);
+    await page.locator('#refresh-recent').click();
+    await expect.poll(() => row.locator('td').nth(2).textContent()).toBe(nl.recent!.viaSms);
+    expect(await status.textContent()).toBe(nl.statuses!.queued);
+
+    // CM took it: to the number in international form, from the sender set, with the one-time link.
+    await expect.poll(() => gateway.received.length, { timeout: 10_000 }).toBe(1);
+    const stored = await running.database.prisma.followUp.findFirstOrThrow({ where: { targetType: 'sms' } });
+    const invitation = gateway.received[0]!;
+    expect(invitation).toMatchObject({ number: '0031612345678', from: 'Gemeente', reference: stored.id, encoding: 'GSM-7' });
+    const link = /https:\/\/enkete\.example\.nl\/\?link=[\w-]{20,}/.exec(invitation.content)?.[0];
+    expect(link).toBeDefined();
+    expect(invitation.content).toBe(smsTexts.invitation.replace('{{organisation}}', 'Gemeente Demo').replace('{{link}}', link!));
+
+    // Sent by text message, and when the one reminder goes.
+    await expect
+      .poll(
+        async () => {
+          await page.locator('#refresh-recent').click();
+          return status.textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toContain(nl.statuses!.sentBySms);
+    const sent = await running.database.prisma.followUp.findUniqueOrThrow({ where: { id: stored.id } });
+    expect(sent.remindAt).not.toBeNull();
+    expect(await status.textContent()).toBe(nl.statuses!.sentBySms + nl.recent!.reminderAt!.replace('{{time}}', dateTime(sent.remindAt!)));
+    expect(await page.locator('body').innerText()).not.toMatch(/12345678|12 34 56 78/);
+    await screenshot(page, 'staff-sms-nl');
+
+    // The reminder falls due (as if the days had passed): the same link once more, and the number is deleted.
+    await running.database.prisma.followUp.update({ where: { id: stored.id }, data: { remindAt: new Date(Date.now() - 1_000) } });
+    await expect.poll(() => gateway.received.length, { timeout: 20_000 }).toBe(2);
+    expect(gateway.received[1]).toMatchObject({ number: '0031612345678', from: 'Gemeente', reference: stored.id });
+    expect(gateway.received[1]!.content).toBe(smsTexts.reminder.replace('{{organisation}}', 'Gemeente Demo').replace('{{link}}', link!));
+    await expect
+      .poll(
+        async () => {
+          await page.locator('#refresh-recent').click();
+          return status.textContent();
+        },
+        { timeout: 10_000 },
+      )
+      .toContain(nl.recent!.remindedAt!.split('{{')[0]);
+    const reminded = await running.database.prisma.followUp.findUniqueOrThrow({ where: { id: stored.id } });
+    expect(reminded).toMatchObject({ status: 'sent', encryptedAddress: null });
+    expect(await status.textContent()).toBe(nl.statuses!.sentBySms + nl.recent!.remindedAt!.replace('{{time}}', timeOfDay(reminded.remindedAt!)));
+
+    // The two refusals by the API (400) are the only failed requests the page made.
+    expect(problems.errors.filter((error) => !error.includes('400'))).toEqual([]);
+    expect(problems.errors).toHaveLength(2);
   });
 });

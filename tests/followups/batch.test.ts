@@ -76,12 +76,12 @@ describe('the CLI import of a contact centre list', () => {
       const service = bad === 0 ? 'onbekend' : 'paspoort';
       const channel = bad === 1 ? 'duif' : 'telefoon';
       const language = bad === 2 ? 'fr' : ['nl', 'pap', 'en'][index % 3];
-      const target = bad === 3 ? 'geen-adres' : bad === 4 ? '' : index % 2 === 0 ? `inwoner${index}@example.nl` : 'link';
+      const target = bad === 3 ? 'geen-adres' : bad === 4 ? '' : [`inwoner${index}@example.nl`, 'link', `06 ${20_000_000 + index}`][index % 3];
       lines.push([target, service, channel, language, String(index % 30), '1'].join(','));
     }
     const file = join(dir, 'vandaag.csv');
     writeFileSync(file, lines.join('\n'));
-    const env = { SMTP_URL: 'smtp://127.0.0.1:9', QUIET_HOURS: 'off', FOLLOW_UP_FATIGUE_DAYS: '0' };
+    const env = { SMTP_URL: 'smtp://127.0.0.1:9', SMS_PROVIDER_URL: 'http://127.0.0.1:9', SMS_API_KEY: 'cm-product-token', SMS_SENDER: 'Gemeente', QUIET_HOURS: 'off', FOLLOW_UP_FATIGUE_DAYS: '0' };
     const before = await running.database.prisma.followUp.count();
 
     const first = await runCli(running.database.url, ['follow-ups', 'import', file, '--organisation', 'demo'], env);
@@ -94,8 +94,11 @@ describe('the CLI import of a contact centre list', () => {
     expect(first.stdout).toMatch(/^line 142: target: /m);
     expect(first.stdout).toMatch(/^line 183: target: /m);
     expect(await running.database.prisma.followUp.count()).toBe(before + 195);
-    // The addresses wait encrypted for the worker; none is in the database as typed.
-    expect(JSON.stringify(await running.database.prisma.followUp.findMany())).not.toContain('inwoner2@example.nl');
+    // E-mail addresses and phone numbers wait encrypted for the worker; none is in the database as typed or normalised.
+    expect(await running.database.prisma.followUp.count({ where: { targetType: 'sms' } })).toBeGreaterThan(60);
+    const stored = JSON.stringify(await running.database.prisma.followUp.findMany());
+    expect(stored).not.toContain('inwoner3@example.nl');
+    expect(stored).not.toContain('20000002');
 
     const second = await runCli(running.database.url, ['follow-ups', 'import', file, '--organisation', 'demo'], env);
     expect(second.stdout).toContain('0 accepted, 195 already sent before, 5 refused');

@@ -43,13 +43,36 @@ describe('npm run cli -- follow-ups', { timeout: 90_000 }, () => {
     expect(fields(stdout).link).toBeUndefined();
   });
 
+  it('queues a text message for a number written as on the island, keeping it only encrypted', async () => {
+    const sms = { SMS_PROVIDER_URL: 'http://127.0.0.1:9', SMS_API_KEY: 'cm-product-token', SMS_SENDER: 'Boneiru' };
+    const create = (phone: string) =>
+      runCli(database.url, ['follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'bonaire', '--service', 'paspoort', '--contact-channel', 'balie', '--sms', phone], {
+        PUBLIC_URL: 'https://enkete.example.nl',
+        QUIET_HOURS: 'off',
+        ...sms,
+      });
+    const { code, stdout } = await create('700 1234');
+    expect(code).toBe(0);
+    const printed = fields(stdout);
+    expect(printed).toMatchObject({ status: 'queued' });
+    expect(printed.link).toBeUndefined();
+    const row = await database.prisma.followUp.findUniqueOrThrow({ where: { id: printed.id } });
+    expect(row.targetType).toBe('sms');
+    // Bonaire reads numbers as BQ (+599): kept encrypted, in E.164, until the text message went out.
+    expect(decryptJson(TEST_SECRETS.ENCRYPTION_KEY, row.encryptedAddress!)).toEqual({ address: '+5997001234' });
+    expect(JSON.stringify(row)).not.toContain('7001234');
+    const landline = await create('717 1234');
+    expect(landline.code).not.toBe(0);
+    expect(landline.stderr).toContain('not a mobile number');
+  });
+
   it('says which option is wrong, on standard error, with a non-zero exit', async () => {
     const wrong = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'paspoort', '--contact-channel', 'fax', '--link');
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('--contact-channel');
     expect(wrong.stdout).toBe('');
     const both = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'paspoort', '--contact-channel', 'telefoon');
-    expect(both.stderr).toContain('--teams-user ID, --email ADDRESS or --link');
+    expect(both.stderr).toContain('--teams-user ID, --email ADDRESS, --sms NUMBER or --link');
     const service = await cli('follow-ups', 'create', '--survey', 'meethuis', '--organisation', 'demo', '--service', 'hond', '--contact-channel', 'telefoon', '--link');
     expect(service.stderr).toMatch(/service: "hond" is not a service of demo/);
   });

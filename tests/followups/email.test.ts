@@ -7,12 +7,13 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createI18n } from '../../src/i18n/i18n';
-import { EmailInvitationWorker } from '../../src/followups/emailInvitations';
+import { InvitationWorker } from '../../src/followups/invitations';
+import { mailInvitations } from '../../src/followups/invitationMail';
 import { SmtpMailer } from '../../src/mail/smtpMailer';
 import { WebhookPublisher } from '../../src/webhooks/publisher';
 import { DirectLineTestClient } from '../channels/support';
 import { startTestApp, type TTestApp } from '../support/app';
-import { botActivities, botSays, call, createToken, followUpBody, ManualClock } from './support';
+import { botActivities, botSays, call, createToken, databaseHolds, followUpBody, linkIn, ManualClock, onServer } from './support';
 
 /**
  * Invitations by e-mail through real SMTP: a server from `smtp-server` runs in the test (plain, and over TLS with a
@@ -83,32 +84,7 @@ async function startMailServer(tls?: { key: string; cert: string }): Promise<TMa
   };
 }
 
-const linkOf = (mail: ParsedMail) => {
-  const match = /https?:\/\/[^\s"<>]+\?link=[A-Za-z0-9_%-]+/.exec(mail.text ?? '');
-  if (!match) throw new Error(`no link in: ${mail.text}`);
-  return new URL(match[0]);
-};
-
-/** A link from a mail, on the test server's own port (PUBLIC_URL names the port the service was configured with). */
-const onServer = (running: TTestApp, url: URL | string) => {
-  const parsed = new URL(url);
-  return new URL(parsed.pathname + parsed.search, running.url).href;
-};
-
-/** Every text column of every table, searched for a value: the address must be nowhere once it is no longer needed. */
-async function databaseHolds(running: TTestApp, value: string): Promise<string[]> {
-  const { prisma, provider } = running.database;
-  const tables =
-    provider === 'sqlite'
-      ? (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((row) => row.name)
-      : (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema()`)).map((row) => row.name);
-  const found: string[] = [];
-  for (const table of tables) {
-    const rows = await prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${table}"`);
-    if (JSON.stringify(rows, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item)).toLowerCase().includes(value.toLowerCase())) found.push(table);
-  }
-  return found;
-}
+const linkOf = (mail: ParsedMail) => linkIn(mail.text ?? '');
 
 describe('invitations by e-mail', () => {
   let mail: TMailServer;
@@ -215,7 +191,7 @@ describe('invitations by e-mail', () => {
     const clock = new ManualClock(new Date(Date.now() + 3 * 86_400_000 + 60_000));
     const i18n = createI18n();
     const mailer = new SmtpMailer(mail.url, 'enquete@meethuis.example');
-    const worker = new EmailInvitationWorker(prisma, mailer, { within: () => ({ publish: async () => undefined }), publish: async () => undefined }, i18n, {
+    const worker = new InvitationWorker(prisma, mailInvitations(mailer, i18n), { within: () => ({ publish: async () => undefined }), publish: async () => undefined }, {
       hashSecret: running.config.HASH_SECRET,
       encryptionKey: running.config.ENCRYPTION_KEY,
       publicUrl: running.config.PUBLIC_URL,
@@ -251,7 +227,7 @@ describe('invitations by e-mail', () => {
     const id = String(created.body.id);
     // The rejection repeats on every try: a worker allowed two tries, its back-off moved forward instead of waited for.
     const mailer = new SmtpMailer(mail.url, 'enquete@meethuis.example');
-    const worker = new EmailInvitationWorker(running.database.prisma, mailer, new WebhookPublisher(running.database.prisma, () => new Date(), running.database.sql), createI18n(), {
+    const worker = new InvitationWorker(running.database.prisma, mailInvitations(mailer, createI18n()), new WebhookPublisher(running.database.prisma, () => new Date(), running.database.sql), {
       hashSecret: running.config.HASH_SECRET,
       encryptionKey: running.config.ENCRYPTION_KEY,
       publicUrl: running.config.PUBLIC_URL,

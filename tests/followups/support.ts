@@ -4,6 +4,7 @@ import type { TDb } from '../../src/db/client';
 import { encryptJson } from '../../src/privacy/crypto';
 import { TEST_SECRETS } from '../support/app';
 import type { DirectLineTestClient } from '../channels/support';
+import type { TTestApp } from '../support/app';
 
 /** A clock the test moves by hand: no test depends on today's date or on how fast the machine is. */
 export class ManualClock {
@@ -89,4 +90,32 @@ export async function botActivities(client: DirectLineTestClient): Promise<Recor
 /** The bot's messages since the last poll. */
 export async function botSays(client: DirectLineTestClient): Promise<string[]> {
   return (await botActivities(client)).map((activity) => String(activity.text));
+}
+
+/** The one-time link in a mail's text or a text message. */
+export function linkIn(text: string): URL {
+  const match = /https?:\/\/[^\s"<>]+\?link=[A-Za-z0-9_%-]+/.exec(text);
+  if (!match) throw new Error(`no link in: ${text}`);
+  return new URL(match[0]);
+}
+
+/** A link from a mail or text message, on the test server's own port (PUBLIC_URL names the port the service was configured with). */
+export const onServer = (running: TTestApp, url: URL | string) => {
+  const parsed = new URL(url);
+  return new URL(parsed.pathname + parsed.search, running.url).href;
+};
+
+/** Every text column of every table, searched for a value: the address must be nowhere once it is no longer needed. */
+export async function databaseHolds(running: TTestApp, value: string): Promise<string[]> {
+  const { prisma, provider } = running.database;
+  const tables =
+    provider === 'sqlite'
+      ? (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((row) => row.name)
+      : (await prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema()`)).map((row) => row.name);
+  const found: string[] = [];
+  for (const table of tables) {
+    const rows = await prisma.$queryRawUnsafe<unknown[]>(`SELECT * FROM "${table}"`);
+    if (JSON.stringify(rows, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item)).toLowerCase().includes(value.toLowerCase())) found.push(table);
+  }
+  return found;
 }

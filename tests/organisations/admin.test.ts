@@ -46,6 +46,7 @@ interface TBody {
   contact: string;
   complaints: string;
   timeZone: string;
+  phoneRegion: string;
   hasResponses: boolean;
   id: string;
   token: string;
@@ -119,6 +120,7 @@ describe('an organisation sets itself up', () => {
       ['PATCH', '/organisations/demo', { version: current.version, contact: 'nieuw', timeZone: 'Europe/Atlantis' }, 400, 'timeZone'],
       ['PATCH', '/organisations/demo', { version: current.version, names: { nl: 'Gemeente Demo', en: 'Demo' } }, 400, 'names.pap'],
       ['PATCH', '/organisations/demo', { version: current.version, minGroupSize: 10 }, 400, 'minGroupSize'],
+      ...['XX', 'nl', ''].map((phoneRegion): [string, string, unknown, number, string] => ['PATCH', '/organisations/demo', { version: current.version, contact: 'nieuw', phoneRegion }, 400, 'phoneRegion']),
       ['POST', '/organisations/demo/services', { slug: 'paspoort', names: NAMES }, 400, 'slug'],
       ['POST', '/organisations/demo/services', { slug: 'Bijstand!', names: NAMES }, 400, 'slug'],
       ['POST', '/organisations/demo/places', { slug: 'noord', name: 'Noord' }, 400, 'slug'],
@@ -131,9 +133,23 @@ describe('an organisation sets itself up', () => {
       expect(answer.json.field, `${method} ${path}`).toBe(field);
     }
     const after = (await demo()).json;
-    expect(after).toMatchObject({ version: current.version, contact: current.contact, timeZone: current.timeZone });
+    expect(after).toMatchObject({ version: current.version, contact: current.contact, timeZone: current.timeZone, phoneRegion: current.phoneRegion });
     expect(after.services).toHaveLength(current.services.length);
     expect(after.places).toHaveLength(current.places.length);
+  });
+
+  it('reads numbers without a country code in its phone region: NL unless set, BQ for Bonaire as seeded', async () => {
+    const { json: current } = await demo();
+    expect(current.phoneRegion).toBe('NL');
+    expect((await call('GET', '/organisations/bonaire', tokens.bonaireAdmin)).json.phoneRegion).toBe('BQ');
+
+    const saved = await call('PATCH', '/organisations/demo', tokens.demoAdmin, { version: current.version, phoneRegion: 'BQ' });
+    expect(saved).toMatchObject({ status: 200, json: { phoneRegion: 'BQ', version: current.version + 1 } });
+    expect((await call('GET', '/organisations/demo/audit', tokens.demoAdmin)).json.entries[0]).toMatchObject({ action: 'organisation.update', details: { fields: ['phoneRegion'] } });
+    expect((await call('PATCH', '/organisations/demo', tokens.demoAdmin, { version: current.version + 1, phoneRegion: 'NL' })).json.phoneRegion).toBe('NL');
+
+    const saba = await call('POST', '/organisations', tokens.admin, { slug: 'saba', names: { nl: 'Openbaar Lichaam Saba', pap: 'Entidat Públiko Saba', en: 'Public Entity Saba' }, timeZone: 'America/Kralendijk', phoneRegion: 'BQ' });
+    expect(saba).toMatchObject({ status: 201, json: { slug: 'saba', phoneRegion: 'BQ' } });
   });
 
   it('adds a service that staff can choose and a page can name at once; retired, it leaves both and keeps its history', async () => {

@@ -19,9 +19,11 @@ const cli = (...args: string[]) => runCli(database.url, args, { MIN_GROUP_SIZE: 
 // Each command is a process of its own: slower than an in-process test, so one walk through the set-up.
 describe('npm run cli -- organisations, services, places, audit', { timeout: 120_000 }, () => {
   it('sets an organisation up as the admin page does, with the same checks, and logs who did it', async () => {
-    const set = await cli('organisations', 'set', 'demo', '--contact', '14 020 (optie 2)', '--min-group-size', '15', '--name-en', 'The Municipality of Demo');
+    expect((await cli('organisations', 'show', 'bonaire')).stdout).toMatch(/^phone region\tBQ$/m);
+    const set = await cli('organisations', 'set', 'demo', '--contact', '14 020 (optie 2)', '--min-group-size', '15', '--name-en', 'The Municipality of Demo', '--phone-region', 'CW');
     expect(set.code).toBe(0);
     expect(set.stdout).toContain('contact\t14 020 (optie 2)');
+    expect(set.stdout).toMatch(/^phone region\tCW$/m);
     expect(set.stdout).toContain('minimum group size\t15');
     expect(set.stdout).toContain('Gemeente Demo / Munisipio Demo / The Municipality of Demo');
 
@@ -39,11 +41,14 @@ describe('npm run cli -- organisations, services, places, audit', { timeout: 120
     const tooLow = await cli('organisations', 'set', 'demo', '--min-group-size', '5');
     expect(tooLow.code).toBe(65);
     expect(tooLow.stderr).toContain('minGroupSize: may only raise the minimum of 10');
+    const noRegion = await cli('organisations', 'set', 'demo', '--phone-region', 'nl');
+    expect(noRegion.code).toBe(65);
+    expect(noRegion.stderr).toContain('phoneRegion: must be a region code such as NL');
 
     const audit = await cli('audit', 'demo');
     const actions = audit.stdout.trim().split('\n').map((line) => line.split('\t').slice(1, 3).join(' '));
     expect(actions.slice(0, 4)).toEqual(['cli place.create', 'cli service.update', 'cli service.create', 'cli organisation.update']);
-    expect(await database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } })).toMatchObject({ contact: '14 020 (optie 2)', minGroupSize: 15 });
+    expect(await database.prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } })).toMatchObject({ contact: '14 020 (optie 2)', minGroupSize: 15, phoneRegion: 'CW' });
   });
 });
 

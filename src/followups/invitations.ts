@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { TPrisma } from '../db/client';
 import { claimQueueRow, unlockedAt } from '../db/queueClaim';
-import type { TI18n } from '../i18n/i18n';
 import { isLanguage, type TLanguage } from '../i18n/languages';
 import type { TJob } from '../jobs';
 import { systemClock, type TClock } from '../kernel/clock';
@@ -9,14 +8,39 @@ import type { TLogger } from '../log';
 import { ZLocalisedName } from '../organisations/model';
 import { decryptJson } from '../privacy/crypto';
 import { scrubPersonalData } from '../privacy/scrub';
-import type { TMailer, TTransactionalEventPublisher } from './contract';
-import { invitationMail, type TInvitationKind } from './invitationMail';
-import { linkTokenOf, linkUrlOf, stopTokenOf, stopUrlOf } from './links';
-import { WAITING_STATUSES } from './model';
+import { PermanentDeliveryError, type TTransactionalEventPublisher } from './contract';
+import { linkTokenFor, linkUrlOf, stopTokenOf, stopUrlOf } from './links';
+import { WAITING_STATUSES, type TInvitationTarget } from './model';
 import { backoffMs, DAY_MS, quietUntil, type TQuietHours } from './time';
 import { definedOf, QUEUE_DEFAULTS } from './worker';
 
-export interface TEmailInvitationOptions {
+/** An invitation or its one reminder, as every channel words it. */
+export type TInvitationKind = 'invitation' | 'reminder';
+
+/** What an invitation says, in the resident's language; the channel words it and sends it to the address or number. */
+export interface TInvitation {
+  followUpId: string;
+  kind: TInvitationKind;
+  language: TLanguage;
+  /** The organisation's name in the resident's language, and the name its mail is sent under. */
+  organisation: string;
+  senderName: string;
+  service: string;
+  link: string;
+  /** Where "stop the invitations" leads (e-mail; a text message says to open the link and type the command). */
+  stopUrl: string;
+  expiresAt: Date;
+  timeZone: string;
+}
+
+/** One way of sending invitations (e-mail, text message): the worker keeps the queue, the channel the wording. */
+export interface TInvitationChannel {
+  targetType: TInvitationTarget;
+  /** Resolves when the provider took it; rejects to retry, with PermanentDeliveryError to fail at once. */
+  send(invitation: TInvitation, address: string): Promise<void>;
+}
+
+export interface TInvitationWorkerOptions {
   hashSecret: string;
   encryptionKey: string;
   publicUrl: string;
@@ -26,7 +50,7 @@ export interface TEmailInvitationOptions {
   maxAttempts?: number;
   backoffBaseMs?: number;
   backoffCapMs?: number;
-  /** Longer than an SMTP conversation may take (30 s per step): a send still running is never claimed twice. */
+  /** Longer than a send may take (an SMTP conversation: 30 s per step): a send still running is never claimed twice. */
   lockMs?: number;
   batchSize?: number;
   everyMs?: number;
@@ -34,7 +58,7 @@ export interface TEmailInvitationOptions {
   logger?: TLogger;
 }
 
-export interface TEmailRun {
+export interface TInvitationRun {
   sent: number;
   reminded: number;
   deferred: number;
@@ -71,41 +95,41 @@ type TRow = {
 };
 
 /**
- * Sends invitations by e-mail and their one reminder. Sending is at least once: a row is claimed (recorded) before
- * the mail goes and marked after; a replica that dies in between leaves the claim to run out, and the send is made
- * again — a rare duplicate rather than a lost invitation. The address is decrypted only to send, and deleted once the
- * last mail that may go has gone (or will not go: opted out, started, failed, expired).
+ * Sends the invitations of one channel (e-mail, text message) and their one reminder. Sending is at least once: a row
+ * is claimed (recorded) before the message goes and marked after; a replica that dies in between leaves the claim to
+ * run out, and the send is made again — a rare duplicate rather than a lost invitation. The address or number is
+ * decrypted only to send, and deleted once the last message that may go has gone (or will not go: opted out, started,
+ * failed, expired).
  */
-export class EmailInvitationWorker {
+export class InvitationWorker {
   private readonly settings: typeof QUEUE_DEFAULTS;
   private readonly clock: TClock;
 
   constructor(
     private readonly prisma: TPrisma,
-    private readonly mailer: TMailer,
+    private readonly channel: TInvitationChannel,
     private readonly events: TTransactionalEventPublisher,
-    private readonly i18n: TI18n,
-    private readonly options: TEmailInvitationOptions,
+    private readonly options: TInvitationWorkerOptions,
   ) {
     this.settings = { ...QUEUE_DEFAULTS, ...definedOf(options) };
     this.clock = options.clock ?? systemClock;
   }
 
-  async runOnce(): Promise<TEmailRun> {
-    const run: TEmailRun = { sent: 0, reminded: 0, deferred: 0, retried: 0, failed: 0, skipped: 0 };
+  async runOnce(): Promise<TInvitationRun> {
+    const run: TInvitationRun = { sent: 0, reminded: 0, deferred: 0, retried: 0, failed: 0, skipped: 0 };
     await this.sendInvitations(run);
     await this.sendReminders(run);
     return run;
   }
 
   jobs(): TJob[] {
-    return [{ name: 'email-invitations', everyMs: this.settings.everyMs, run: async () => void (await this.runOnce()) }];
+    return [{ name: `${this.channel.targetType}-invitations`, everyMs: this.settings.everyMs, run: async () => void (await this.runOnce()) }];
   }
 
-  private async sendInvitations(run: TEmailRun): Promise<void> {
+  private async sendInvitations(run: TInvitationRun): Promise<void> {
     const now = this.clock();
     const due = await this.prisma.followUp.findMany({
-      where: { targetType: 'email', status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, ...unlockedAt(now) },
+      where: { targetType: this.channel.targetType, status: { in: [...WAITING_STATUSES] }, nextAttemptAt: { lte: now }, ...unlockedAt(now) },
       orderBy: { nextAttemptAt: 'asc' },
       take: this.settings.batchSize,
       select: ROW_SELECT,
@@ -134,11 +158,11 @@ export class EmailInvitationWorker {
       const address = this.addressOf(row);
       try {
         if (!address) throw new Error('no address is kept for this invitation');
-        await this.mailer.send(this.mail(row, 'invitation', address));
+        await this.channel.send(this.invitation(row, 'invitation'), address);
       } catch (error) {
         const lastError = scrubbed(error, address);
-        this.options.logger?.warn({ followUpId: row.id, attempts, err: lastError }, 'invitation e-mail could not be sent');
-        if (attempts >= this.settings.maxAttempts || !address) {
+        this.options.logger?.warn({ followUpId: row.id, attempts, err: lastError, channel: this.channel.targetType }, 'invitation could not be sent');
+        if (attempts >= this.settings.maxAttempts || !address || error instanceof PermanentDeliveryError) {
           await this.fail(ours, row, attempts, lastError);
           run.failed += 1;
         } else {
@@ -162,10 +186,10 @@ export class EmailInvitationWorker {
   }
 
   /** The one reminder: only to an invitation sent, not opened (no conversation started on its link), still valid. */
-  private async sendReminders(run: TEmailRun): Promise<void> {
+  private async sendReminders(run: TInvitationRun): Promise<void> {
     const now = this.clock();
     const reminderDue = (at: Date) => ({
-      targetType: 'email',
+      targetType: this.channel.targetType,
       status: 'sent',
       residentKey: null,
       remindedAt: null,
@@ -195,12 +219,17 @@ export class EmailInvitationWorker {
       const address = this.addressOf(row);
       try {
         if (!address) throw new Error('no address is kept for this invitation');
-        await this.mailer.send(this.mail(row, 'reminder', address));
+        await this.channel.send(this.invitation(row, 'reminder'), address);
       } catch (error) {
         // A reminder is tried again with back-off while its link is valid; expiry deletes the address either way.
         const attempts = row.attempts + 1;
         const lastError = scrubbed(error, address);
-        this.options.logger?.warn({ followUpId: row.id, attempts, err: lastError }, 'reminder e-mail could not be sent');
+        this.options.logger?.warn({ followUpId: row.id, attempts, err: lastError, channel: this.channel.targetType }, 'reminder could not be sent');
+        if (error instanceof PermanentDeliveryError) {
+          await this.prisma.followUp.updateMany({ where: ours, data: { attempts, lastError, remindAt: null, encryptedAddress: null, lockedUntil: null } });
+          run.failed += 1;
+          continue;
+        }
         const remindAt = new Date(this.clock().getTime() + backoffMs(attempts, this.settings.backoffBaseMs, this.settings.backoffCapMs));
         await this.prisma.followUp.updateMany({ where: ours, data: { attempts, lastError, remindAt, lockedUntil: null } });
         run.retried += 1;
@@ -220,22 +249,22 @@ export class EmailInvitationWorker {
     return ZStoredAddress.parse(decryptJson(this.options.encryptionKey, row.encryptedAddress)).address;
   }
 
-  private mail(row: TRow, kind: TInvitationKind, address: string) {
+  private invitation(row: TRow, kind: TInvitationKind): TInvitation {
     const language: TLanguage = isLanguage(row.language) ? row.language : isLanguage(row.organisation.defaultLanguage) ? row.organisation.defaultLanguage : 'nl';
     const organisation = ZLocalisedName.parse(JSON.parse(row.organisation.names))[language];
     const { hashSecret, publicUrl } = this.options;
-    return invitationMail(this.i18n, {
+    return {
+      followUpId: row.id,
       kind,
       language,
-      to: address,
       organisation,
       senderName: row.organisation.mailSenderName ?? organisation,
       service: ZLocalisedName.parse(JSON.parse(row.service.names))[language],
-      link: linkUrlOf(publicUrl, linkTokenOf(hashSecret, row.id)),
+      link: linkUrlOf(publicUrl, linkTokenFor(hashSecret, row.id, this.channel.targetType)),
       stopUrl: stopUrlOf(publicUrl, stopTokenOf(hashSecret, row.id)),
       expiresAt: row.linkExpiresAt ?? this.clock(),
       timeZone: row.organisation.timeZone,
-    });
+    };
   }
 
   /** The last attempt failed: status, the address gone, and the event, in one transaction. */
@@ -249,7 +278,7 @@ export class EmailInvitationWorker {
       await this.events.within(tx).publish('follow-up.failed', row.organisationId, {
         followUpId: row.id,
         service: row.service.slug,
-        target: { type: 'email' },
+        target: { type: this.channel.targetType },
         attempts,
         reason: 'channel-failed',
       });
@@ -258,11 +287,13 @@ export class EmailInvitationWorker {
 }
 
 /**
- * A send failure as it may be stored and logged: an SMTP server's answer often quotes the recipient, so the address
- * (in any case) and anything else that looks like personal data is taken out, and the text is kept short.
+ * A send failure as it may be stored and logged: a provider's answer often quotes the recipient, so the address (in
+ * any case), a number in any of its forms (+599…, 00599…, 599…) and anything else that looks like personal data is
+ * taken out, and the text is kept short.
  */
 export function scrubbed(error: unknown, address: string | null): string {
   let text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  if (address) text = text.split(new RegExp(address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi')).join('[address]');
+  const forms = address === null ? [] : address.startsWith('+') ? [address, `00${address.slice(1)}`, address.slice(1)] : [address];
+  for (const form of forms) text = text.split(new RegExp(form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi')).join('[address]');
   return scrubPersonalData(text).text.slice(0, 500);
 }

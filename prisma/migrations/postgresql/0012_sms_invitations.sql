@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Organisation" ADD COLUMN     "phoneRegion" TEXT NOT NULL DEFAULT 'NL';
+
