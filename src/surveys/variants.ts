@@ -239,13 +239,18 @@ export class SurveyVariants {
     return ZSurvey.parse(JSON.parse(row.definition));
   }
 
-  /** The organisation's draft; the first time, made from its newest published variant (or empty). */
+  /**
+   * The organisation's draft; the first time, made from its newest published variant, or else from the shared
+   * survey's own questions beyond the core (the open question): a first variant keeps the residents' own words
+   * unless the organisation removes the question itself.
+   */
   private async draft(db: TDb, organisation: { id: string; slug: string }) {
     const row = await db.surveyDraft.findUnique({ where: { organisationId: organisation.id } });
     if (row) return { ...row, questions: z.array(ZDraftQuestion).parse(JSON.parse(row.questions)) };
     const existing = await this.existingVariant(db, organisation.id);
     const surveyId = existing?.id ?? (await this.freeSurveyId(db, organisation.slug));
-    const questions = existing ? existing.survey.questions.filter((question) => !question.core).map((question) => this.draftOfPublished(question)) : [];
+    const startingPoint = existing?.survey ?? (await this.core(db));
+    const questions = startingPoint.questions.filter((question) => !question.core).map((question) => this.draftOfPublished(question));
     return { id: '', surveyId, organisationId: organisation.id, questions, version: 1, updatedAt: new Date(0), updatedBy: '' };
   }
 

@@ -15,6 +15,7 @@ type TTexts = Record<string, Record<string, unknown>>;
 const texts = (language: string) => JSON.parse(readFileSync(new URL(`../../locales/${language}/admin.json`, import.meta.url), 'utf8')) as TTexts;
 const nl = texts('nl');
 const pap = texts('pap');
+const nlSurvey = JSON.parse(readFileSync(new URL('../../locales/nl/survey.json', import.meta.url), 'utf8')) as TTexts;
 
 /** A text at a dotted key, `{{name}}` filled in. */
 function text(of: TTexts, key: string, params: Record<string, string | number> = {}): string {
@@ -180,6 +181,12 @@ describe.skipIf(!HAS_CHROMIUM)('the survey editor in Chromium', () => {
     const core = page.locator('#survey-core');
     expect(await core.locator('li').first().textContent()).toContain('Hoe tevreden bent u over het contact met ons');
     expect(await page.locator('.core-panel .badge.core').textContent()).toBe(text(nl, 'survey.core.badge'));
+    // The first draft offers the shared open question as the organisation's own; this one takes it out to start anew.
+    const offered = page.locator('#survey-own > li');
+    expect(await offered.count()).toBe(1);
+    expect(await textbox(offered.nth(0), text(nl, 'nameIn.nl')).inputValue()).toBe(text(nlSurvey, 'questions.improvement'));
+    await offered.nth(0).getByRole('button', { name: text(nl, 'survey.own.remove') }).click();
+    expect(await page.locator('#survey-status').textContent()).toBe(text(nl, 'survey.own.removed', { number: 12 }));
     expect(await page.locator('#survey-own-empty').isVisible()).toBe(true);
     expect(await page.locator('#survey-live').textContent()).toBe(text(nl, 'survey.state.notPublished'));
     expect(await page.locator('#survey-publish').isDisabled()).toBe(true);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenService } from '../../src/auth/tokens';
 import { parseCsv } from '../../src/scoring/csv';
@@ -69,13 +70,15 @@ const REMARK = {
 };
 
 describe('an organisation’s own variant of the survey', () => {
-  it('starts empty on the shared core, which it shows but cannot change', async () => {
+  it('starts on the shared core, which it shows but cannot change, with the shared open question as its own', async () => {
     const { status, json } = await call('GET', '/organisations/demo/survey');
     expect(status).toBe(200);
     expect(json.survey).toBe('demo');
     expect(json.core.questions.map((question) => question.key)).toContain('humaneness');
     expect(json.core.questions[0]!.text.nl).toMatch(/tevreden/i);
-    expect(json.draft).toMatchObject({ version: 1, questions: [] });
+    // Publishing the first draft as it is keeps the residents' own words; the organisation may remove the question.
+    const surveyTexts = JSON.parse(readFileSync(new URL('../../locales/pap/survey.json', import.meta.url), 'utf8')) as { questions: Record<string, string> };
+    expect(json.draft).toMatchObject({ version: 1, questions: [{ key: 'improvement', type: 'text', text: { pap: surveyTexts.questions.improvement } }] });
     expect(json.published).toEqual([]);
   });
 
