@@ -260,7 +260,7 @@ export class InvitationWorker {
       organisation,
       senderName: row.organisation.mailSenderName ?? organisation,
       service: ZLocalisedName.parse(JSON.parse(row.service.names))[language],
-      link: linkUrlOf(publicUrl, linkTokenFor(hashSecret, row.id, this.channel.targetType)),
+      link: linkUrlOf(publicUrl, linkTokenFor(hashSecret, row.id, this.channel.targetType), language),
       stopUrl: stopUrlOf(publicUrl, stopTokenOf(hashSecret, row.id)),
       expiresAt: row.linkExpiresAt ?? this.clock(),
       timeZone: row.organisation.timeZone,

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { TLanguage } from '../i18n/languages';
 import { keyedHash } from '../privacy/crypto';
 
 /**
@@ -28,9 +29,13 @@ export function linkTokenHashOf(hashSecret: string, token: string): string {
   return keyedHash(hashSecret, `link:${token}`);
 }
 
-/** The web chat page with the token: the page hands it to the conversation, the bot claims it. */
-export function linkUrlOf(publicUrl: string, token: string): string {
-  return `${publicUrl.replace(/\/$/, '')}/?link=${encodeURIComponent(token)}`;
+/**
+ * The web chat page with the token: the page hands it to the conversation, the bot claims it. With the language the
+ * invitation was written in, the page and the bot speak it from the first word (the resident may still switch), not
+ * the language the phone happens to be set to.
+ */
+export function linkUrlOf(publicUrl: string, token: string, language?: TLanguage | null): string {
+  return `${publicUrl.replace(/\/$/, '')}/?link=${encodeURIComponent(token)}${language ? `&lang=${language}` : ''}`;
 }
 
 /**

@@ -406,7 +406,7 @@ export class FollowUpService {
       id: row.id,
       status,
       ...(row.reason ? { reason: row.reason } : {}),
-      ...(linkOpen ? { link: linkUrlOf(this.options.publicUrl, linkTokenOf(this.options.hashSecret, row.id)) } : {}),
+      ...(linkOpen ? { link: linkUrlOf(this.options.publicUrl, linkTokenOf(this.options.hashSecret, row.id), isLanguage(row.language) ? row.language : null) } : {}),
       organisation: row.organisation.slug,
       survey: row.surveyId,
       service: row.service.slug,

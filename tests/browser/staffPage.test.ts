@@ -148,7 +148,8 @@ describe.skipIf(!HAS_CHROMIUM)('the staff page in Chromium', () => {
     await page.getByRole('button', { name: pap.form!.submit! }).click();
 
     const linkBox = page.getByLabel(pap.result!.linkLabel!);
-    await expect.poll(() => linkBox.inputValue()).toMatch(/^https:\/\/enkete\.example\.nl\/\?link=[\w-]{20,}$/);
+    // The language chosen travels in the link: the resident's chat opens in Papiamentu.
+    await expect.poll(() => linkBox.inputValue()).toMatch(/^https:\/\/enkete\.example\.nl\/\?link=[\w-]{20,}&lang=pap$/);
     const link = await linkBox.inputValue();
     expect(await page.locator('#result-message').textContent()).toContain(pap.result!.linkReady!.split('{{')[0]!.trim().slice(0, 20));
 
@@ -486,7 +487,8 @@ describe.skipIf(!HAS_CHROMIUM)('invitations by text message on the staff page in
     const stored = await running.database.prisma.followUp.findFirstOrThrow({ where: { targetType: 'sms' } });
     const invitation = gateway.received[0]!;
     expect(invitation).toMatchObject({ number: '0031612345678', from: 'Gemeente', reference: stored.id, encoding: 'GSM-7' });
-    const link = /https:\/\/enkete\.example\.nl\/\?link=[\w-]{20,}/.exec(invitation.content)?.[0];
+    // The text is in the organisation's language (staff left it to the resident), and its link opens the chat in it.
+    const link = /https:\/\/enkete\.example\.nl\/\?link=[\w-]{20,}&lang=nl/.exec(invitation.content)?.[0];
     expect(link).toBeDefined();
     expect(invitation.content).toBe(smsTexts.invitation.replace('{{organisation}}', 'Gemeente Demo').replace('{{link}}', link!));
 

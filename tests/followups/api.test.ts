@@ -116,7 +116,8 @@ describe('POST /api/follow-ups: links and conversations', () => {
   it('answers 202 with a one-time link on PUBLIC_URL, stored only as a keyed hash', async () => {
     const response = await post(staffDemo, followUpBody());
     expect(response.status).toBe(202);
-    expect(response.body).toMatchObject({ id: expect.any(String), status: 'sent', link: expect.stringMatching(/^https:\/\/enkete\.example\.nl\/\?link=[\w-]+$/) });
+    // In the language staff chose: the chat opens in it.
+    expect(response.body).toMatchObject({ id: expect.any(String), status: 'sent', link: expect.stringMatching(/^https:\/\/enkete\.example\.nl\/\?link=[\w-]+&lang=pap$/) });
     const token = new URL(String(response.body.link)).searchParams.get('link')!;
     const row = await running.database.prisma.followUp.findUniqueOrThrow({ where: { id: String(response.body.id) } });
     expect(row.linkTokenHash).toBe(linkTokenHashOf(TEST_SECRETS.HASH_SECRET, token));

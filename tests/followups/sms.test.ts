@@ -66,6 +66,8 @@ describe('invitations by text message', () => {
     expect(message.encoding).toBe('GSM-7');
     expect(message.parts).toBe(2);
     expect(link.origin).toBe('https://enkuesta.bonairegov.com');
+    // The chat opens in the language of the text, whatever language the phone is set to.
+    expect(link.searchParams.get('lang')).toBe('pap');
     // The short token: 22 characters, where an e-mail's has 43.
     expect(link.searchParams.get('link')).toMatch(/^[A-Za-z0-9_-]{22}$/);
     await expect.poll(async () => await statusOf(id)).toBe('sent');

@@ -94,7 +94,7 @@ export async function botSays(client: DirectLineTestClient): Promise<string[]> {
 
 /** The one-time link in a mail's text or a text message. */
 export function linkIn(text: string): URL {
-  const match = /https?:\/\/[^\s"<>]+\?link=[A-Za-z0-9_%-]+/.exec(text);
+  const match = /https?:\/\/[^\s"<>]+\?link=[A-Za-z0-9_%-]+(?:&lang=[a-z]+)?/.exec(text);
   if (!match) throw new Error(`no link in: ${text}`);
   return new URL(match[0]);
 }
