@@ -71,6 +71,13 @@ module.exports = {
       to: { path: ['^src/generated/', 'node_modules/@prisma/client', '^src/db/client\\.ts$'] },
     },
     {
+      name: 'settings-know-no-http',
+      comment: 'The settings are read before any server exists; what they parse (addresses, CIDRs) lives in src/kernel/.',
+      severity: 'error',
+      from: { path: '^src/config\\.ts$' },
+      to: { path: '^src/http/' },
+    },
+    {
       name: 'pages-import-nothing-from-the-server',
       comment: 'The pages are plain browser scripts served as they are.',
       severity: 'error',

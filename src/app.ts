@@ -44,7 +44,7 @@ import { registerBotEndpoint } from './http/messages';
 import { registerWebChatPage } from './http/pages';
 import { databaseRateLimiter } from './http/rateLimit';
 import { windowCleanupJob, windowCounterOf } from './db/windowCounter';
-import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
+import { addressListMatcher, parseTrustProxy } from './kernel/networkAddresses';
 import { createHttpServer } from './http/server';
 import { registerStaffPage } from './http/staff';
 import { registerAdminPage } from './http/adminPage';

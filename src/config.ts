@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import { addressListMatcher, parseTrustProxy } from './http/clientAddress';
+import { addressListMatcher, parseTrustProxy } from './kernel/networkAddresses';
 
 /** A setting that stops start-up; its message is one line naming the variable and what is wrong. */
 export class ConfigError extends Error {

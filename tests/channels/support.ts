@@ -13,7 +13,7 @@ import { registerDirectLineRoutes } from '../../src/http/directLine';
 import { registerBotEndpoint } from '../../src/http/messages';
 import { registerWebChatPage } from '../../src/http/pages';
 import { createI18n } from '../../src/i18n/i18n';
-import { parseTrustProxy } from '../../src/http/clientAddress';
+import { parseTrustProxy } from '../../src/kernel/networkAddresses';
 import { PlaceDirectory } from '../../src/places/places';
 import { createHttpServer } from '../../src/http/server';
 import { createLogger } from '../../src/log';
