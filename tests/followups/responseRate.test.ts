@@ -39,8 +39,8 @@ async function progress(id: string, outcome: 'sent' | 'started' | 'completed'): 
   if (outcome === 'completed') await gateway.markCompleted(id);
 }
 
-/** An invitation as the e-mail worker or the Teams worker leaves it once sent (their sending is tested elsewhere). */
-async function delivered(targetType: 'email' | 'conversation', outcome: 'sent' | 'started' | 'completed'): Promise<void> {
+/** An invitation as the e-mail, SMS or Teams worker leaves it once sent (their sending is tested elsewhere). */
+async function delivered(targetType: 'email' | 'sms' | 'conversation', outcome: 'sent' | 'started' | 'completed'): Promise<void> {
   const { prisma } = running.database;
   const demo = await prisma.organisation.findUniqueOrThrow({ where: { slug: 'demo' } });
   const service = await prisma.service.findFirstOrThrow({ where: { organisationId: demo.id, slug: 'paspoort' } });
@@ -64,9 +64,11 @@ beforeAll(async () => {
   staff = await createToken(running.database.prisma, 'staff', 'demo');
   analyst = await createToken(running.database.prisma, 'analyst', 'demo');
   gateway = new FollowUpGateway(running.database, { hashSecret: running.config.HASH_SECRET, linkTtlHours: running.config.LINK_TTL_HOURS });
-  // Links: 10 made, 6 started, 4 completed. E-mail: 8 sent, 5 started, 3 completed. Teams: 2 (too few).
+  // Links: 10 made, 6 started, 4 completed. E-mail: 8 sent, 5 started, 3 completed. SMS: 6 sent, 3 started, 2
+  // completed. Teams: 2 (too few).
   for (let index = 0; index < 10; index++) await invite(index < 4 ? 'completed' : index < 6 ? 'started' : 'sent');
   for (let index = 0; index < 8; index++) await delivered('email', index < 3 ? 'completed' : index < 5 ? 'started' : 'sent');
+  for (let index = 0; index < 6; index++) await delivered('sms', index < 2 ? 'completed' : index < 3 ? 'started' : 'sent');
   for (let index = 0; index < 2; index++) await delivered('conversation', 'completed');
 }, 60_000);
 afterAll(() => running?.stop());
@@ -77,11 +79,12 @@ describe('the response rate per delivery channel', () => {
     expect(status).toBe(200);
     const groups = body.groups as TRateGroup[];
     const byChannel = new Map(groups.map((group) => [group.key.channel, group]));
-    expect([...byChannel.keys()]).toEqual(['link', 'email', 'msteams']);
-    // Teams has 2 invitations: too few. E-mail (8) is then the smallest shown beside it, and is withheld so that
-    // Teams cannot be worked out from a total.
+    expect([...byChannel.keys()]).toEqual(['link', 'email', 'sms', 'msteams']);
+    // Teams has 2 invitations: too few. SMS (6) is then the smallest shown beside it, and is withheld so that Teams
+    // cannot be worked out from a total.
     expect(byChannel.get('msteams')).toEqual({ key: { channel: 'msteams' }, n: null, suppressed: true, reason: 'small' });
-    expect(byChannel.get('email')).toEqual({ key: { channel: 'email' }, n: null, suppressed: true, reason: 'complementary' });
+    expect(byChannel.get('sms')).toEqual({ key: { channel: 'sms' }, n: null, suppressed: true, reason: 'complementary' });
+    expect(byChannel.get('email')).toMatchObject({ suppressed: false, sent: 8, started: 5, completed: 3 });
     const link = byChannel.get('link')!;
     expect(link).toMatchObject({ suppressed: false, sent: 10, started: 6, completed: 4 });
     const expected = wilson(4, 10);
