@@ -56,6 +56,8 @@ interface TToken {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** The code this page is signed in with: marked, and not revoked from here (the service refuses it too). */
+  yours: boolean;
 }
 interface TWebhook {
   id: string;
@@ -874,13 +876,15 @@ function renderTokens(): void {
     tokens.map((token) => {
       const row = element('tr');
       const actions = element('div', null, 'row-actions');
-      if (token.state === 'active') {
+      if (token.yours) actions.append(element('span', t('people.yoursHelp'), 'hint'));
+      else if (token.state === 'active') {
         const revoke = actionButton(t('people.revoke'), token.name, 'secondary danger-text');
         revoke.addEventListener('click', () => void revokeToken(token));
         actions.append(revoke);
       }
+      const name = element('strong', token.name);
       row.append(
-        cell(t('people.columnName'), element('strong', token.name)),
+        cell(t('people.columnName'), name, ...(token.yours ? [' ', element('span', t('people.yours'), 'badge on')] : [])),
         cell(t('people.columnRole'), t(`people.roles.${token.role}`)),
         cell(t('people.columnState'), element('span', t(`people.states.${token.state}`), `badge ${token.state === 'active' ? 'on' : 'off'}`)),
         cell(t('people.columnExpires'), token.expiresAt ? formatDate(token.expiresAt) : t('people.noExpiry')),

@@ -41,6 +41,8 @@ export interface TTokenView {
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  /** The token this list was asked for with: the admin's own. */
+  yours: boolean;
 }
 
 const TOKEN_VIEW_SELECT = {
@@ -98,7 +100,7 @@ export class TokenService {
       await writeAudit(tx, actor, 'token.create', { organisationId, subjectType: 'token', subjectId: created.id, details: { role: wanted.role }, at: now });
       return created;
     });
-    return { ...this.viewOf(row), token };
+    return { ...this.viewOf(row, actor), token };
   }
 
   /** The tokens an admin may see: its organisation's, or (for an admin of every organisation) all or one's. */
@@ -110,13 +112,20 @@ export class TokenService {
       orderBy: { createdAt: 'asc' },
       select: TOKEN_VIEW_SELECT,
     });
-    return rows.map((row) => this.viewOf(row));
+    return rows.map((row) => this.viewOf(row, actor));
   }
 
+  /**
+   * Ends a token at once. Not the one the request comes with: an admin would lock themselves out in the middle of
+   * their work; another admin (or the CLI) revokes it.
+   */
   async revoke(actor: TActor, id: string): Promise<void> {
     const row = await this.prisma.apiToken.findUnique({ where: { id }, select: { organisationId: true, revokedAt: true } });
     if (!row || (actor.organisationId !== null && row.organisationId !== actor.organisationId)) {
       throw new AppError('not-found', 'not_found', `There is no token with id "${id}" that this token may manage.`);
+    }
+    if (id === actor.tokenId) {
+      throw new AppError('conflict', 'own_token', 'This is the token you are signed in with; sign in with another admin token (or use the CLI) to revoke it.');
     }
     if (row.revokedAt) return;
     const now = this.clock();
@@ -136,7 +145,7 @@ export class TokenService {
     return found.id;
   }
 
-  private viewOf(row: TTokenRow): TTokenView {
+  private viewOf(row: TTokenRow, actor: TActor): TTokenView {
     const now = this.clock();
     const state = row.revokedAt ? 'revoked' : row.expiresAt && row.expiresAt <= now ? 'expired' : 'active';
     return {
@@ -149,6 +158,7 @@ export class TokenService {
       expiresAt: row.expiresAt?.toISOString() ?? null,
       revokedAt: row.revokedAt?.toISOString() ?? null,
       lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+      yours: row.id === actor.tokenId,
     };
   }
 

@@ -14,6 +14,7 @@ const ZTokenView = z.object({
   expiresAt: ZInstant.nullable(),
   revokedAt: ZInstant.nullable(),
   lastUsedAt: ZInstant.nullable().describe('To the minute; null: never used.'),
+  yours: z.boolean().describe('The token this request came with; it cannot revoke itself.'),
 });
 const ZListQuery = z.strictObject({ organisation: ZSlug.optional().describe("An organisation's slug; a scoped admin sees its own anyway.") });
 
@@ -48,10 +49,10 @@ export function tokenRoutes(tokens: TokenService): TApiRoute[] {
       path: '/tokens/{id}',
       operationId: 'revokeToken',
       summary: 'Revoke a token',
-      description: 'It stops working at once; it stays listed as revoked.',
+      description: 'It stops working at once; it stays listed as revoked. Not the token the request comes with (409 `own_token`).',
       params: ZIdParams,
       responses: { 204: { description: 'Revoked (or it already was).', empty: true } },
-      refusals: [404],
+      refusals: [404, 409],
       audits: ['token.revoke'],
     })(async ({ principal, params }) => {
       await tokens.revoke(principal, params.id);

@@ -262,6 +262,12 @@ describe.skipIf(!HAS_CHROMIUM)('the admin page in Chromium', () => {
     expect(JSON.stringify(services.body)).toContain('bouwvergunning');
     await expect.poll(() => page.locator('#tokens-table tbody tr').filter({ hasText: 'KCC Demo' }).count()).toBe(1);
     expect(await page.locator('#tokens-table tbody tr').filter({ hasText: 'KCC Demo' }).textContent()).toContain(text(nl, 'people.states.active'));
+    // The code this page is signed in with is marked as the admin's own and cannot be revoked from here.
+    const own = page.locator('#tokens-table tbody tr').filter({ hasText: text(nl, 'people.yours') });
+    expect(await own.count()).toBe(1);
+    expect(await own.locator('strong').textContent()).toBe('cx');
+    expect(await own.textContent()).toContain(text(nl, 'people.yoursHelp'));
+    expect(await own.getByRole('button', { name: text(nl, 'people.revoke') }).count()).toBe(0);
 
     // A webhook to the organisation's system: its secret shown once; its first delivery listed.
     const webhookForm = page.locator('#webhook-form');

@@ -58,7 +58,7 @@ interface TBody {
   organisations: Array<TNamed & { services: TNamed[] }>;
   services: TNamed[];
   places: TNamed[];
-  tokens: Array<{ id: string; organisation: string | null; lastUsedAt: string | null }>;
+  tokens: Array<{ id: string; name: string; organisation: string | null; lastUsedAt: string | null; yours: boolean }>;
   entries: Array<{ action: string }>;
 }
 
@@ -261,6 +261,19 @@ describe('the people of an organisation: tokens', () => {
     expect((await call('GET', '/services', created.json.token)).status).toBe(401);
     const audit = (await call('GET', '/organisations/demo/audit', tokens.demoAdmin)).json.entries.map((entry) => entry.action);
     expect(audit).toEqual(expect.arrayContaining(['token.create', 'token.revoke']));
+  });
+
+  it('marks the admin’s own token and refuses to revoke it: an admin cannot lock themselves out', async () => {
+    const listed = (await call('GET', '/tokens', tokens.demoAdmin)).json.tokens;
+    const own = listed.filter((token) => token.yours);
+    expect(own.map((token) => token.name)).toEqual(['cx demo']);
+    const refused = await call('DELETE', `/tokens/${own[0]!.id}`, tokens.demoAdmin);
+    expect(refused).toMatchObject({ status: 409, json: { code: 'own_token' } });
+    expect((await call('GET', '/tokens', tokens.demoAdmin)).status).toBe(200);
+    // Another admin of the organisation may.
+    const colleague = (await call('POST', '/tokens', tokens.demoAdmin, { role: 'admin', name: 'cx collega' })).json;
+    expect((await call('GET', '/tokens', colleague.token)).json.tokens.find((token) => token.yours)?.id).toBe(colleague.id);
+    expect((await call('DELETE', `/tokens/${colleague.id}`, tokens.demoAdmin)).status).toBe(204);
   });
 
   it('gives a token for every organisation only to an admin of every organisation', async () => {
