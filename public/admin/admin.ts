@@ -1106,7 +1106,8 @@ async function loadAudit(): Promise<void> {
   say(byId('audit-error'), null);
   const slug = slugOf();
   try {
-    const { entries } = await api.get<{ entries: TAuditEntry[] }>(path('organisations', slug, 'audit'), { limit: 100 });
+    const kind = select('audit-kind').value;
+    const { entries } = await api.get<{ entries: TAuditEntry[] }>(path('organisations', slug, 'audit'), { limit: 100, ...(kind ? { kind } : {}) });
     // Another organisation was chosen meanwhile: its own log is on its way.
     if (slug !== slugOf()) return;
     state.audit = entries;
@@ -1290,6 +1291,7 @@ byId('webhook-copy').addEventListener('click', () => void copy(input('webhook-se
 byId('webhook-done').addEventListener('click', forgetWebhookSecret);
 byId('webhooks-refresh').addEventListener('click', () => void loadWebhooks());
 byId('audit-refresh').addEventListener('click', () => void loadAudit());
+select('audit-kind').addEventListener('change', () => void loadAudit());
 
 byId('confirm-yes').addEventListener('click', () => byId<HTMLDialogElement>('confirm').close('yes'));
 byId('confirm-no').addEventListener('click', () => byId<HTMLDialogElement>('confirm').close('no'));

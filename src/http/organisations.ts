@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_KINDS, type TAuditKind } from '../kernel/audit';
 import type { OrganisationAdmin } from '../organisations/admin';
 import {
   ZLocalisedName,
@@ -52,7 +53,13 @@ const ZAuditView = z.object({
 const ZOrganisationParams = z.object({ organisation: ZSlug });
 const ZServiceParams = ZOrganisationParams.extend({ service: ZSlug });
 const ZPlaceParams = ZOrganisationParams.extend({ place: ZSlug });
-const ZAuditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+const ZAuditQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  kind: z
+    .enum(Object.keys(AUDIT_KINDS) as [TAuditKind, ...TAuditKind[]])
+    .optional()
+    .describe('Only changes to the set-up (`settings`), reads and exports of residents’ data (`dataAccess`), or follow-ups and call-backs (`contact`).'),
+});
 
 /** The admin's set-up: organisations, their services and places, and the audit log of what changed. */
 export function organisationRoutes(admin: OrganisationAdmin): TApiRoute[] {
@@ -163,6 +170,6 @@ export function organisationRoutes(admin: OrganisationAdmin): TApiRoute[] {
       query: ZAuditQuery,
       responses: { 200: { description: 'Newest first.', json: z.object({ entries: z.array(ZAuditView) }) } },
       refusals: [404],
-    })(async ({ principal, params, query }) => ({ status: 200, json: { entries: await admin.audit(principal, params.organisation, query.limit) } })),
+    })(async ({ principal, params, query }) => ({ status: 200, json: { entries: await admin.audit(principal, params.organisation, query.limit, query.kind) } })),
   ];
 }

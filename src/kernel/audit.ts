@@ -33,3 +33,15 @@ export async function writeAudit(
     },
   });
 }
+
+/**
+ * What an admin looks for in the audit log, by the actions' first word: changes to the set-up, who looked at or took
+ * out residents' data, and the contact centre's work with residents.
+ */
+export const AUDIT_KINDS = {
+  settings: ['organisation', 'service', 'place', 'survey', 'themes', 'token', 'webhook'],
+  dataAccess: ['callbacks.read', 'comments.read', 'responses'],
+  contact: ['follow-up', 'callback.handled'],
+} as const;
+export type TAuditKind = keyof typeof AUDIT_KINDS;
+

@@ -1,5 +1,5 @@
 import type { TDb, TPrisma } from '../db/client';
-import { writeAudit, type TActor } from '../kernel/audit';
+import { AUDIT_KINDS, writeAudit, type TActor, type TAuditKind } from '../kernel/audit';
 import { systemClock, type TClock } from '../kernel/clock';
 import { AppError, StaleVersionError } from '../kernel/errors';
 import {
@@ -232,10 +232,13 @@ export class OrganisationAdmin {
   }
 
   /** The organisation's audit log, newest first: who did what, when; never personal data. */
-  async audit(actor: TActor, organisationSlug: string, limit: number): Promise<TAuditView[]> {
+  /** The organisation's audit log, newest first; only one kind of action when asked (AUDIT_KINDS). */
+  async audit(actor: TActor, organisationSlug: string, limit: number, kind?: TAuditKind): Promise<TAuditView[]> {
     const organisation = await this.organisation(this.prisma, actor, organisationSlug);
+    // An entry is of a kind by its whole action (comments.read) or its first word (token.revoke → token).
+    const ofKind = kind ? { OR: AUDIT_KINDS[kind].flatMap((action) => [{ action }, { action: { startsWith: `${action}.` } }]) } : {};
     const rows = await this.prisma.auditLog.findMany({
-      where: { organisationId: organisation.id },
+      where: { organisationId: organisation.id, ...ofKind },
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
       take: limit,
       select: { at: true, actor: true, action: true, subjectType: true, subjectId: true, details: true },

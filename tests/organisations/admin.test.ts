@@ -276,6 +276,21 @@ describe('the people of an organisation: tokens', () => {
     expect((await call('DELETE', `/tokens/${colleague.id}`, tokens.demoAdmin)).status).toBe(204);
   });
 
+  it('shows one kind of action in the audit log when asked: the set-up, reads of residents’ data, or contact work', async () => {
+    // A read of residents' own words, by an analyst of the organisation.
+    const analyst = (await call('POST', '/tokens', tokens.demoAdmin, { role: 'analyst', name: 'analist' })).json.token;
+    expect((await call('GET', '/comments?survey=meethuis', analyst)).status).toBe(200);
+    const of = async (kind: string) => (await call('GET', `/organisations/demo/audit?kind=${kind}`, tokens.demoAdmin)).json.entries.map((entry) => entry.action);
+    const settings = await of('settings');
+    expect(settings).toContain('token.create');
+    expect(settings.every((action) => /^(organisation|service|place|survey|themes|token|webhook)\./.test(action))).toBe(true);
+    expect(await of('dataAccess')).toContain('comments.read');
+    expect((await of('dataAccess')).every((action) => ['callbacks.read', 'comments.read'].includes(action) || action.startsWith('responses.'))).toBe(true);
+    const all = (await call('GET', '/organisations/demo/audit', tokens.demoAdmin)).json.entries.map((entry) => entry.action);
+    expect(all).toEqual(expect.arrayContaining(['token.create', 'comments.read']));
+    expect(await call('GET', '/organisations/demo/audit?kind=everything', tokens.demoAdmin)).toMatchObject({ status: 400, json: { field: 'kind' } });
+  });
+
   it('gives a token for every organisation only to an admin of every organisation', async () => {
     const everyOrganisation = await call('POST', '/tokens', tokens.admin, { role: 'analyst', name: 'ministry' });
     expect(everyOrganisation.json.organisation).toBeNull();
