@@ -117,10 +117,10 @@ describe.skipIf(!HAS_CHROMIUM)('the conversation in Chromium', () => {
     expect(followUp.response?.answers).toHaveLength(12);
     expect(followUp.response?.answers).toEqual(expect.arrayContaining([expect.objectContaining({ questionKey: 'humaneness', measure: 'humaneness', value: 4 })]));
 
-    // Another browser has the link, but not the secret this one keeps.
+    // Another browser has the link, but not the secret this one keeps; it is told so in the link's language.
     const other = await (await newContext()).newPage();
     await other.goto(`${running.url}/${link.search}`);
-    await said(other, text(localeFile('nl', 'chat'), 'link.expired')).waitFor({ timeout: 20_000 });
+    await said(other, text(en.chat, 'link.expired')).waitFor({ timeout: 20_000 });
   }, 120_000);
 
   it('forgets the secrets of links that have expired, and keeps the rest', async () => {
