@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // The whole suite runs once per database: SQLite (embedded default) and PostgreSQL (replicas).
 // MEETHUIS_TEST_DATABASES=sqlite limits a local run to SQLite where no PostgreSQL is at hand.
@@ -12,6 +12,8 @@ export default defineConfig({
       test: {
         name: database,
         include: ['tests/**/*.test.ts'],
+        // The pages are the same whatever the database behind them: their browser tests run once, on SQLite.
+        exclude: [...configDefaults.exclude, ...(database === 'sqlite' ? [] : ['tests/browser/**'])],
         // A developer's .env never reaches a test, nor the processes the tests start; nor does sample data.
         env: { MEETHUIS_TEST_DATABASE: database, ENV_FILE: 'off', DEMO_DATA: 'off' },
         testTimeout: 30_000,

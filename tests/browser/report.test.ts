@@ -7,7 +7,6 @@ import { TokenService } from '../../src/auth/tokens';
 import type { TLanguage } from '../../src/i18n/languages';
 import { AnswerStore, type TGivenAnswer } from '../../src/scoring/answerStore';
 import { startTestApp, TEST_SECRETS, type TTestApp } from '../support/app';
-import { testProvider } from '../support/database';
 import { ARTIFACTS_DIR, HAS_CHROMIUM, SKIP_REASON, launchChromium, watchProblems, type TPageProblems } from './browser';
 
 interface TReportTexts {
@@ -65,7 +64,7 @@ const nl = new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 1, maximumFra
 const nl2 = new Intl.NumberFormat('nl-NL', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 // The browser tests run on SQLite only: they test the page, and the API under it is tested on both databases.
-describe.skipIf(!HAS_CHROMIUM || testProvider() !== 'sqlite')('the report for the board, printed to PDF in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('the report for the board, printed to PDF in Chromium', () => {
   let browser: Browser;
   let running: TTestApp;
   let token: string;
