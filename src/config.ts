@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { TInvitationTarget } from './followups/model';
 import { addressListMatcher, parseTrustProxy } from './kernel/networkAddresses';
 
 /** A setting that stops start-up; its message is one line naming the variable and what is wrong. */
@@ -124,7 +125,7 @@ export const ZEnvironment = z.object({
 export type TEnvironment = z.infer<typeof ZEnvironment>;
 
 /** The invitations the service sends itself, as far as they are configured: e-mail (SMTP_URL), text messages (SMS_PROVIDER_URL). */
-export function invitationTargetsOf(config: Pick<TEnvironment, 'SMTP_URL' | 'SMS_PROVIDER_URL'>): ('email' | 'sms')[] {
+export function invitationTargetsOf(config: Pick<TEnvironment, 'SMTP_URL' | 'SMS_PROVIDER_URL'>): TInvitationTarget[] {
   return [...(config.SMTP_URL !== undefined ? (['email'] as const) : []), ...(config.SMS_PROVIDER_URL !== undefined ? (['sms'] as const) : [])];
 }
 

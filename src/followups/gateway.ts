@@ -151,13 +151,17 @@ export class FollowUpGateway implements TFollowUpGateway {
   async stopInvitations(followUpId: string): Promise<boolean> {
     const row = await this.prisma.followUp.findUnique({ where: { id: followUpId }, select: { addressKey: true } });
     if (!row?.addressKey) return false;
-    await recordOptOut(this.prisma, row.addressKey, this.clock());
+    await this.stopAddress(row.addressKey);
+    return true;
+  }
+
+  private async stopAddress(addressKey: string): Promise<void> {
+    await recordOptOut(this.prisma, addressKey, this.clock());
     await this.prisma.followUp.updateMany({
-      where: { addressKey: row.addressKey, status: { in: [...WAITING_STATUSES] } },
+      where: { addressKey, status: { in: [...WAITING_STATUSES] } },
       data: { status: 'skipped', reason: 'opted-out', lockedUntil: null },
     });
-    await this.prisma.followUp.updateMany({ where: { addressKey: row.addressKey }, data: NOTHING_MORE_TO_SEND });
-    return true;
+    await this.prisma.followUp.updateMany({ where: { addressKey }, data: NOTHING_MORE_TO_SEND });
   }
 
   /** The language an invitation was sent in: its stop page speaks it too. */
@@ -179,8 +183,8 @@ export class FollowUpGateway implements TFollowUpGateway {
       where: { residentKey, status: { in: [...WAITING_STATUSES] } },
       data: { status: 'skipped', reason: 'opted-out', lockedUntil: null },
     });
-    const invitedBy = await this.prisma.followUp.findMany({ where: { residentKey, addressKey: { not: null } }, select: { id: true }, take: 20 });
-    for (const { id } of invitedBy) await this.stopInvitations(id);
+    const invitedAt = await this.prisma.followUp.findMany({ where: { residentKey, addressKey: { not: null } }, select: { addressKey: true }, distinct: ['addressKey'] });
+    for (const { addressKey } of invitedAt) if (addressKey) await this.stopAddress(addressKey);
   }
 }
 

@@ -286,8 +286,8 @@ describe('invitations by e-mail over TLS, and a server that is down', () => {
   });
 });
 
-describe('without SMTP_URL', () => {
-  it('refuses the e-mail target with a clear 400', async () => {
+describe('without SMTP_URL or SMS_PROVIDER_URL', () => {
+  it('refuses the e-mail and the text-message target with a clear 400', async () => {
     const running = await startTestApp();
     try {
       const staff = await createToken(running.database.prisma, 'staff', 'demo');
@@ -295,6 +295,9 @@ describe('without SMTP_URL', () => {
       expect(refused.status).toBe(400);
       expect(refused.body).toMatchObject({ code: 'email_not_configured', field: 'target.type' });
       expect(String(refused.body.detail)).toContain('e-mail delivery is not configured');
+      const bySms = await call(running.url, 'POST', '/api/follow-ups', { token: staff, body: followUpBody({ target: { type: 'sms', phone: '06 12345678' } }) });
+      expect(bySms.status).toBe(400);
+      expect(bySms.body).toMatchObject({ code: 'sms_not_configured', field: 'target.type' });
       expect(await running.database.prisma.followUp.count()).toBe(0);
     } finally {
       await running.stop();

@@ -194,18 +194,3 @@ describe('invitations by text message', () => {
     expect(await databaseHolds(running, '5997960004')).toEqual([]);
   });
 });
-
-describe('without SMS_PROVIDER_URL', () => {
-  it('refuses the text-message target with a clear 400', async () => {
-    const running = await startTestApp();
-    try {
-      const staff = await createToken(running.database.prisma, 'staff', 'demo');
-      const refused = await call(running.url, 'POST', '/api/follow-ups', { token: staff, body: followUpBody({ target: { type: 'sms', phone: '06 12345678' } }) });
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ code: 'sms_not_configured', field: 'target.type' });
-      expect(await running.database.prisma.followUp.count()).toBe(0);
-    } finally {
-      await running.stop();
-    }
-  });
-});
